@@ -1,0 +1,1 @@
+"""Business rules of the public pool that need no database (importable without Odoo)."""

@@ -1,0 +1,51 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class CrmPublicPoolClaimRequest(models.Model):
+    """A claim waiting for a pool administrator (pools with claim approval)."""
+
+    _name = "crm.public.pool.claim.request"
+    _description = "Customer Claim Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, ondelete="cascade")
+    pool_id = fields.Many2one("crm.public.pool", required=True, readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Requested By", required=True, readonly=True, index=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    reviewer_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
+    review_note = fields.Text(readonly=True)
+    company_id = fields.Many2one(related="pool_id.company_id", store=True)
+
+    def action_approve(self):
+        self._check_reviewable()
+        for request in self:
+            request.partner_id.with_context(pool_request_approval=True)._pool_move_to_owner(
+                request.user_id, "claim", note=self.env._("Claim request approved by %s", self.env.user.name)
+            )
+        self.sudo().write({"state": "approved", "reviewer_id": self.env.uid})
+        self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+        return True
+
+    def action_reject(self, note=False):
+        self._check_reviewable()
+        self.sudo().write({"state": "rejected", "reviewer_id": self.env.uid, "review_note": note or False})
+        self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+        return True
+
+    def _check_reviewable(self):
+        for request in self:
+            if request.state != "pending":
+                raise UserError(
+                    self.env._("The claim request for %(partner)s is already %(state)s.",
+                      partner=request.partner_id.display_name,
+                      state=dict(self._fields["state"]._description_selection(self.env))[request.state])
+                )
+        self.pool_id._check_admin()

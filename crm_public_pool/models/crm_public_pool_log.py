@@ -1,0 +1,63 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+LOG_ACTIONS = [
+    ("create", "Created"),
+    ("register", "Registered"),
+    ("claim", "Claimed"),
+    ("request", "Claim Requested"),
+    ("release", "Released"),
+    ("assign", "Assigned"),
+    ("transfer", "Transferred"),
+    ("recycle", "Recycled"),
+    ("lock", "Locked"),
+    ("unlock", "Unlocked"),
+    ("appeal", "Appeal"),
+    ("cleanup", "Cleaned Up"),
+    ("departure", "Departure"),
+    ("warn", "Warned"),
+]
+
+
+class CrmPublicPoolLog(models.Model):
+    """Immutable audit trail: one row per move of a customer."""
+
+    _name = "crm.public.pool.log"
+    _description = "Customer Pool Audit Log"
+    _order = "date desc, id desc"
+    _rec_name = "action"
+
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True, ondelete="set null")
+    partner_name = fields.Char(string="Customer Name", readonly=True)
+    pool_id = fields.Many2one("crm.public.pool", readonly=True, index=True, ondelete="set null")
+    from_pool_id = fields.Many2one("crm.public.pool", readonly=True, ondelete="set null")
+    action = fields.Selection(LOG_ACTIONS, required=True, readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Done By", readonly=True, index=True, ondelete="set null")
+    from_user_id = fields.Many2one("res.users", string="From", readonly=True, index=True, ondelete="set null")
+    to_user_id = fields.Many2one("res.users", string="To", readonly=True, index=True, ondelete="set null")
+    rule_id = fields.Many2one("crm.public.pool.rule", readonly=True, ondelete="set null")
+    reason_id = fields.Many2one("crm.public.pool.reason", readonly=True, ondelete="set null")
+    note = fields.Text(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("pool_log_write"):
+            raise UserError(self.env._("The pool audit log is written by the pool actions only."))
+        return super().create(vals_list)
+
+    def write(self, vals):  # pylint: disable=method-required-super
+        # Immutable by design: no code path may change an audit row.
+        raise UserError(self.env._("The pool audit log cannot be changed (%s rows).", len(self)))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("The pool audit log cannot be deleted (%s rows).", len(self)))
+
+    @api.model
+    def _log_moves(self, rows):
+        """Write audit rows in one batch; ``rows`` are value dicts."""
+        if not rows:
+            return self
+        return self.sudo().with_context(pool_log_write=True).create(rows)

@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class CrmPublicPoolReason(models.Model):
+    _name = "crm.public.pool.reason"
+    _description = "Customer Release Reason"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Stable identifier used by integrations.")
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    note_required = fields.Boolean(help="A note is required when this reason is chosen.")
+
+    _sql_constraints = [
+        ("code_unique", "UNIQUE(code)", "The code of a release reason must be unique."),
+    ]

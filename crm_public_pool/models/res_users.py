@@ -1,0 +1,116 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .res_partner import COMMERCIAL_DOMAIN
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    pool_max_customers = fields.Integer(
+        string="Max Owned Customers",
+        default=0,
+        help="Customers this salesperson may own (0 = the company default from Settings).",
+    )
+    pool_max_locked = fields.Integer(
+        string="Max Locked Customers",
+        default=0,
+        help="Key customers this salesperson may lock (0 = the company default from Settings).",
+    )
+    pool_customer_count = fields.Integer(
+        string="Owned Customers", compute="_compute_pool_customer_count"
+    )
+    pool_locked_count = fields.Integer(
+        string="Locked Customers", compute="_compute_pool_customer_count"
+    )
+    pool_effective_max_customers = fields.Integer(
+        string="Owned Customers Limit", compute="_compute_pool_customer_count"
+    )
+    pool_capacity_used = fields.Float(
+        string="Capacity Used (%)", compute="_compute_pool_customer_count"
+    )
+    # Bumped by every move that changes what a user owns: updating the row makes
+    # concurrent moves for the same user serialize (see _pool_lock_capacity).
+    pool_lock_version = fields.Integer(copy=False, groups="base.group_system")
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + [
+            "pool_max_customers",
+            "pool_max_locked",
+            "pool_customer_count",
+            "pool_locked_count",
+            "pool_effective_max_customers",
+            "pool_capacity_used",
+        ]
+
+    @api.constrains("pool_max_customers", "pool_max_locked")
+    def _check_pool_limits(self):
+        for user in self:
+            if user.pool_max_customers < 0 or user.pool_max_locked < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Pool limits of %(user)s cannot be negative (got %(owned)s and %(locked)s).",
+                        user=user.name,
+                        owned=user.pool_max_customers,
+                        locked=user.pool_max_locked,
+                    )
+                )
+
+    def _compute_pool_customer_count(self):
+        counts = self.env["res.partner"]._pool_owned_counts(self.ids)
+        for user in self:
+            owned, locked = counts.get(user.id, (0, 0))
+            max_owned, _max_locked = user._pool_limits()
+            user.pool_customer_count = owned
+            user.pool_locked_count = locked
+            user.pool_effective_max_customers = max_owned
+            user.pool_capacity_used = 100.0 * owned / max_owned if max_owned else 0.0
+
+    def _pool_limits(self):
+        """Return (max owned, max locked) in force for this user, 0 meaning unlimited."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        return (
+            self.sudo().pool_max_customers or company.pool_max_customers,
+            self.sudo().pool_max_locked or company.pool_max_locked,
+        )
+
+    def _pool_lock_capacity(self):
+        """Serialize every move that adds customers to these users.
+
+        Under REPEATABLE READ a plain SELECT ... FOR UPDATE lets a waiting
+        transaction count customers from its stale snapshot. Updating the row
+        instead makes the second transaction fail with a serialization error
+        (retried by Odoo) as soon as the first one commits, so capacity is
+        always counted on fresh data.
+        """
+        if not self:
+            return
+        self.env.cr.execute(
+            """
+            UPDATE res_users u
+               SET pool_lock_version = COALESCE(u.pool_lock_version, 0) + 1
+              FROM (SELECT id FROM res_users WHERE id IN %s ORDER BY id FOR NO KEY UPDATE) l
+             WHERE u.id = l.id
+            """,
+            [tuple(self.ids)],
+        )
+
+    def write(self, vals):
+        departing = self.browse()
+        if vals.get("active") is False and not self.env.context.get("pool_departure_done"):
+            departing = self.filtered("active")
+        res = super().write(vals)
+        if departing:
+            # Archiving a salesperson must never strand their customers.
+            self.env["res.partner"].sudo().search(
+                [("user_id", "in", departing.ids), ("pool_state", "=", "private"),
+                 *COMMERCIAL_DOMAIN]
+            )._pool_departure(successor=False)
+        return res
+
+    def action_pool_my_customers(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_public_pool.action_pool_my_customers"
+        )

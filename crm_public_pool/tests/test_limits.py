@@ -1,0 +1,124 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import PoolCase
+
+
+@tagged("post_install", "-at_install")
+class TestLimits(PoolCase):
+    def test_owned_cap_refuses_claim_with_the_numbers(self):
+        self.set_limit(self.user_a, owned=2)
+        self.customers[:2].with_user(self.user_a).action_pool_claim()
+        with self.assertRaisesRegex(UserError, r"Alice Pool cannot take 1 more customers: limit reached, they own 2 of 2 allowed"):
+            self.customers[2].with_user(self.user_a).action_pool_claim()
+        self.assertEqual(self.customers[2].pool_state, "pool")
+        self.assertFalse(self.logs(self.customers[2], "claim"))
+        self.assertEqual(self.user_a.pool_customer_count, 2)
+        self.assertEqual(self.user_a.pool_capacity_used, 100.0)
+
+    def test_batch_claim_over_the_cap_moves_nothing(self):
+        self.set_limit(self.user_a, owned=3)
+        with self.assertRaisesRegex(UserError, "cannot take 5 more customers: limit reached, they own 0 of 3 allowed"):
+            self.customers[:5].with_user(self.user_a).action_pool_claim()
+        self.assertEqual(set(self.customers[:5].mapped("pool_state")), {"pool"})
+
+    def test_company_default_applies_when_user_limit_is_zero(self):
+        self.env.company.pool_max_customers = 1
+        self.customers[0].with_user(self.user_a).action_pool_claim()
+        with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
+            self.customers[1].with_user(self.user_a).action_pool_claim()
+        self.set_limit(self.user_a, owned=5)
+        self.customers[1].with_user(self.user_a).action_pool_claim()
+        self.assertEqual(self.customers[1].user_id, self.user_a)
+
+    def test_cap_applies_to_create_assign_and_transfer(self):
+        self.set_limit(self.user_b, owned=1)
+        self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_b.id)
+        with self.assertRaisesRegex(UserError, "Bob Pool cannot take 1 more customers: limit reached, they own 1 of 1 allowed"):
+            self.pool.with_user(self.admin).pool_assign(self.customers[1:2].ids, self.user_b.id)
+        self.customers[2].with_user(self.user_a).action_pool_claim()
+        with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
+            self.customers[2].with_user(self.manager).pool_transfer(self.user_b.id)
+        self.assertEqual(self.customers[2].user_id, self.user_a)
+        with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
+            self.env["res.partner"].with_user(self.user_b).with_context(pool_manage=True).create(
+                {"name": "Over Cap Co", "is_company": True, "user_id": self.user_b.id}
+            )
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Over Cap Co")]))
+
+    def test_won_customers_may_not_count(self):
+        self.set_limit(self.user_a, owned=1)
+        self.customers[0].with_user(self.user_a).action_pool_claim()
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        self.env["crm.lead"].create(
+            {"name": "Won deal", "type": "opportunity", "partner_id": self.customers[0].id,
+             "user_id": self.user_a.id, "stage_id": won_stage.id}
+        )
+        with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
+            self.customers[1].with_user(self.user_a).action_pool_claim()
+        self.env.company.pool_count_won = False
+        self.customers[1].with_user(self.user_a).action_pool_claim()
+        self.assertEqual(self.customers[1].user_id, self.user_a)
+
+    def test_locked_cap(self):
+        self.set_limit(self.user_a, locked=1)
+        self.customers[:2].with_user(self.user_a).action_pool_claim()
+        self.customers[0].with_user(self.user_a).action_pool_lock()
+        with self.assertRaisesRegex(UserError, "Alice Pool cannot lock 1 more customers: they have locked 1 of 1 allowed"):
+            self.customers[1].with_user(self.user_a).action_pool_lock()
+        self.assertFalse(self.customers[1].pool_locked)
+
+    def test_daily_claim_limit(self):
+        self.pool.daily_claim_limit = 2
+        self.customers[:2].with_user(self.user_a).action_pool_claim()
+        with self.assertRaisesRegex(UserError, "Daily claim limit of pool East Pool reached: 2 of 2 claimed today, 1 more asked"):
+            self.customers[2].with_user(self.user_a).action_pool_claim()
+        self.customers[2].with_user(self.user_b).action_pool_claim()
+        with freeze_time(fields.Datetime.now() + timedelta(days=1)):
+            self.customers[3].with_user(self.user_a).action_pool_claim()
+        self.assertEqual(self.customers[3].user_id, self.user_a)
+
+    def test_previous_owner_cooldown(self):
+        self.pool.reclaim_cooldown_days = 7
+        customer = self.customers[0]
+        customer.with_user(self.user_a).action_pool_claim()
+        customer.with_user(self.user_a).pool_release("no_need")
+        with self.assertRaisesRegex(UserError, r"you released it; you may claim it again from .* \(cool-down 7 days\)"):
+            customer.with_user(self.user_a).action_pool_claim()
+        with freeze_time(fields.Datetime.now() + timedelta(days=7, minutes=1)):
+            customer.with_user(self.user_a).action_pool_claim()
+        self.assertEqual(customer.user_id, self.user_a)
+
+    def test_cooldown_does_not_block_colleagues(self):
+        self.pool.reclaim_cooldown_days = 7
+        customer = self.customers[0]
+        customer.with_user(self.user_a).action_pool_claim()
+        customer.with_user(self.user_a).pool_release("no_need")
+        customer.with_user(self.user_b).action_pool_claim()
+        self.assertEqual(customer.user_id, self.user_b)
+
+    def test_entry_lock_hours_and_admin_exemption(self):
+        self.pool.entry_lock_hours = 4
+        fresh = self.env["res.partner"].create({"name": "Fresh Pool Co", "is_company": True, "pool_id": self.pool.id})
+        with self.assertRaisesRegex(UserError, r"entered the pool recently; it can be claimed from .* \(entry lock 4 hours\)"):
+            fresh.with_user(self.user_a).action_pool_claim()
+        with freeze_time(fields.Datetime.now() + timedelta(hours=4, minutes=1)):
+            fresh.with_user(self.user_a).action_pool_claim()
+        self.assertEqual(fresh.user_id, self.user_a)
+        other = self.env["res.partner"].create({"name": "Admin Pick Co", "is_company": True, "pool_id": self.pool.id})
+        other.with_user(self.admin).action_pool_claim()
+        self.assertEqual(other.user_id, self.admin)
+
+    def test_negative_limits_are_refused(self):
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.user_a.pool_max_customers = -1
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.pool.daily_claim_limit = -3
+            self.pool.flush_recordset()

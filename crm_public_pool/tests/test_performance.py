@@ -1,0 +1,34 @@
+from odoo.tests import tagged, users, warmup
+
+from .common import PoolCase
+
+
+@tagged("post_install", "-at_install", "crm_public_pool_perf")
+class TestPerformance(PoolCase):
+    """A batch move costs the same number of queries for 1 customer or 10."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.batch = cls.env["res.partner"].create(
+            [{"name": f"Batch {i}", "is_company": True, "pool_id": cls.pool.id} for i in range(10)]
+        )
+
+    def _claim_release(self, partners):
+        partners = partners.with_env(self.env)
+        partners.action_pool_claim()
+        partners.pool_release("no_need")
+
+    @users("pool_a")
+    @warmup
+    def test_claim_release_one(self):
+        self.env.invalidate_all()
+        with self.assertQueryCount(pool_a=31):
+            self._claim_release(self.batch[:1])
+
+    @users("pool_a")
+    @warmup
+    def test_claim_release_ten(self):
+        self.env.invalidate_all()
+        with self.assertQueryCount(pool_a=31):
+            self._claim_release(self.batch)

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class CrmPublicPoolTransferWizard(models.TransientModel):
+    _name = "crm.public.pool.transfer.wizard"
+    _description = "Assign or Transfer Customers"
+
+    partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
+    user_id = fields.Many2one("res.users", string="New Owner", required=True, domain=[("share", "=", False)])
+
+    def action_apply(self):
+        self.ensure_one()
+        for pool, pooled in self.partner_ids.filtered(lambda p: p.pool_state == "pool").grouped("pool_id").items():
+            pool.pool_assign(pooled.ids, self.user_id.id)
+        owned = self.partner_ids.filtered(lambda p: p.pool_state == "private")
+        if owned:
+            owned.pool_transfer(self.user_id.id)
+        return {"type": "ir.actions.act_window_close"}

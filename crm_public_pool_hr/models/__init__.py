@@ -1,0 +1,2 @@
+from . import crm_public_pool
+from . import hr_employee

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the pure-logic tests (pytest), pylint-odoo's Odoo checks,
+# and the Odoo test suite of both addons in a fresh database of a real Odoo 18.
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/odoo-env.sh"
+cd "$PROJECT_DIR"
+LOG_DIR=${LOG_DIR:-$PROJECT_DIR/.test-logs}
+mkdir -p "$LOG_DIR"
+passed=0
+failed=0
+
+if find_odoo; then
+    PY=$(install_requirements "$ODOO_PY") || { echo "installing requirements failed"; exit 1; }
+else
+    echo "Odoo tests skipped: $ODOO_MISSING"
+    [ -x .venv-logic/bin/python ] || python3 -m venv .venv-logic
+    .venv-logic/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-test.txt \
+        || { echo "installing requirements failed"; exit 1; }
+    PY=.venv-logic/bin/python
+fi
+
+echo "== pure logic tests (pytest)"
+"$PY" -m pytest tests -q -p no:cacheprovider 2>&1 | tee "$LOG_DIR/pytest.log"
+pytest_status=${PIPESTATUS[0]}
+p=$(grep -oE '[0-9]+ passed' "$LOG_DIR/pytest.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+f=$(grep -oE '[0-9]+ (failed|error)' "$LOG_DIR/pytest.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
+[ "$pytest_status" -eq 0 ] || [ "${f:-0}" -gt 0 ] || failed=$((failed + 1))
+
+echo "== pylint-odoo"
+if "$PY" -m pylint --rcfile=.pylintrc crm_public_pool crm_public_pool_hr; then
+    passed=$((passed + 1))
+else
+    echo "pylint-odoo found problems"
+    failed=$((failed + 1))
+fi
+
+if [ -z "$ODOO_MISSING" ]; then
+    if ! find_postgres; then
+        echo "Odoo tests failed: no PostgreSQL"
+        failed=$((failed + 1))
+    else
+        db="crm_public_pool_test_$$"
+        port=$(( 18069 + RANDOM % 1000 ))
+        log="$LOG_DIR/odoo-tests.log"
+        echo "== Odoo tests: Odoo at $ODOO_ROOT, database $db (log: $log)"
+        dropdb --if-exists "$db" 2>/dev/null
+        "$PY" "$ODOO_BIN" -d "$db" "${DB_ARGS[@]}" --addons-path="$ODOO_ADDONS" \
+            -i crm_public_pool,crm_public_pool_hr --test-enable \
+            --test-tags "/crm_public_pool,/crm_public_pool_hr" \
+            --stop-after-init --http-port "$port" --gevent-port $((port + 1)) \
+            --log-level=test --max-cron-threads=0 >"$log" 2>&1
+        odoo_status=$?
+        dropdb --if-exists "$db" 2>/dev/null
+        grep -E "tour succeeded|skip|Skip" "$log" | grep -iE "tour|chrom" | sed 's/^/  /' | sort -u | head -n 20
+        problems=$(grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$log")
+        summary=$(grep -E "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1)
+        echo "  ${summary:-no test summary in the log}"
+        total=$(echo "$summary" | grep -oE "of [0-9]+ tests" | grep -oE "[0-9]+" || echo 0)
+        bad=$(echo "$summary" | grep -oE "^.*[0-9]+ failed, [0-9]+ error" | grep -oE "[0-9]+ (failed|error)" | grep -oE "[0-9]+" | awk '{s+=$1} END {print s+0}')
+        if [ -n "$problems" ]; then
+            echo "  warnings or errors in the Odoo log:"
+            echo "$problems" | cut -c1-400 | sed 's/^/    /' | head -n 40
+        fi
+        if [ -z "$summary" ] || [ "$odoo_status" -ne 0 ] || [ -n "$problems" ] || [ "${bad:-0}" -gt 0 ]; then
+            failed=$((failed + ${bad:-0}))
+            [ "${bad:-0}" -gt 0 ] || failed=$((failed + 1))
+            passed=$((passed + ${total:-0} - ${bad:-0}))
+        else
+            passed=$((passed + ${total:-0}))
+        fi
+    fi
+fi
+
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
