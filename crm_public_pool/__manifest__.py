@@ -30,6 +30,11 @@
         "wizard/crm_public_pool_departure_wizard_views.xml",
         "views/crm_public_pool_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_public_pool/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/crm_public_pool_demo.xml",
     ],

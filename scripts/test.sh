@@ -45,6 +45,9 @@ if [ -z "$ODOO_MISSING" ]; then
         port=$(( 18069 + RANDOM % 1000 ))
         log="$LOG_DIR/odoo-tests.log"
         echo "== Odoo tests: Odoo at $ODOO_ROOT, database $db (log: $log)"
+        if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null; then
+            echo "  Browser tour will be skipped: no Chromium found (Debian: apt-get install chromium)"
+        fi
         dropdb --if-exists "$db" 2>/dev/null
         "$PY" "$ODOO_BIN" -d "$db" "${DB_ARGS[@]}" --addons-path="$ODOO_ADDONS" \
             -i crm_public_pool,crm_public_pool_hr --test-enable \
@@ -53,7 +56,7 @@ if [ -z "$ODOO_MISSING" ]; then
             --log-level=test --max-cron-threads=0 >"$log" 2>&1
         odoo_status=$?
         dropdb --if-exists "$db" 2>/dev/null
-        grep -E "tour succeeded|skip|Skip" "$log" | grep -iE "tour|chrom" | sed 's/^/  /' | sort -u | head -n 20
+        grep -E "tour succeeded|Chrome|skipped" "$log" | grep -iE "tour succeeded|not found|skip" | cut -c1-200 | sed 's/^/  /' | head -n 20
         problems=$(grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$log")
         summary=$(grep -E "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1)
         echo "  ${summary:-no test summary in the log}"

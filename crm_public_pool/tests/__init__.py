@@ -3,3 +3,4 @@ from . import test_limits
 from . import test_access
 from . import test_concurrency
 from . import test_performance
+from . import test_ui

@@ -209,6 +209,14 @@ class TestTransitions(PoolCase):
         lead.with_user(self.user_a).message_post(body="Sent the quote", message_type="comment")
         self.assertTrue(customer.pool_last_followup_date)
 
+    def test_done_activity_is_a_followup(self):
+        customer = self.customers[0]
+        customer.with_user(self.user_a).action_pool_claim()
+        activity = customer.with_user(self.user_a).activity_schedule("mail.mail_activity_data_call", user_id=self.user_a.id)
+        self.assertFalse(customer.pool_last_followup_date, "planning is not following up")
+        activity.with_user(self.user_a).action_feedback(feedback="Reached the buyer")
+        self.assertTrue(customer.pool_last_followup_date)
+
     def test_pool_chatter_lines_are_not_followups(self):
         customer = self.customers[0]
         customer.with_user(self.user_a).action_pool_claim()
