@@ -13,6 +13,8 @@ from odoo.tests import tagged
 from odoo.tests.common import BaseCase, get_db_name
 from odoo.tools import mute_logger
 
+from .invariants import pool_invariant_violations
+
 ROUNDS = 5
 
 
@@ -63,15 +65,15 @@ class TestConcurrency(BaseCase):
                 cr.transaction = Transaction(self.registry)
                 env = api.Environment(cr, uid, {})
                 barrier.wait(timeout=30)
-                # Serialization failures are expected here; Odoo logs each as a bad query.
-                with mute_logger("odoo.sql_db"):
-                    outcomes[index] = self._claim_with_retry(env, partner_ids)
+                outcomes[index] = self._claim_with_retry(env, partner_ids)
 
         threads = [threading.Thread(target=claim, args=(i, uid, ids)) for i, (uid, ids) in enumerate(jobs)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        # Serialization failures are expected here; Odoo logs each as a bad query.
+        with mute_logger("odoo.sql_db"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
         return outcomes
 
     @staticmethod
@@ -91,6 +93,11 @@ class TestConcurrency(BaseCase):
                 env.cr.rollback()
                 time.sleep(random.uniform(0, 0.1 * 2**attempt))
         return "gave up"
+
+    def _assert_invariants(self):
+        with self.registry.cursor() as cr:
+            problems = pool_invariant_violations(cr)
+        self.assertFalse(problems, "\n".join(problems))
 
     def _state(self, partner_ids):
         with self.registry.cursor() as cr:
@@ -117,6 +124,7 @@ class TestConcurrency(BaseCase):
             self.assertEqual(state, "private")
             self.assertIn(owner, self.user_ids[:2])
             self.assertEqual(claims, {customer: 1}, "exactly one claim row")
+            self._assert_invariants()
 
     def test_parallel_claims_never_exceed_the_owner_cap(self):
         uid = self.user_ids[2]
@@ -135,6 +143,7 @@ class TestConcurrency(BaseCase):
             self.assertEqual(sum(claims.values()), len(owned))
             refused = [o for o in outcomes if o != "claimed"]
             self.assertTrue(all("they own 2 of 2 allowed" in o for o in refused), refused)
+            self._assert_invariants()
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, uid, {})
                 env["res.partner"].browse([row[0] for row in owned]).pool_release("no_need")

@@ -2,6 +2,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import PoolCase
+from .invariants import assert_pool_invariants, pool_invariant_violations
 
 
 @tagged("post_install", "-at_install")
@@ -250,13 +251,18 @@ class TestTransitions(PoolCase):
         with self.assertRaisesRegex(UserError, "already Rejected"):
             request.with_user(self.admin).action_approve()
 
-    def test_invariant_owned_xor_pooled_with_one_pool(self):
+    def test_invariants_hold_after_a_day_of_moves(self):
+        self.env["res.partner"].create({"name": "Contact of 0", "parent_id": self.customers[0].id})
         self.customers[:4].with_user(self.user_a).action_pool_claim()
         self.customers[:2].with_user(self.user_a).pool_release("no_need")
-        managed = self.env["res.partner"].search([("pool_state", "!=", False)])
-        for partner in managed:
-            self.assertTrue(partner.pool_id)
-            if partner.pool_state == "private":
-                self.assertTrue(partner.user_id, partner.name)
-            else:
-                self.assertFalse(partner.user_id, partner.name)
+        self.customers[2].with_user(self.manager).pool_transfer(self.user_b.id)
+        self.pool.with_user(self.admin).pool_assign(self.customers[4:6].ids, self.user_b.id)
+        self.customers[0].with_user(self.user_b).action_pool_claim()
+        assert_pool_invariants(self, self.env)
+
+    def test_invariant_check_catches_a_bypass(self):
+        self.env.cr.execute("UPDATE res_partner SET user_id = %s WHERE id = %s", [self.user_a.id, self.customers[0].id])
+        self.env.invalidate_all()
+        problems = pool_invariant_violations(self.env.cr)
+        expected = f"customer {self.customers[0].id} (East Customer 0) is pool with owner {self.user_a.id}"
+        self.assertTrue(any(p.startswith(expected) for p in problems), problems)
