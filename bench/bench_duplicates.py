@@ -1,0 +1,167 @@
+"""Duplicate check of a registration (客户报备) against N customers, beside a plain ILIKE scan.
+
+    cd /opt/odoo && .venv/bin/python /work/main/bench/bench_duplicates.py \
+        --odoo . --db bench_dup --size 1000000 --db_host 127.0.0.1 --db_user root
+
+Creates the database with crm_public_pool when it does not exist, bulk-inserts the missing
+customers with raw SQL (Chinese company names, their normalised keys computed by the addon's
+own ``normalize_company_name``; 90% owned, 10% pooled), then runs 200 probes (half with the
+legal suffix dropped, half with one character of the brand changed) through the addon's check
+(``res.partner._pool_find_duplicates``) and through ``name ILIKE '%probe%'``, and prints p50 /
+p95 per check, how many probes found their customer, and the speed ratio.  Run it again with a
+larger ``--size`` to grow the same database.
+"""
+
+import argparse
+import io
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+CITIES = "北京 上海 广州 深圳 杭州 南京 苏州 成都 重庆 武汉 西安 天津 青岛 厦门 宁波 长沙 郑州 济南 合肥 福州 东莞 佛山 无锡 大连 沈阳 昆明 南昌 石家庄 太原 哈尔滨".split()
+INDUSTRIES = (
+    "科技 电子 贸易 实业 机械 化工 物流 建设 信息技术 网络科技 生物科技 医疗器械 新材料 "
+    "环保科技 文化传媒 餐饮管理 服装 食品 汽车配件 电气 能源 投资管理 房地产开发 建材 印刷 "
+    "家具 纺织 光电 软件 供应链管理"
+).split()
+SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司", "集团有限公司", "有限公司"]
+BRAND_CHARS = (
+    "华信达利恒通宏远盛鑫泰隆昌兴源博创新星海天宇金银瑞祥和安康宁嘉美佳丰茂德正中联合力"
+    "东方明光辉腾飞凯越卓立锦程志诚永启航智慧云龙凤鹏翔雅致尚品优汇聚众赢晨阳春秋万家"
+    "广厚福润泽清远洋江山川峰岭林森松柏竹梅兰菊荣耀华夏神州环球亚欧美澳晶钻石玉"
+)
+
+
+def company_name(rng):
+    brand = "".join(rng.choice(BRAND_CHARS) for _ in range(rng.choice((2, 2, 3))))
+    return f"{rng.choice(CITIES)}{brand}{rng.choice(INDUSTRIES)}{rng.choice(SUFFIXES)}"
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--odoo", default=".", help="Odoo 18 source tree (where odoo-bin is)")
+    parser.add_argument("--db", default="bench_dup")
+    parser.add_argument("--size", type=int, default=1_000_000, help="customers in the database")
+    parser.add_argument("--probes", type=int, default=200)
+    parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
+    parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
+    parser.add_argument("--seed", type=int, default=20260101)
+    args = parser.parse_args()
+
+    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    odoo_root = os.path.abspath(args.odoo)
+    db_args = [f"--db_host={args.db_host}"] * bool(args.db_host) + [f"--db_user={args.db_user}"] * bool(args.db_user)
+    addons = f"{odoo_root}/addons,{project}"
+    sys.path.insert(0, odoo_root)
+    import odoo  # noqa: PLC0415 - the Odoo tree is given on the command line
+    from odoo import api
+
+    odoo.tools.config.parse_config([f"--addons-path={addons}", *db_args])
+    if args.db not in odoo.service.db.list_dbs(force=True):
+        print(f"creating database {args.db} with crm_public_pool ...", flush=True)
+        subprocess.run(
+            [sys.executable, f"{odoo_root}/odoo-bin", "-d", args.db, *db_args, f"--addons-path={addons}",
+             "-i", "crm_public_pool", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
+            check=True,
+        )
+    registry = odoo.modules.registry.Registry(args.db)
+    from odoo.addons.crm_public_pool.logic.names import normalize_company_name  # noqa: PLC0415
+
+    rng = random.Random(args.seed)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.company
+        pool = env["crm.public.pool"]._get_default_pool(company)
+        cr.execute("SELECT count(*) FROM res_partner WHERE pool_state IS NOT NULL")
+        existing = cr.fetchone()[0]
+        missing = max(0, args.size - existing)
+        if missing:
+            print(f"inserting {missing} customers ({existing} present) ...", flush=True)
+            started = time.perf_counter()
+            cr.execute("DROP INDEX IF EXISTS res_partner_pool_name_key_trgm_idx")
+            cr.execute("DROP INDEX IF EXISTS res_partner__pool_name_key_index")
+            user_id = env.ref("base.user_admin").id
+            batch = 100_000
+            for start in range(0, missing, batch):
+                rows = io.StringIO()
+                for _ in range(min(batch, missing - start)):
+                    name = company_name(rng)
+                    owned = rng.random() < 0.9
+                    rows.write(
+                        "\t".join(
+                            (name, name, normalize_company_name(name), str(company.id), str(pool.id),
+                             "private" if owned else "pool", str(user_id) if owned else r"\N", "t", "t", "contact")
+                        )
+                        + "\n"
+                    )
+                rows.seek(0)
+                cr.copy_expert(
+                    "COPY res_partner (name, complete_name, pool_name_key, company_id, pool_id, pool_state, user_id,"
+                    " is_company, active, type) FROM STDIN",
+                    rows,
+                )
+                print(f"  {start + batch if start + batch < missing else missing} / {missing}", flush=True)
+            env["res.partner"].init()
+            cr.execute("CREATE INDEX IF NOT EXISTS res_partner__pool_name_key_index ON res_partner (pool_name_key)")
+            cr.execute("ANALYZE res_partner")
+            cr.commit()
+            print(f"inserted in {time.perf_counter() - started:.0f} s", flush=True)
+
+        cr.execute(
+            "SELECT id, name FROM res_partner WHERE pool_state IS NOT NULL ORDER BY random() LIMIT %s",
+            [args.probes],
+        )
+        probes = []
+        for index, (partner_id, name) in enumerate(cr.fetchall()):
+            key = normalize_company_name(name)
+            if index % 2 == 0:
+                probe, kind = key, "dropped"  # the legal suffix dropped
+            else:
+                city = next((c for c in CITIES if key.startswith(c)), "")
+                position = len(city) + rng.randrange(max(1, len(key) - len(city) - 2))
+                replacement = rng.choice([c for c in BRAND_CHARS if c != key[position]])
+                probe, kind = key[:position] + replacement + key[position + 1 :], "changed"
+            probes.append((partner_id, probe, kind))
+
+        Partner = env["res.partner"]
+        mode = Partner._pool_trgm_mode()
+        timings = {"addon": [], "ilike": []}
+        found = {"addon": {"dropped": 0, "changed": 0}, "ilike": {"dropped": 0, "changed": 0}}
+        for partner_id, probe, kind in probes:
+            started = time.perf_counter()
+            matches = Partner._pool_find_duplicates({"name": probe}, company)
+            timings["addon"].append((time.perf_counter() - started) * 1000)
+            found["addon"][kind] += partner_id in {partner.id for partner, _verdict, _reasons in matches}
+            env.invalidate_all()
+            started = time.perf_counter()
+            cr.execute("SELECT id FROM res_partner WHERE name ILIKE %s LIMIT 50", [f"%{probe}%"])
+            ids = {row[0] for row in cr.fetchall()}
+            timings["ilike"].append((time.perf_counter() - started) * 1000)
+            found["ilike"][kind] += partner_id in ids
+        cr.rollback()
+
+    half = len(probes) // 2
+    print(f"\n{args.size:,} customers, {len(probes)} probes, pg_trgm mode: {mode}\n")
+    print("| method | p50 | p95 | found (dropped / changed) |")
+    print("|---|---|---|---|")
+    for method, label in (("ilike", "`ILIKE '%probe%'` scan"), ("addon", "addon duplicate check")):
+        values = timings[method]
+        print(
+            f"| {label} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms | "
+            f"{found[method]['dropped']}/{half} / {found[method]['changed']}/{len(probes) - half} |"
+        )
+    ratio_p50 = statistics.median(timings["ilike"]) / statistics.median(timings["addon"])
+    ratio_p95 = percentile(timings["ilike"], 0.95) / percentile(timings["addon"], 0.95)
+    print(f"\naddon vs scan: {ratio_p50:.1f}x faster at p50, {ratio_p95:.1f}x at p95")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,498 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..logic import contacts, matching
+from .res_partner import POOL_LEVELS
+
+OPEN_STATES = ("registered", "appealed", "approved")
+
+# Written only by the registration actions.
+REGISTRATION_RESULT_FIELDS = {
+    "state",
+    "partner_id",
+    "match_ids",
+    "protected_until",
+    "registered_date",
+    "reviewer_id",
+    "review_note",
+    "appeal_reason",
+    "result_message",
+}
+
+
+class CrmPublicPoolRegistration(models.Model):
+    """A salesperson's registration (报备) of a prospect: checked for duplicates, then protected."""
+
+    _name = "crm.public.pool.registration"
+    _description = "Customer Registration"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+
+    name = fields.Char(string="Company Name", required=True, tracking=True)
+    vat = fields.Char(string="USCC / VAT")
+    phone = fields.Char()
+    email = fields.Char(string="E-mail")
+    website = fields.Char()
+    contact_name = fields.Char(string="Contact")
+    level = fields.Selection(POOL_LEVELS, required=True, default="c")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Registrant",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.user,
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("registered", "Registered"),
+            ("duplicate", "Duplicate"),
+            ("appealed", "Appealed"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("expired", "Expired"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index="btree_not_null", copy=False)
+    match_ids = fields.Many2many("res.partner", string="Possible Duplicates", readonly=True, copy=False)
+    result_message = fields.Text(string="Result", readonly=True, copy=False)
+    registered_date = fields.Datetime(readonly=True, copy=False)
+    protected_until = fields.Datetime(readonly=True, copy=False, index="btree_not_null")
+    appeal_reason = fields.Text(readonly=True, copy=False)
+    reviewer_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False)
+    review_note = fields.Text(readonly=True, copy=False)
+    pool_id = fields.Many2one(related="partner_id.pool_id", string="Customer Pool")
+    pool_state = fields.Selection(related="partner_id.pool_state", string="Customer Status")
+    can_appeal = fields.Boolean(compute="_compute_can_appeal")
+
+    @api.depends("state", "match_ids", "partner_id")
+    def _compute_can_appeal(self):
+        for registration in self:
+            registration.can_appeal = registration.state == "duplicate" and bool(
+                registration.sudo()._appeal_target()
+            )
+
+    @api.constrains("vat")
+    def _check_vat(self):
+        for registration in self:
+            looks_like_uscc = registration.vat and len(contacts.normalize_vat(registration.vat)) == 18
+            if looks_like_uscc and not contacts.normalize_uscc(registration.vat):
+                raise ValidationError(
+                    self.env._("%s is not a valid unified social credit code: its check digit is wrong.", registration.vat)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                forbidden = (REGISTRATION_RESULT_FIELDS | {"user_id"}) & set(vals)
+                if forbidden:
+                    raise AccessError(
+                        self.env._("Registration fields (%s) are set by the registration actions.", ", ".join(sorted(forbidden)))
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            forbidden = (REGISTRATION_RESULT_FIELDS | {"user_id", "company_id"}) & set(vals)
+            if forbidden:
+                raise AccessError(
+                    self.env._("Registration fields (%s) are set by the registration actions.", ", ".join(sorted(forbidden)))
+                )
+            submitted = self.filtered(lambda r: r.state != "draft")
+            if submitted:
+                raise UserError(self.env._("Registration %s was submitted and can no longer be edited.", submitted[0].name))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_submit(self):
+        """Check the prospect for duplicates; register it when it is new."""
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(self.env._("Registration %s was already submitted.", self.name))
+        if self.user_id != self.env.user and not self.env.su:
+            raise AccessError(self.env._("Only %s may submit this registration.", self.user_id.name))
+        self._check_required_fields()
+        self._check_registration_cap()
+        self._lock_prospect_keys()
+        found = self.env["res.partner"]._pool_find_duplicates(self._prospect(), self.company_id)
+        exact = [partner for partner, verdict, _reasons in found if verdict == matching.EXACT]
+        near = [partner for partner, verdict, _reasons in found if verdict == matching.NEAR]
+        if exact:
+            return self._resolve_exact(exact[0])
+        appealed = self._open_appeal_conflict()
+        if appealed:
+            message = self.env._(
+                "%(name)s is already under review: %(user)s's registration of %(other)s awaits a pool administrator.",
+                name=self.name,
+                user=appealed.user_id.name,
+                other=appealed.name,
+            )
+            self._set_result("duplicate", message, partner=appealed.partner_id)
+            return self._notification(message, "warning")
+        if near:
+            partners = self.env["res.partner"].browse([p.id for p in near])
+            message = self.env._(
+                "%(name)s resembles %(count)s existing customers; appeal to a pool administrator if it is "
+                "a different company.",
+                name=self.name,
+                count=len(partners),
+            )
+            self._set_result("duplicate", message, matches=partners)
+            return self._notification(message, "warning")
+        return self._register_new()
+
+    def action_claim(self):
+        """Claim the pooled customer this registration matched."""
+        self.ensure_one()
+        partner = self.sudo().partner_id
+        if self.state != "duplicate" or partner.pool_state != "pool":
+            raise UserError(self.env._("Registration %s has no pooled customer to claim.", self.name))
+        result = partner.with_env(self.env).action_pool_claim()
+        if partner.user_id == self.user_id:
+            self._protect(partner)
+        return result
+
+    def action_appeal(self, reason):
+        """Ask the admins of the matched customer's pool to decide (near or disputed matches)."""
+        self.ensure_one()
+        if self.user_id != self.env.user and not self.env.su:
+            raise AccessError(self.env._("Only %s may appeal this registration.", self.user_id.name))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why %s is a different company: an appeal needs a reason.", self.name))
+        target = self.sudo()._appeal_target()
+        if self.state != "duplicate" or not target:
+            raise UserError(
+                self.env._("Only a duplicate registration matching another customer can be appealed (%s).", self.name)
+            )
+        reviewers = self._appeal_reviewers(target.pool_id)
+        if not reviewers:
+            raise UserError(
+                self.env._("Pool %s has no administrator to review the appeal; ask a pool manager.", target.pool_id.name)
+            )
+        self.sudo().write(
+            {"state": "appealed", "partner_id": target.id, "appeal_reason": reason, "result_message": False}
+        )
+        summary = self.env._("Appeal: %(user)s registers %(name)s", user=self.user_id.name, name=self.name)
+        for reviewer in reviewers:
+            self.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=reviewer.id, summary=summary, note=reason)
+        target._pool_log(
+            [{"partner": target, "action": "appeal", "pool_id": target.pool_id.id, "to_user_id": self.user_id.id,
+              "note": reason}],
+            lambda log: self.env._("%(user)s appealed a registration of %(name)s", user=log["to_user_name"], name=self.name),
+        )
+        return True
+
+    def action_approve(self):
+        """Give the disputed customer to the registrant (pool admins; capacity applies)."""
+        self._check_reviewable()
+        for registration in self:
+            partner = registration.sudo().partner_id._pool_lock_rows()
+            previous_owner = partner.user_id
+            note = self.env._("Registration appeal approved by %s", self.env.user.name)
+            if previous_owner != registration.user_id:
+                action = "transfer" if partner.pool_state == "private" else "assign"
+                partner.with_env(self.env).sudo()._pool_move_to_owner(registration.user_id, action, note=note)
+            if previous_owner and previous_owner != registration.user_id:
+                partner.message_notify(
+                    partner_ids=previous_owner.partner_id.ids,
+                    subject=self.env._("%s was given to another salesperson", partner.name),
+                    body=self.env._(
+                        "A pool administrator approved %(user)s's registration of %(name)s: the customer is theirs now.",
+                        user=registration.user_id.name,
+                        name=partner.name,
+                    ),
+                )
+            registration._protect(partner, state="approved")
+        self._close_review()
+        return True
+
+    def action_reject(self, note=False):
+        """Refuse the appeal (pool admins)."""
+        self._check_reviewable()
+        for registration in self:
+            partner = registration.sudo().partner_id
+            registration.sudo().write({"state": "rejected", "reviewer_id": self.env.uid, "review_note": note or False})
+            partner._pool_log(
+                [{"partner": partner, "action": "appeal", "pool_id": partner.pool_id.id,
+                  "to_user_id": registration.user_id.id, "note": note or False}],
+                lambda log, name=registration.name: self.env._(
+                    "Appeal of %(user)s's registration of %(name)s rejected", user=log["to_user_name"], name=name
+                ),
+            )
+        self._close_review()
+        return True
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def init(self):
+        # One row per prospect key ever registered: upserting them serializes simultaneous
+        # registrations of the same company (see _lock_prospect_keys).
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS crm_public_pool_registration_key (
+                key varchar PRIMARY KEY,
+                touched timestamp NOT NULL DEFAULT (now() at time zone 'utc')
+            )
+            """
+        )
+        return super().init()
+
+    def _lock_prospect_keys(self):
+        """Make two registrations of the same prospect at the same moment collide.
+
+        The duplicate check reads a REPEATABLE READ snapshot, so two transactions could
+        both find nothing. Both upsert the prospect's exact keys first: the second waits
+        for the first and then fails with a serialization error (Odoo retries the request),
+        and its retry sees the customer the first one registered.
+        """
+        probe = matching.fingerprint(self._prospect())
+        values = [("name", probe["name_norm"]), *(("phone", phone) for phone in probe["phones"]),
+                  ("email", probe["email"]), ("domain", probe["domain"]), ("vat", probe["vat"])]
+        keys = sorted({f"{self.company_id.id}:{kind}:{value}" for kind, value in values if value})
+        if keys:
+            self.env.cr.execute(
+                """
+                INSERT INTO crm_public_pool_registration_key (key)
+                SELECT unnest(%s::varchar[])
+                ON CONFLICT (key) DO UPDATE SET touched = now() at time zone 'utc'
+                """,
+                [keys],
+            )
+
+    def _prospect(self):
+        return {
+            "name": self.name or "",
+            "phone": self.phone or "",
+            "email": self.email or "",
+            "website": self.website or "",
+            "vat": self.vat or "",
+        }
+
+    def _check_required_fields(self):
+        company = self.company_id.sudo()
+        required = [
+            (company.pool_register_require_vat, "vat"),
+            (company.pool_register_require_phone, "phone"),
+            (company.pool_register_require_email, "email"),
+            (company.pool_register_require_contact, "contact_name"),
+        ]
+        missing = [self._fields[fname].get_description(self.env)["string"] for needed, fname in required if needed and not self[fname]]
+        if missing:
+            raise ValidationError(
+                self.env._("Registration %(name)s lacks %(count)s required fields: %(fields)s.",
+                           name=self.name, count=len(missing), fields=", ".join(missing))
+            )
+
+    def _check_registration_cap(self):
+        limit = self.company_id.sudo().pool_max_registrations
+        if not limit:
+            return
+        self.user_id._pool_lock_capacity()
+        active = self.sudo().search_count(
+            [("user_id", "=", self.user_id.id), ("state", "in", OPEN_STATES), ("company_id", "=", self.company_id.id)]
+        )
+        if active >= limit:
+            raise UserError(
+                self.env._(
+                    "%(user)s cannot register more customers: limit reached, %(active)s of %(limit)s active "
+                    "registrations.",
+                    user=self.user_id.name,
+                    active=active,
+                    limit=limit,
+                )
+            )
+
+    def _resolve_exact(self, partner):
+        user = self.user_id
+        if partner.pool_state == "pool":
+            message = self.env._(
+                "%(name)s is already a customer in pool %(pool)s: claim it instead of registering it.",
+                name=self.name,
+                pool=partner.pool_id.name,
+            )
+            self._set_result("duplicate", message, partner=partner)
+            return self._notification(message, "warning")
+        if partner.user_id == user:
+            message = self.env._("%s is already your customer.", partner.name)
+            self._set_result("duplicate", message, partner=partner)
+            return self._notification(message, "info")
+        if self.company_id.sudo().pool_show_owner_to_registrant:
+            message = self.env._("%(name)s is already a customer of %(owner)s: registration refused.",
+                                 name=self.name, owner=partner.user_id.name)
+        else:
+            message = self.env._("%s is a protected customer of another salesperson: registration refused.", self.name)
+        self._set_result("duplicate", message, partner=partner)
+        partner.message_notify(
+            partner_ids=partner.user_id.partner_id.ids,
+            subject=self.env._("Registration collided with your customer %s", partner.name),
+            body=self.env._("%(user)s tried to register %(name)s, which is your customer.", user=user.name, name=self.name),
+        )
+        return self._notification(message, "danger")
+
+    def _open_appeal_conflict(self):
+        """Another salesperson's appeal under review for the same prospect, if any."""
+        probe = matching.fingerprint(self._prospect())
+        threshold = self.company_id.sudo().pool_name_similarity or 0.8
+        pending = self.sudo().search(
+            [("state", "=", "appealed"), ("company_id", "=", self.company_id.id), ("user_id", "!=", self.user_id.id)]
+        )
+        for other in pending:
+            verdict, _reasons = matching.score_candidate(probe, matching.fingerprint(other._prospect()), threshold)
+            if verdict == matching.EXACT:
+                return other
+        return self.browse()
+
+    def _register_new(self):
+        pool = self.env["crm.public.pool"]._get_default_pool(self.company_id)
+        if not pool:
+            raise UserError(
+                self.env._("Company %s has no default customer pool to register customers in.", self.company_id.name)
+            )
+        Partner = self.env["res.partner"].with_user(self.user_id).with_context(pool_register=True, tracking_disable=True)
+        partner = Partner.create(
+            {
+                "name": self.name,
+                "is_company": True,
+                "vat": self.vat,
+                "phone": self.phone,
+                "email": self.email,
+                "website": self.website,
+                "pool_id": pool.id,
+                "pool_level": self.level,
+                "user_id": self.user_id.id,
+                "company_id": self.company_id.id,
+            }
+        )
+        if self.contact_name:
+            Partner.create({"name": self.contact_name, "parent_id": partner.id, "type": "contact"})
+        self._protect(partner)
+        message = self.env._("%(name)s is registered to you until %(until)s.", name=self.name,
+                             until=fields.Datetime.to_string(self.protected_until) if self.protected_until else "-")
+        self.sudo().result_message = message
+        return self._notification(message, "success")
+
+    def _protect(self, partner, state="registered"):
+        days = self.company_id.sudo()[f"pool_protect_days_{self.level}"]
+        now = fields.Datetime.now()
+        self.sudo().write(
+            {
+                "state": state,
+                "partner_id": partner.id,
+                "registered_date": now,
+                "protected_until": now + timedelta(days=days) if days else False,
+            }
+        )
+
+    def _set_result(self, state, message, partner=None, matches=None):
+        vals = {"state": state, "result_message": message}
+        if partner:
+            vals["partner_id"] = partner.id
+        if matches:
+            vals["match_ids"] = [(6, 0, matches.ids)]
+        self.sudo().write(vals)
+        self.sudo().message_post(body=message)
+
+    def _appeal_target(self):
+        """The customer an appeal disputes: a colleague's exact match, else the first near match.
+
+        An exact match in a pool is claimed, not appealed.
+        """
+        if self.partner_id:
+            owned_by_other = self.partner_id.pool_state == "private" and self.partner_id.user_id != self.user_id
+            return self.partner_id if owned_by_other else self.partner_id.browse()
+        return self.match_ids.filtered(lambda p: p.user_id != self.user_id)[:1]
+
+    @api.model
+    def _appeal_reviewers(self, pool):
+        """Who decides an appeal: the pool's administrators, else the company's pool managers."""
+        admins = pool.sudo().admin_user_ids.filtered(lambda u: u.active and pool._is_admin(u))
+        if admins:
+            return admins
+        managers = self.env.ref("crm_public_pool.group_pool_manager").sudo().users
+        return managers.filtered(lambda u: u.active and not u.share and not u._is_superuser() and pool.company_id in u.company_ids)
+
+    def _check_reviewable(self):
+        for registration in self:
+            if registration.state != "appealed":
+                raise UserError(
+                    self.env._("Registration %(name)s is not awaiting review (it is %(state)s).",
+                               name=registration.name,
+                               state=dict(self._fields["state"]._description_selection(self.env))[registration.state])
+                )
+        self.sudo().partner_id.pool_id.with_env(self.env)._check_admin()
+
+    def _close_review(self):
+        self.sudo().write({"reviewer_id": self.env.uid})
+        self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+        for registration in self:
+            registration.sudo().message_post(
+                body=self.env._("Appeal %(state)s by %(user)s.", state=registration.state, user=self.env.user.name),
+                partner_ids=registration.user_id.partner_id.ids,
+            )
+
+    def _notification(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": kind,
+                "sticky": kind in ("warning", "danger"),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_expire(self, batch_size=1000):
+        """Return customers whose registration protection ran out without a follow-up to their pool."""
+        now = fields.Datetime.now()
+        self.flush_model(["state", "protected_until", "registered_date", "partner_id", "user_id"])
+        self.env["res.partner"].flush_model(["user_id", "pool_state", "pool_last_followup_date", "pool_locked"])
+        # A customer followed up since registering, locked, or no longer the registrant's stays put.
+        self.env.cr.execute(
+            """
+            SELECT r.id, p.id,
+                   p.pool_state = 'private' AND p.user_id = r.user_id AND NOT COALESCE(p.pool_locked, FALSE)
+                   AND (p.pool_last_followup_date IS NULL OR p.pool_last_followup_date <= r.registered_date)
+              FROM crm_public_pool_registration r
+              JOIN res_partner p ON p.id = r.partner_id
+             WHERE r.state IN ('registered', 'approved') AND r.protected_until < %s
+             ORDER BY r.id
+            """,
+            [now],
+        )
+        rows = self.env.cr.fetchall()
+        batch, rest = rows[:batch_size], rows[batch_size:]
+        expired = self.browse([row[0] for row in batch])
+        partners = self.env["res.partner"].sudo().browse([row[1] for row in batch if row[2]])
+        if partners:
+            partners._pool_lock_rows()._pool_apply(
+                "recycle",
+                {"pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
+                note=self.env._("registration protection expired"),
+                message=lambda log: self.env._("Returned to pool %s: registration protection expired", log["pool_name"]),
+            )
+        expired.sudo().write({"state": "expired"})
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(rest))
+        return len(partners)
+
