@@ -1,0 +1,21 @@
+from odoo import api, fields, models
+
+from .crm_public_pool_distribution import STRATEGIES
+
+
+class CrmPublicPoolLog(models.Model):
+    """Distribution facts of an 'assign' (or redistributing 'transfer') row, for the published report."""
+
+    _inherit = "crm.public.pool.log"
+
+    distribution_strategy = fields.Selection(STRATEGIES, readonly=True)
+    distribution_score = fields.Float(readonly=True, digits=(16, 4))
+    distribution_id = fields.Many2one("crm.public.pool.distribution", string="Distribution Rule", readonly=True, ondelete="set null")
+
+    @api.model
+    def _log_moves(self, rows):
+        # The distribution engine passes its facts in the context of the move it makes.
+        info = self.env.context.get("pool_distribution")
+        if info:
+            rows = [dict(row, **info) if row.get("action") in ("assign", "transfer") else row for row in rows]
+        return super()._log_moves(rows)

@@ -1,0 +1,213 @@
+from collections import Counter
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.crm_public_pool_distribution import STRATEGIES
+
+
+class CrmPublicPoolAssignWizard(models.TransientModel):
+    """Distribute pooled customers (and, for managers, redistribute owned ones) by a strategy."""
+
+    _name = "crm.public.pool.assign.wizard"
+    _description = "Distribute Customers"
+
+    pool_id = fields.Many2one("crm.public.pool", required=True)
+    partner_ids = fields.Many2many(
+        "res.partner", string="Customers", help="Leave empty to distribute every customer waiting in the pool."
+    )
+    strategy = fields.Selection(STRATEGIES, required=True, default="round_robin")
+    user_id = fields.Many2one("res.users", string="Assign To", domain=[("share", "=", False)])
+    user_ids = fields.Many2many(
+        "res.users", string="Only These Members", domain=[("share", "=", False)],
+        help="Leave empty to distribute among all members of the pool.",
+    )
+    line_ids = fields.One2many("crm.public.pool.assign.wizard.line", "wizard_id", string="Preview")
+    rr_last_user_id = fields.Many2one("res.users", string="Round-robin Cursor After Preview")
+    previewed = fields.Boolean()
+    summary = fields.Text(readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        ctx = self.env.context
+        if ctx.get("active_model") == "res.partner" and ctx.get("active_ids"):
+            partners = self.env["res.partner"].browse(ctx["active_ids"])
+            res["partner_ids"] = [(6, 0, partners.ids)]
+            pools = partners.sudo().pool_id
+            if len(pools) == 1 and not res.get("pool_id"):
+                res["pool_id"] = pools.id
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_preview(self):
+        """Fill the lines with who would get what, without moving anything."""
+        self.ensure_one()
+        self._check_request()
+        plan, scores = self._plan()
+        Engine = self.env["crm.public.pool.distribution"]
+        lines = [
+            {
+                "sequence": index,
+                "partner_id": partner_id,
+                "user_id": user_id,
+                "score": scores.get(user_id, 0.0),
+                "reason": Engine._reason_label(self.strategy, reason),
+            }
+            for index, (partner_id, user_id, reason) in enumerate(plan.assignments)
+        ]
+        lines += [
+            {"sequence": len(lines) + index, "partner_id": partner_id, "reason": Engine._unplaced_label(code)}
+            for index, (partner_id, code) in enumerate(plan.unplaced)
+        ]
+        self.line_ids.unlink()
+        self.write(
+            {
+                "line_ids": [(0, 0, vals) for vals in lines],
+                "rr_last_user_id": plan.last_user_id or False,
+                "previewed": True,
+                "summary": self._summary(plan.counts(), plan.unplaced_counts()),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Distribute Customers"),
+        }
+
+    def action_apply(self):
+        """Perform exactly the preview (computed now when there is none)."""
+        self.ensure_one()
+        self._check_request()
+        if self.previewed:
+            lines = self.line_ids.sorted("sequence")
+            placed = lines.filtered("user_id")
+            assignments = [(line.partner_id.id, line.user_id.id) for line in placed]
+            scores = {line.user_id.id: line.score for line in placed}
+            unplaced = Counter(line.reason for line in lines - placed)
+            last_user_id = self.rr_last_user_id.id
+        else:
+            plan, scores = self._plan()
+            assignments = [(partner_id, user_id) for partner_id, user_id, _reason in plan.assignments]
+            Engine = self.env["crm.public.pool.distribution"]
+            unplaced = Counter(Engine._unplaced_label(code) for _partner_id, code in plan.unplaced)
+            last_user_id = plan.last_user_id
+        if not assignments:
+            raise UserError(
+                self.env._(
+                    "None of the %(count)s customers can be distributed: %(why)s.",
+                    count=len(self._partners()),
+                    why="; ".join(f"{count} {reason}" for reason, count in unplaced.items()) or self.env._("nothing selected"),
+                )
+            )
+        self.env["crm.public.pool.distribution"]._apply_plan(
+            self.pool_id,
+            assignments,
+            self.strategy,
+            scores if self.strategy == "performance" else None,
+            last_user_id=last_user_id,
+        )
+        message = self._summary(Counter(user_id for _partner_id, user_id in assignments), unplaced, labels=True)
+        return self.env["res.partner"]._pool_notification(message)
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _plan(self):
+        return self.env["crm.public.pool.distribution"]._plan(
+            self.pool_id, self._partners(), self.strategy, user=self.user_id, users=self.user_ids
+        )
+
+    def _partners(self):
+        if self.partner_ids:
+            return self.partner_ids._pool_commercial()
+        return self.env["res.partner"].search([("pool_id", "=", self.pool_id.id), ("pool_state", "=", "pool")])
+
+    def _check_request(self):
+        """Refuse, naming the problem, what the pool's rules do not allow."""
+        pool = self.pool_id
+        pool._check_admin()
+        partners = self._partners().sudo()
+        if not partners:
+            raise UserError(self.env._("No customer is waiting in pool %s.", pool.name))
+        strangers = partners.filtered(lambda p: p.pool_id != pool)
+        if strangers:
+            raise UserError(
+                self.env._(
+                    "%(count)s of the %(total)s customers are not in pool %(pool)s, e.g. %(name)s.",
+                    count=len(strangers),
+                    total=len(partners),
+                    pool=pool.name,
+                    name=strangers[0].display_name,
+                )
+            )
+        owned = partners.filtered(lambda p: p.pool_state == "private")
+        if owned and not self.env.user.has_group("crm_public_pool.group_pool_manager"):
+            raise UserError(
+                self.env._(
+                    "%(count)s of the %(total)s customers are owned (e.g. %(name)s by %(owner)s): "
+                    "only pool managers may redistribute owned customers.",
+                    count=len(owned),
+                    total=len(partners),
+                    name=owned[0].display_name,
+                    owner=owned[0].user_id.name,
+                )
+            )
+        if self.strategy == "user":
+            if not self.user_id:
+                raise UserError(self.env._("Choose the user who receives the customers."))
+            if not pool._is_member(self.user_id):
+                raise UserError(
+                    self.env._("%(user)s is not a member of pool %(pool)s.", user=self.user_id.name, pool=pool.name)
+                )
+            self._check_user_room(partners)
+        outsiders = self.user_ids - pool.sudo().member_all_user_ids
+        if outsiders:
+            raise UserError(
+                self.env._(
+                    "%(count)s of the chosen users are not members of pool %(pool)s: %(names)s.",
+                    count=len(outsiders),
+                    pool=pool.name,
+                    names=", ".join(outsiders.mapped("name")),
+                )
+            )
+
+    def _check_user_room(self, partners):
+        """One receiver: refuse rather than half-assign past their limit."""
+        user = self.user_id
+        max_owned = user._pool_limits()[0]
+        incoming = len(partners.filtered(lambda p: p.user_id != user))
+        if not max_owned or not incoming:
+            return
+        owned = self.env["res.partner"]._pool_owned_counts(user.ids).get(user.id, (0, 0))[0]
+        if owned + incoming > max_owned:
+            raise UserError(
+                self.env._(
+                    "%(user)s cannot take %(count)s more customers: limit reached, they own %(owned)s of %(limit)s allowed.",
+                    user=user.name,
+                    count=incoming,
+                    owned=owned,
+                    limit=max_owned,
+                )
+            )
+
+    def _summary(self, counts, unplaced, labels=False):
+        Engine = self.env["crm.public.pool.distribution"]
+        text = self.env._(
+            "%(placed)s customers to %(users)s members.", placed=sum(counts.values()), users=len(counts)
+        )
+        if unplaced:
+            why = "; ".join(
+                f"{count}: {reason if labels else Engine._unplaced_label(reason)}" for reason, count in unplaced.items()
+            )
+            text += " " + self.env._(
+                "%(left)s stay in the pool (%(why)s).", left=sum(unplaced.values()), why=why
+            )
+        return text
