@@ -4,7 +4,7 @@
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/odoo-env.sh"
 cd "$PROJECT_DIR"
-LOG_DIR=${LOG_DIR:-$PROJECT_DIR/.test-logs}
+LOG_DIR=${LOG_DIR:-$PROJECT_DIR/.test-logs/run-$$}
 mkdir -p "$LOG_DIR"
 passed=0
 failed=0

@@ -7,6 +7,12 @@ from . import crm_public_pool_rule
 from . import crm_public_pool_reason
 from . import crm_public_pool_log
 from . import crm_public_pool_claim_request
+from . import crm_public_pool_registration
 from . import mail_message
 from . import crm_lead
+from . import crm_public_pool_snapshot
 from . import crm_public_pool_demo
+from . import crm_public_pool_distribution
+from . import crm_public_pool_region
+from . import crm_public_pool_log_distribution
+from . import res_partner_import

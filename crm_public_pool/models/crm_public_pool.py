@@ -1,5 +1,13 @@
+from collections import defaultdict
+from datetime import timedelta
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.modules import module as odoo_module
+from odoo.tools import SQL
+
+from ..logic.distribution import round_robin
+from .crm_public_pool_rule import RECYCLE_BATCH_SIZE
 
 # Fields that reveal a masked field's value under another name.
 MASK_ALIASES = {
@@ -102,11 +110,34 @@ class CrmPublicPool(models.Model):
         help="Contact fields shown masked to members until they own the customer.",
     )
     rule_ids = fields.One2many("crm.public.pool.rule", "pool_id", string="Recycle Rules")
+    distribution_ids = fields.One2many("crm.public.pool.distribution", "pool_id", string="Distribution Rules")
+    region_ids = fields.One2many("crm.public.pool.region", "pool_id", string="Region Map")
+    rr_last_user_id = fields.Many2one(
+        "res.users", string="Round-robin Cursor", copy=False,
+        help="Last member served by round-robin: the next distribution continues after them.",
+    )
+    performance_period_days = fields.Integer(
+        string="Performance Period (days)", default=7, help="Performance is measured over these last days."
+    )
+    performance_weight_revenue = fields.Float(string="Weight: Won Revenue", default=1.0)
+    performance_weight_won = fields.Float(string="Weight: Won Deals", default=1.0)
+    performance_weight_inquiries = fields.Float(string="Weight: Inquiries Handled", default=0.0)
     partner_ids = fields.One2many("res.partner", "pool_id", string="Pool Customers")
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_counts")
     pooled_count = fields.Integer(string="In Pool", compute="_compute_partner_counts")
     owned_count = fields.Integer(string="Owned", compute="_compute_partner_counts")
     request_count = fields.Integer(string="Claim Requests", compute="_compute_request_count")
+    unclaimed_days = fields.Integer(
+        string="Escalate Unclaimed After (days)",
+        help="Customers nobody claimed for this many days are escalated by the daily job (0 = never).",
+    )
+    unclaimed_action = fields.Selection(
+        [("assign", "Assign round-robin to members"), ("move", "Move to another pool")],
+        string="Escalation",
+        default="assign",
+        required=True,
+    )
+    unclaimed_pool_id = fields.Many2one("crm.public.pool", string="Move Unclaimed To")
 
     _sql_constraints = [
         (
@@ -198,6 +229,29 @@ class CrmPublicPool(models.Model):
                     new=name,
                 )
             )
+
+    @api.constrains("performance_period_days", "performance_weight_revenue", "performance_weight_won",
+                    "performance_weight_inquiries")
+    def _check_performance(self):
+        for pool in self:
+            weights = pool._performance_weights()
+            if pool.performance_period_days <= 0 or min(weights.values()) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Pool %(pool)s: the performance period must be positive (got %(days)s days) "
+                        "and weights cannot be negative.",
+                        pool=pool.name,
+                        days=pool.performance_period_days,
+                    )
+                )
+
+    @api.constrains("unclaimed_days", "unclaimed_action", "unclaimed_pool_id")
+    def _check_unclaimed_escalation(self):
+        for pool in self.filtered(lambda p: p.unclaimed_days and p.unclaimed_action == "move"):
+            if not pool.unclaimed_pool_id or pool.unclaimed_pool_id == pool:
+                raise ValidationError(
+                    self.env._("Pool %s moves unclaimed customers: choose another pool to move them to.", pool.name)
+                )
 
     @api.constrains("pool_type", "dealer_partner_id")
     def _check_dealer(self):
@@ -298,6 +352,43 @@ class CrmPublicPool(models.Model):
         partners._pool_move_to_owner(user, "assign")
         return True
 
+    def action_open_assign_wizard(self):
+        """Distribute this pool's pooled customers."""
+        self.ensure_one()
+        self._check_admin()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.public.pool.assign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Distribute Customers"),
+            "context": {"default_pool_id": self.id},
+        }
+
+    def action_apply_distribution_rules(self):
+        """Apply the distribution rules to the customers waiting in the pool now."""
+        self.ensure_one()
+        self._check_admin()
+        pooled = self.env["res.partner"].sudo().search([("pool_id", "=", self.id), ("pool_state", "=", "pool")])
+        rules = self.distribution_ids.filtered("active")
+        if not rules:
+            raise UserError(self.env._("Pool %s has no active distribution rule.", self.name))
+        left = rules.with_env(self.env)._distribute(pooled.with_env(self.env))
+        message = self.env._(
+            "Distribution rules applied to %(count)s customers; %(left)s stay in the pool.",
+            count=len(pooled),
+            left=sum(left.values()),
+        )
+        return self.env["res.partner"]._pool_notification(message)
+
+    def _performance_weights(self):
+        self.ensure_one()
+        return {
+            "won_revenue": self.performance_weight_revenue,
+            "won_count": self.performance_weight_won,
+            "inquiries": self.performance_weight_inquiries,
+        }
+
     def _is_member(self, user):
         self.ensure_one()
         return user in self.sudo().member_all_user_ids or self._is_admin(user)
@@ -346,3 +437,232 @@ class CrmPublicPool(models.Model):
             if pools:
                 result[alias] = pools
         return {fname: tuple(sorted(ids)) for fname, ids in result.items()}
+
+    # ------------------------------------------------------------------
+    # Recycling
+    # ------------------------------------------------------------------
+
+    def action_recycle_preview(self):
+        """List what the rules would recycle today and why, changing nothing."""
+        lines = self._recycle_preview()
+        previews = self.env["crm.public.pool.recycle.preview"].create(lines)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Recycle Preview: %s", ", ".join(self.mapped("name"))),
+            "res_model": "crm.public.pool.recycle.preview",
+            "view_mode": "list",
+            "domain": [("id", "in", previews.ids)],
+            "target": "current",
+        }
+
+    def action_pool_cleanup(self):
+        """Archive the pooled customers marked invalid (pool administrators)."""
+        self._check_admin()
+        partners = self.env["res.partner"].sudo().search(
+            [("pool_id", "in", self.ids), ("pool_state", "=", "pool"), ("pool_invalid", "=", True),
+             "|", ("is_company", "=", True), ("parent_id", "=", False)]
+        )
+        partners = partners._pool_lock_rows()
+        partners._pool_log(
+            [{"partner": partner, "action": "cleanup", "pool_id": partner.pool_id.id} for partner in partners],
+            lambda log: self.env._("Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]),
+        )
+        partners.with_context(pool_transition=True, tracking_disable=True).write({"active": False})
+        return self.env["res.partner"]._pool_notification(self.env._("%s invalid customers archived.", len(partners)))
+
+    def _recycle_rules(self):
+        return self.env["crm.public.pool.rule"].sudo().search([("pool_id", "in", self.ids)], order="pool_id, sequence, id")
+
+    def _recycle_preview(self, now=None):
+        """[{partner_id, rule_id, user_id, pool_id, target_pool_id, note}] the rules would recycle at ``now``."""
+        now = now or fields.Datetime.now()
+        lines = []
+        seen = set()
+        for rule in self._recycle_rules():
+            for partner_id, user_id, note in rule._recycle_preview_rows(now, exclude_ids=seen):
+                seen.add(partner_id)
+                lines.append(
+                    {
+                        "partner_id": partner_id,
+                        "rule_id": rule.id,
+                        "user_id": user_id,
+                        "pool_id": rule.pool_id.id,
+                        "target_pool_id": (rule.target_pool_id or rule.pool_id).id,
+                        "note": note,
+                    }
+                )
+        return lines
+
+    @api.model
+    def _cron_recycle(self):
+        """Daily job: recycle due customers, warn owners, refresh recycle dates, escalate unclaimed ones."""
+        pools = self.sudo().search([("active", "=", True)])
+        # Tests run inside one transaction that a commit would break.
+        pools._recycle_run(commit=not odoo_module.current_test)
+
+    def _recycle_run(self, now=None, batch_size=RECYCLE_BATCH_SIZE, commit=False):
+        """Recycle every due customer of these pools in batches; return how many moved.
+
+        Due customers are selected from current data, so a run that stopped half-way (a
+        crash, a timeout) is finished by the next one and nothing is moved or logged twice.
+        """
+        if not self:
+            return 0
+        now = now or fields.Datetime.now()
+        rules = self._recycle_rules()
+        Cron = self.env["ir.cron"]
+        self._recycle_without_jit()
+        total = sum(rule._recycle_count(now) for rule in rules)
+        done = 0
+        for rule in rules:
+            while True:
+                rows = rule._recycle_batch(now, batch_size)
+                done += len(rows)
+                self._recycle_invalidate()
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                    self._recycle_without_jit()
+                Cron._notify_progress(done=done, remaining=max(total - done, 0))
+                if len(rows) < batch_size:
+                    break
+        self._recycle_refresh_dates()
+        self._recycle_drop_stale_warnings()
+        warnings = []
+        for rule in rules:
+            warnings.extend(rule._recycle_warn(now))
+        self._recycle_notify_owners(warnings, now)
+        self._escalate_unclaimed(now)
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
+
+    def _recycle_without_jit(self):
+        # The rules' sub-queries make the planner's estimates high enough to JIT-compile every
+        # statement: measured 4.5 s of compiling for a 0.1 s refresh of 20,000 customers.
+        self.env.cr.execute("SET LOCAL jit = off")
+
+    def _recycle_invalidate(self):
+        # The batch statement changed partners, leads, activities and the log behind the ORM's back.
+        self.env["res.partner"].invalidate_model()
+        self.env["crm.lead"].invalidate_model(["user_id"])
+        self.env["mail.activity"].invalidate_model()
+        self.env["crm.public.pool.log"].invalidate_model()
+
+    def _recycle_refresh_dates(self, partner_ids=None):
+        """Store on owned customers when the rules will recycle them; in SQL, for the whole pools or ``partner_ids``."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        rules_by_pool = self._recycle_rules().grouped("pool_id")
+        self.env.flush_all()
+        subset = SQL("AND p.id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        for pool in self:
+            dates = [rule._recycle_date_sql(now) for rule in rules_by_pool.get(pool, [])]
+            recycle_date = SQL("LEAST(NULL::timestamp, %s)", SQL(", ").join(dates)) if dates else SQL("NULL::timestamp")
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE res_partner target SET pool_recycle_date = d.recycle_date
+                      FROM (SELECT p.id, %s AS recycle_date FROM res_partner p
+                             WHERE p.pool_id = %s AND (p.is_company OR p.parent_id IS NULL) %s) d
+                     WHERE target.id = d.id AND target.pool_recycle_date IS DISTINCT FROM d.recycle_date
+                    """,
+                    recycle_date, pool.id, subset,
+                )
+            )
+        self.env["res.partner"].invalidate_model(["pool_recycle_date"])
+
+    def _recycle_drop_stale_warnings(self):
+        """Remove warning To-Dos of customers followed up (or claimed again) since they were warned."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            DELETE FROM mail_activity a USING res_partner p
+             WHERE a.res_model = 'res.partner' AND a.res_id = p.id AND a.activity_type_id = %s
+               AND p.pool_id IN %s AND p.pool_warned_date IS NULL
+            """,
+            [self.env["crm.public.pool.rule"]._warning_activity_type_id(), tuple(self.ids)],
+        )
+        self.env["mail.activity"].invalidate_model()
+
+    def _recycle_notify_owners(self, warnings, now):
+        """One To-Do per warned customer for its owner, and one digest e-mail per owner and day."""
+        if not warnings:
+            return
+        activity_type_id = self.env["crm.public.pool.rule"]._warning_activity_type_id()
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        # The digest replaces the per-activity notification e-mails.
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner_id,
+                    "activity_type_id": activity_type_id,
+                    "user_id": owner_id,
+                    "date_deadline": deadline.date(),
+                    "summary": self.env._("Returns to the pool on %s unless followed up", deadline.date()),
+                    "note": note,
+                }
+                for partner_id, owner_id, deadline, note in warnings
+            ]
+        )
+        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT from_user_id FROM crm_public_pool_log
+             WHERE action = 'warn' AND date >= %s AND date < %s AND from_user_id IN %s
+            """,
+            [today, now, tuple({owner_id for _p, owner_id, _d, _n in warnings})],
+        )
+        already_told = {row[0] for row in self.env.cr.fetchall()}
+        by_owner = defaultdict(list)
+        names = dict(self.env["res.partner"].sudo().browse([w[0] for w in warnings]).mapped(lambda p: (p.id, p.name)))
+        for partner_id, owner_id, deadline, note in warnings:
+            if owner_id not in already_told:
+                by_owner[owner_id].append((names[partner_id], fields.Date.to_string(deadline.date()), note))
+        template = self.env.ref("crm_public_pool.mail_template_pool_recycle_digest")
+        for owner_id, lines in by_owner.items():
+            template.sudo().with_context(pool_warnings=tuple(lines)).send_mail(owner_id)
+
+    def _escalate_unclaimed(self, now):
+        """Customers left unclaimed too long are assigned round-robin or moved to another pool."""
+        Partner = self.env["res.partner"].sudo()
+        for pool in self.filtered("unclaimed_days"):
+            partners = Partner.search(
+                [
+                    ("pool_id", "=", pool.id),
+                    ("pool_state", "=", "pool"),
+                    ("pool_enter_date", "<=", now - timedelta(days=pool.unclaimed_days)),
+                    "|", ("is_company", "=", True), ("parent_id", "=", False),
+                ],
+                order="id",
+            )
+            if not partners:
+                continue
+            note = self.env._("unclaimed for more than %(days)s days", days=pool.unclaimed_days)
+            if pool.unclaimed_action == "move":
+                partners._pool_lock_rows()._pool_apply(
+                    "transfer", {"pool_id": pool.unclaimed_pool_id.id, "pool_enter_date": now}, note=note
+                )
+            else:
+                pool._escalate_assign(partners, note)
+
+    def _escalate_assign(self, partners, note):
+        self.ensure_one()
+        members = self.member_all_user_ids.filtered(lambda u: u.active and not u.share)
+        counts = self.env["res.partner"]._pool_owned_counts(members.ids)
+        plan = round_robin(
+            [{"id": partner_id} for partner_id in partners.ids],
+            [
+                {
+                    "user_id": user.id,
+                    "free_capacity": (user._pool_limits()[0] - counts.get(user.id, (0, 0))[0]) if user._pool_limits()[0] else None,
+                }
+                for user in members
+            ],
+        )
+        by_user = defaultdict(list)
+        for partner_id, user_id, _reason in plan.assignments:
+            by_user[user_id].append(partner_id)
+        for user_id, partner_ids in by_user.items():
+            partners.browse(partner_ids)._pool_lock_rows()._pool_move_to_owner(self.env["res.users"].browse(user_id), "assign", note=note)

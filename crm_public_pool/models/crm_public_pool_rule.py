@@ -1,4 +1,12 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields, models, tools
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import dateutil, safe_eval
+
+from ..logic.recycle import level_days, positional_template, shortest_days
 
 RULE_TYPES = [
     ("no_followup", "No Follow-up"),
@@ -7,6 +15,9 @@ RULE_TYPES = [
     ("low_revenue", "Low Revenue"),
     ("domain", "Custom Filter"),
 ]
+DATE_RULE_TYPES = ("no_followup", "no_opportunity", "not_won", "low_revenue")
+# Rows moved per statement: large enough to amortise a round trip, small enough to commit often.
+RECYCLE_BATCH_SIZE = 5000
 
 
 class CrmPublicPoolRule(models.Model):
@@ -50,3 +61,341 @@ class CrmPublicPoolRule(models.Model):
             "Recycle days cannot be negative.",
         ),
     ]
+
+    # ------------------------------------------------------------------
+    # Constraints and CRUD
+    # ------------------------------------------------------------------
+
+    @api.constrains("rule_type", "domain")
+    def _check_domain(self):
+        for rule in self.filtered(lambda r: r.rule_type == "domain"):
+            try:
+                domain = rule._parsed_domain()
+            except Exception as error:  # noqa: BLE001 - any parse error is the user's to fix
+                raise ValidationError(
+                    self.env._("The filter of rule %(rule)s cannot be read: %(error)s", rule=rule.name, error=error)
+                ) from error
+            if not isinstance(domain, list):
+                raise ValidationError(
+                    self.env._("The filter of rule %(rule)s must be a list of conditions, not %(value)s.",
+                               rule=rule.name, value=rule.domain)
+                )
+            try:
+                with self.env.cr.savepoint():
+                    self.env["res.partner"].sudo().search(domain, limit=1)
+            except Exception as error:  # noqa: BLE001 - the search reports what is wrong
+                raise ValidationError(
+                    self.env._("The filter of rule %(rule)s is not valid on customers: %(error)s", rule=rule.name, error=error)
+                ) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()
+        rules.pool_id._recycle_refresh_dates()
+        return rules
+
+    def write(self, vals):
+        pools = self.pool_id
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        (pools | self.pool_id)._recycle_refresh_dates()
+        return res
+
+    def unlink(self):
+        pools = self.pool_id
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        pools._recycle_refresh_dates()
+        return res
+
+    # ------------------------------------------------------------------
+    # Recycle engine: every rule is a SQL condition on ``res_partner p``
+    # ------------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache()
+    def _recycle_warn_days_by_pool(self):
+        """{pool id: longest warning window} of pools with active rules; empty pools are skipped cheaply."""
+        result = {}
+        for rule in self.sudo().search([("active", "=", True)]):
+            result[rule.pool_id.id] = max(result.get(rule.pool_id.id, 0), rule.warn_days)
+        return result
+
+    def _parsed_domain(self):
+        self.ensure_one()
+        context = {
+            "uid": self.env.uid,
+            "datetime": safe_datetime,
+            "relativedelta": dateutil.relativedelta.relativedelta,
+            "context_today": lambda: fields.Date.context_today(self),
+        }
+        return safe_eval(self.domain or "[]", context)
+
+    def _days_by_level(self):
+        return level_days(self.days, {"a": self.days_a, "b": self.days_b, "c": self.days_c, "d": self.days_d})
+
+    def _days_sql(self):
+        by_level = self._days_by_level()
+        return SQL(
+            "(CASE p.pool_level WHEN 'a' THEN %s WHEN 'b' THEN %s WHEN 'c' THEN %s WHEN 'd' THEN %s ELSE %s END)",
+            by_level["a"], by_level["b"], by_level["c"], by_level["d"], self.days,
+        )
+
+    def _shortest_days(self):
+        return shortest_days(self.days, {"a": self.days_a, "b": self.days_b, "c": self.days_c, "d": self.days_d})
+
+    @api.model
+    def _warning_activity_type_id(self):
+        return self.env.ref("crm_public_pool.mail_activity_type_pool_recycle", raise_if_not_found=False).id or None
+
+    def _scope_sql(self, now):
+        """Owned, unlocked, active customers of the rule's pool that the rule may recycle."""
+        scope = SQL(
+            """p.pool_id = %s AND p.pool_state = 'private' AND p.pool_locked IS NOT TRUE AND p.active
+               AND p.user_id IS NOT NULL AND (p.is_company OR p.parent_id IS NULL)""",
+            self.pool_id.id,
+        )
+        if self.include_open_opportunities:
+            return scope
+        # Our own warning is a planned activity too: it must not stop the recycle it announces.
+        return SQL(
+            """%s
+               AND NOT EXISTS (SELECT 1 FROM crm_lead l
+                                 JOIN res_partner lp ON lp.id = l.partner_id
+                                 LEFT JOIN crm_stage s ON s.id = l.stage_id
+                                WHERE lp.commercial_partner_id = p.id AND l.active AND l.type = 'opportunity'
+                                  AND s.is_won IS NOT TRUE)
+               AND NOT EXISTS (SELECT 1 FROM mail_activity a
+                                WHERE a.res_model = 'res.partner' AND a.res_id = p.id
+                                  AND a.date_deadline >= %s AND a.activity_type_id IS DISTINCT FROM %s)""",
+            scope, now.date(), self._warning_activity_type_id(),
+        )
+
+    def _won_leads_sql(self, since=None):
+        condition = SQL(
+            """SELECT 1 FROM crm_lead l JOIN res_partner lp ON lp.id = l.partner_id JOIN crm_stage s ON s.id = l.stage_id
+                WHERE lp.commercial_partner_id = p.id AND l.active AND s.is_won"""
+        )
+        if since is not None:
+            condition = SQL("%s AND l.date_closed >= %s", condition, since)
+        return condition
+
+    def _criteria(self, now):
+        """(deadline, condition, prefilter, note) of the rule as SQL on ``p``.
+
+        ``deadline`` is when a customer meeting ``condition`` becomes due (None: due at once);
+        ``prefilter`` is an index-friendly necessary condition of ``deadline <= now``.
+        """
+        self.ensure_one()
+        days = self._days_sql()
+        prefix = (self.name or "").replace("%", "%%") + ": "
+
+        def note(template, names, *values):
+            return SQL("format(%s, %s)", prefix + positional_template(template, names), SQL(", ").join(values))
+
+        if self.rule_type == "no_followup":
+            anchor = SQL("greatest(p.pool_last_followup_date, p.pool_claim_date)")
+            return (
+                SQL("%s + make_interval(days => %s)", anchor, days),
+                SQL("TRUE"),
+                SQL("%s <= %s", anchor, now - timedelta(days=self._shortest_days())),
+                note(self.env._("no follow-up for %(days)s days, limit %(limit)s"), ["days", "limit"],
+                     SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, anchor), days),
+            )
+        claim_deadline = SQL("p.pool_claim_date + make_interval(days => %s)", days)
+        claim_prefilter = SQL("p.pool_claim_date <= %s", now - timedelta(days=self._shortest_days()))
+        since_claim = SQL("floor(extract(epoch FROM %s - p.pool_claim_date) / 86400)::int", now)
+        if self.rule_type == "no_opportunity":
+            anchor = SQL(
+                """greatest(p.pool_claim_date, (SELECT max(l.create_date) FROM crm_lead l JOIN res_partner lp ON lp.id = l.partner_id
+                                                 WHERE lp.commercial_partner_id = p.id))"""
+            )
+            return (
+                SQL("%s + make_interval(days => %s)", anchor, days),
+                SQL("TRUE"),
+                claim_prefilter,
+                note(self.env._("no new opportunity for %(days)s days, limit %(limit)s"), ["days", "limit"],
+                     SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, anchor), days),
+            )
+        if self.rule_type == "not_won":
+            won = self._won_leads_sql(None if not self.include_won else SQL("p.pool_claim_date"))
+            return (
+                claim_deadline,
+                SQL("NOT EXISTS (%s)", won),
+                claim_prefilter,
+                note(self.env._("no opportunity won in %(days)s days since the claim, limit %(limit)s"),
+                     ["days", "limit"], since_claim, days),
+            )
+        if self.rule_type == "low_revenue":
+            revenue = SQL(
+                """coalesce((SELECT sum(l.expected_revenue) FROM crm_lead l JOIN res_partner lp ON lp.id = l.partner_id
+                              JOIN crm_stage s ON s.id = l.stage_id
+                             WHERE lp.commercial_partner_id = p.id AND l.active AND s.is_won
+                               AND l.date_closed >= %s - make_interval(days => %s)), 0)""",
+                now, days,
+            )
+            return (
+                claim_deadline,
+                SQL("%s < %s", revenue, self.amount),
+                claim_prefilter,
+                note(self.env._("won revenue %(revenue)s in the last %(days)s days, below %(limit)s"),
+                     ["revenue", "days", "limit"], revenue, days, SQL("%s", self.amount)),
+            )
+        query = self.env["res.partner"].sudo().with_context(active_test=False)._search(self._parsed_domain())
+        return (
+            None,
+            SQL("p.id IN %s", query.subselect()),
+            SQL("TRUE"),
+            note(self.env._("matches the filter %(domain)s"), ["domain"], SQL("%s", self.domain)),
+        )
+
+    def _due_where(self, now):
+        deadline, condition, prefilter, _note = self._criteria(now)
+        where = SQL("%s AND %s AND %s", self._scope_sql(now), prefilter, condition)
+        if deadline is not None:
+            where = SQL("%s AND %s <= %s", where, deadline, now)
+        return where
+
+    def _recycle_preview_rows(self, now, exclude_ids=()):
+        """[(partner id, owner id, note)] the rule would recycle at ``now``, without locking."""
+        self.ensure_one()
+        _deadline, _condition, _prefilter, note = self._criteria(now)
+        excluded = SQL("AND p.id NOT IN %s", tuple(exclude_ids)) if exclude_ids else SQL()
+        return self.env.execute_query(
+            SQL(
+                "SELECT p.id, p.user_id, %s FROM res_partner p WHERE %s %s ORDER BY p.id",
+                note, self._due_where(now), excluded,
+            )
+        )
+
+    def _recycle_count(self, now):
+        self.ensure_one()
+        return self.env.execute_query(SQL("SELECT count(*) FROM res_partner p WHERE %s", self._due_where(now)))[0][0]
+
+    def _recycle_explain(self, partner_ids, now):
+        """{partner id: (deadline, note)} of the rule for the given customers it would recycle."""
+        self.ensure_one()
+        deadline, condition, _prefilter, note = self._criteria(now)
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT p.id, %s, %s FROM res_partner p WHERE p.id IN %s AND %s AND %s",
+                deadline if deadline is not None else SQL("%s::timestamp", now),
+                note, tuple(partner_ids), self._scope_sql(now), condition,
+            )
+        )
+        return {partner_id: (date, text) for partner_id, date, text in rows}
+
+    def _recycle_batch(self, now, batch_size):
+        """Recycle up to ``batch_size`` due customers in one statement; return their (id, old owner)."""
+        self.ensure_one()
+        _deadline, _condition, _prefilter, note = self._criteria(now)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH due AS (
+                    SELECT p.id, p.user_id AS old_user_id, p.pool_id AS old_pool_id, %(note)s AS note
+                      FROM res_partner p
+                     WHERE %(where)s
+                     ORDER BY p.id
+                     LIMIT %(limit)s
+                       FOR NO KEY UPDATE OF p SKIP LOCKED
+                ), moved AS (
+                    UPDATE res_partner p
+                       SET pool_state = 'pool', user_id = NULL, pool_previous_user_id = due.old_user_id,
+                           pool_id = coalesce(%(target)s, p.pool_id), pool_enter_date = %(now)s,
+                           pool_recycle_date = NULL, pool_warned_date = NULL,
+                           write_uid = %(uid)s, write_date = %(now)s
+                      FROM due
+                     WHERE p.id = due.id
+                 RETURNING p.id, p.name, p.company_id, p.pool_id, due.old_user_id, due.old_pool_id, due.note
+                ), contacts AS (
+                    UPDATE res_partner c
+                       SET user_id = NULL, pool_state = 'pool', pool_id = m.pool_id, write_uid = %(uid)s, write_date = %(now)s
+                      FROM moved m
+                     WHERE c.commercial_partner_id = m.id AND c.id <> m.id
+                ), leads AS (
+                    UPDATE crm_lead l
+                       SET user_id = NULL, write_uid = %(uid)s, write_date = %(now)s
+                      FROM res_partner c JOIN moved m ON m.id = c.commercial_partner_id
+                     WHERE l.partner_id = c.id AND l.user_id = m.old_user_id
+                       AND NOT EXISTS (SELECT 1 FROM crm_stage s WHERE s.id = l.stage_id AND s.is_won)
+                ), warnings AS (
+                    DELETE FROM mail_activity a USING moved m
+                     WHERE a.res_model = 'res.partner' AND a.res_id = m.id AND a.activity_type_id = %(warn_type)s
+                )
+                INSERT INTO crm_public_pool_log
+                       (date, partner_id, partner_name, pool_id, from_pool_id, action, user_id, from_user_id,
+                        rule_id, note, company_id, create_uid, create_date, write_uid, write_date)
+                SELECT %(now)s, m.id, m.name, m.pool_id, CASE WHEN m.pool_id <> m.old_pool_id THEN m.old_pool_id END,
+                       'recycle', %(uid)s, m.old_user_id, %(rule)s, m.note, coalesce(m.company_id, %(company)s),
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM moved m
+             RETURNING partner_id, from_user_id
+                """,
+                note=note,
+                where=self._due_where(now),
+                limit=batch_size,
+                target=self.target_pool_id.id or None,
+                now=now,
+                uid=SUPERUSER_ID,
+                warn_type=self._warning_activity_type_id(),
+                rule=self.id,
+                company=self.company_id.id,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _recycle_warn(self, now):
+        """Mark and log customers entering the warning window; return [(partner id, owner id, deadline, note)]."""
+        self.ensure_one()
+        deadline, condition, _prefilter, note = self._criteria(now)
+        if deadline is None or not self.warn_days:
+            return []
+        horizon = now + timedelta(days=self.warn_days)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH due AS (
+                    SELECT p.id, p.user_id, %(deadline)s AS deadline, %(note)s AS note
+                      FROM res_partner p
+                     WHERE %(scope)s AND p.pool_warned_date IS NULL AND %(condition)s
+                       AND p.pool_recycle_date <= %(horizon)s
+                       AND %(deadline)s <= %(horizon)s AND %(deadline)s > %(now)s
+                       FOR NO KEY UPDATE OF p SKIP LOCKED
+                ), marked AS (
+                    UPDATE res_partner p SET pool_warned_date = %(now)s
+                      FROM due WHERE p.id = due.id
+                 RETURNING p.id, p.name, p.company_id, p.pool_id, due.user_id, due.deadline, due.note
+                ), logged AS (
+                    INSERT INTO crm_public_pool_log
+                           (date, partner_id, partner_name, pool_id, action, user_id, from_user_id, to_user_id,
+                            rule_id, note, company_id, create_uid, create_date, write_uid, write_date)
+                    SELECT %(now)s, m.id, m.name, m.pool_id, 'warn', %(uid)s, m.user_id, m.user_id, %(rule)s,
+                           m.note, coalesce(m.company_id, %(company)s), %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM marked m
+                )
+                SELECT id, user_id, deadline, note FROM marked ORDER BY id
+                """,
+                deadline=deadline,
+                note=note,
+                scope=self._scope_sql(now),
+                condition=condition,
+                horizon=horizon,
+                now=now,
+                uid=SUPERUSER_ID,
+                rule=self.id,
+                company=self.company_id.id,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _recycle_date_sql(self, now):
+        """When the rule recycles ``p`` if nothing happens (NULL: never)."""
+        deadline, condition, _prefilter, _note = self._criteria(now)
+        return SQL(
+            "CASE WHEN %s AND %s THEN %s END", self._scope_sql(now), condition,
+            deadline if deadline is not None else SQL("%s::timestamp", now),
+        )

@@ -3,4 +3,9 @@ from . import test_limits
 from . import test_access
 from . import test_concurrency
 from . import test_performance
+from . import test_registration
+from . import test_distribution_odoo
 from . import test_ui
+from . import test_recycle
+from . import test_dashboard
+from . import test_i18n

@@ -1,6 +1,7 @@
 import random
 import threading
 import time
+from functools import partial
 
 from psycopg2 import OperationalError
 
@@ -16,6 +17,10 @@ from odoo.tools import mute_logger
 from .invariants import pool_invariant_violations
 
 ROUNDS = 5
+
+
+class RegistrationRefused(Exception):
+    """A registration ended in another state than registered."""
 
 
 @tagged("post_install", "-at_install")
@@ -53,8 +58,8 @@ class TestConcurrency(BaseCase):
                 [{"name": f"Race Customer {i}", "is_company": True, "pool_id": self.pool_id} for i in range(count)]
             ).ids
 
-    def _race(self, jobs):
-        """Run (uid, partner_ids) claims at the same moment; return the outcome of each."""
+    def _race(self, jobs, work=None):
+        """Run (uid, partner_ids) claims (or ``work(env, args)``) at the same moment; return each outcome."""
         barrier = threading.Barrier(len(jobs))
         outcomes = [None] * len(jobs)
 
@@ -65,7 +70,10 @@ class TestConcurrency(BaseCase):
                 cr.transaction = Transaction(self.registry)
                 env = api.Environment(cr, uid, {})
                 barrier.wait(timeout=30)
-                outcomes[index] = self._claim_with_retry(env, partner_ids)
+                if work:
+                    outcomes[index] = self._with_retry(env, partial(work, env, partner_ids))
+                else:
+                    outcomes[index] = self._claim_with_retry(env, partner_ids)
 
         threads = [threading.Thread(target=claim, args=(i, uid, ids)) for i, (uid, ids) in enumerate(jobs)]
         # Serialization failures are expected here; Odoo logs each as a bad query.
@@ -78,13 +86,17 @@ class TestConcurrency(BaseCase):
 
     @staticmethod
     def _claim_with_retry(env, partner_ids):
+        return TestConcurrency._with_retry(env, lambda: env["res.partner"].browse(partner_ids).action_pool_claim())
+
+    @staticmethod
+    def _with_retry(env, action):
         """Retry on serialization failures like Odoo's RPC layer does (service.model.retrying)."""
         for attempt in range(MAX_TRIES_ON_CONCURRENCY_FAILURE):
             try:
-                env["res.partner"].browse(partner_ids).action_pool_claim()
+                action()
                 env.cr.commit()
                 return "claimed"
-            except UserError as error:
+            except (UserError, RegistrationRefused) as error:
                 env.cr.rollback()
                 return str(error)
             except OperationalError as error:
@@ -147,3 +159,24 @@ class TestConcurrency(BaseCase):
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, uid, {})
                 env["res.partner"].browse([row[0] for row in owned]).pool_release("no_need")
+
+    def test_two_registrations_of_one_new_company_collide(self):
+        def register(env, args):
+            name, phone = args
+            registration = env["crm.public.pool.registration"].create({"name": name, "phone": phone})
+            registration.action_submit()
+            if registration.state != "registered":
+                raise RegistrationRefused(f"{registration.state}: {registration.result_message}")
+
+        for round_ in range(ROUNDS):
+            name = ["Qingdao Brewery", "Anhui Conch Cement", "Gree Electric", "Harbin Pharma", "Longsheng Dyes"][round_]
+            phone = f"+86 21 5555 01{round_:02d}"
+            outcomes = self._race([(uid, (name, phone)) for uid in self.user_ids[:2]], work=register)
+            self.assertEqual(outcomes.count("claimed"), 1, outcomes)
+            with self.registry.cursor() as cr:
+                cr.execute(
+                    "SELECT count(*) FROM res_partner WHERE name = %s AND pool_state IS NOT NULL", [name]
+                )
+                self.assertEqual(cr.fetchone()[0], 1, "one customer, not two")
+                cr.execute("DELETE FROM crm_public_pool_registration WHERE name = %s", [name])
+                cr.execute("UPDATE res_partner SET pool_id = %s WHERE name = %s", [self.pool_id, name])

@@ -1,0 +1,3 @@
+from . import crm_public_pool_distribution_report
+from . import crm_public_pool_age_report
+from . import crm_public_pool_conversion_report
