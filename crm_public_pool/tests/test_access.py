@@ -538,3 +538,21 @@ class TestDirectWrites(AccessCase):
         # Writing the same owner again is not a move.
         self.mine.with_user(self.manager).write({"user_id": self.user_b.id})
         self.assertEqual(len(self.Log.search([])), before + 1)
+
+
+@tagged("post_install", "-at_install")
+class TestLeadMasking(AccessCase):
+    def test_lead_of_a_pooled_customer_is_masked_until_claimed(self):
+        phone = self.env.ref("base.field_res_partner__phone")
+        email = self.env.ref("base.field_res_partner__email")
+        self.pool.with_user(self.manager).write({"masked_field_ids": [(6, 0, (phone | email).ids)]})
+        customer = self.pooled[1]
+        lead = self.env["crm.lead"].create({"name": "Inquiry", "partner_id": customer.id, "user_id": False})
+        self.assertTrue(lead.phone and lead.email_from, "fixture: the lead copied the contact fields")
+        vals = lead.with_user(self.user_a).read(["phone", "email_from"])[0]
+        self.assertIn("****", vals["phone"])
+        self.assertNotEqual(vals["phone"], lead.phone)
+        self.assertNotIn(lead.email_from, str(vals))
+        self.assertEqual(lead.with_user(self.admin).read(["phone"])[0]["phone"], lead.phone)
+        customer.with_user(self.user_a).action_pool_claim()
+        self.assertEqual(lead.with_user(self.user_a).read(["phone"])[0]["phone"], lead.phone)
