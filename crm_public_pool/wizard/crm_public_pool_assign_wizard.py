@@ -182,21 +182,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
     def _check_user_room(self, partners):
         """One receiver: refuse rather than half-assign past their limit."""
         user = self.user_id
-        max_owned = user._pool_limits()[0]
-        incoming = len(partners.filtered(lambda p: p.user_id != user))
-        if not max_owned or not incoming:
-            return
-        owned = self.env["res.partner"]._pool_owned_counts(user.ids).get(user.id, (0, 0))[0]
-        if owned + incoming > max_owned:
-            raise UserError(
-                self.env._(
-                    "%(user)s cannot take %(count)s more customers: limit reached, they own %(owned)s of %(limit)s allowed.",
-                    user=user.name,
-                    count=incoming,
-                    owned=owned,
-                    limit=max_owned,
-                )
-            )
+        self.env["res.partner"]._pool_check_room(user, partners.filtered(lambda p: p.user_id != user))
 
     def _summary(self, counts, unplaced, labels=False):
         Engine = self.env["crm.public.pool.distribution"]
