@@ -7,6 +7,7 @@ from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 from ..logic.distribution import round_robin
+from .checks import check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE
 
 # Fields that reveal a masked field's value under another name.
@@ -265,6 +266,7 @@ class CrmPublicPool(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_integers(self, vals_list)
         for vals in vals_list:
             if vals.get("is_default") and vals.get("active", True):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -274,6 +276,7 @@ class CrmPublicPool(models.Model):
         return pools
 
     def write(self, vals):
+        check_integers(self, [vals])
         if vals.get("is_default"):
             for pool in self:
                 company = self.env["res.company"].browse(vals.get("company_id")) or pool.company_id
@@ -334,11 +337,12 @@ class CrmPublicPool(models.Model):
     def pool_assign(self, partner_ids, user_id):
         """Assign pooled customers of this pool to a member (pool admins)."""
         self.ensure_one()
-        partners = self.env["res.partner"].browse(partner_ids)
-        user = self.env["res.users"].browse(user_id)
+        partners = self.env["res.partner"].browse(check_ids(self.env, partner_ids, self.env._("Customers")))
+        user = self.env["res.users"].browse(check_ids(self.env, user_id, self.env._("The user")))
         if not user.exists():
             raise UserError(self.env._("User %s does not exist.", user_id))
         self._check_admin()
+        partners = partners._pool_lock_rows()
         strangers = partners.filtered(lambda p: p.sudo().pool_id != self)
         if strangers:
             raise UserError(

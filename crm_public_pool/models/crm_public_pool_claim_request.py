@@ -27,7 +27,7 @@ class CrmPublicPoolClaimRequest(models.Model):
     def action_approve(self):
         self._check_reviewable()
         for request in self:
-            request.partner_id.with_context(pool_request_approval=True)._pool_move_to_owner(
+            request.partner_id._pool_lock_rows().with_context(pool_request_approval=True)._pool_move_to_owner(
                 request.user_id, "claim", note=self.env._("Claim request approved by %s", self.env.user.name)
             )
         self.sudo().write({"state": "approved", "reviewer_id": self.env.uid})

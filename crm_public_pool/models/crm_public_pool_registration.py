@@ -82,6 +82,11 @@ class CrmPublicPoolRegistration(models.Model):
                 registration.sudo()._appeal_target()
             )
 
+    @api.constrains("name")
+    def _check_name(self):
+        if any(not (registration.name or "").strip() for registration in self):
+            raise ValidationError(self.env._("A registration needs the company name of the prospect."))
+
     @api.constrains("vat")
     def _check_vat(self):
         for registration in self:

@@ -7,6 +7,7 @@ from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil, safe_eval
 
 from ..logic.recycle import level_days, positional_template, shortest_days
+from .checks import check_integers
 
 RULE_TYPES = [
     ("no_followup", "No Follow-up"),
@@ -90,12 +91,14 @@ class CrmPublicPoolRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_integers(self, vals_list)
         rules = super().create(vals_list)
         self.env.registry.clear_cache()
         rules.pool_id._recycle_refresh_dates()
         return rules
 
     def write(self, vals):
+        check_integers(self, [vals])
         pools = self.pool_id
         res = super().write(vals)
         self.env.registry.clear_cache()

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .checks import check_integers
 
 
 class ResCompany(models.Model):
@@ -61,3 +63,12 @@ class ResCompany(models.Model):
             "cannot be negative.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_integers(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_integers(self, [vals])
+        return super().write(vals)

@@ -12,6 +12,7 @@ from odoo.osv import expression
 
 from ..logic import matching
 from ..logic.masking import mask_value
+from .checks import check_ids, check_texts
 
 _logger = logging.getLogger(__name__)
 
@@ -474,7 +475,11 @@ class ResPartner(models.Model):
         if not relevant:
             return {}
         result = defaultdict(set)
-        for partner in self.sudo():
+        partners = self.sudo()
+        # Only the two fields: prefetching whole rows as superuser would put values in the cache
+        # that the user's own reads then take without their access check.
+        partners.fetch(["pool_state", "pool_id"])
+        for partner in partners:
             if partner.pool_state != "pool":
                 continue
             for fname, pool_ids in relevant.items():
@@ -493,6 +498,9 @@ class ResPartner(models.Model):
         return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
+        if _is_toplevel_call:
+            # Masking reads the rows as superuser, which fills the cache the export then reads from.
+            self.check_access("read")
         fnames = {path[0] for path in fields if len(path) == 1 or path[1] in ("id", ".id")}
         masked = self._pool_masked_records(fnames)
         if not masked:
@@ -629,7 +637,8 @@ class ResPartner(models.Model):
                 )
                 continue
             if not pool._is_member(user):
-                problems.append(self.env._("%(partner)s: you are not a member of pool %(pool)s.", partner=partner.name, pool=pool.name))
+                # The user may not read it: name neither the customer nor its pool.
+                problems.append(self.env._("Customer #%s is not in a pool you are a member of.", partner.id))
                 continue
             is_admin = pool._is_admin(user)
             if partner.pool_previous_user_id == user and pool.reclaim_cooldown_days and partner.pool_enter_date:
@@ -757,7 +766,7 @@ class ResPartner(models.Model):
 
     def pool_transfer(self, user_id):
         """Move owned customers to another owner (pool admins and managers)."""
-        user = self.env["res.users"].browse(user_id)
+        user = self.env["res.users"].browse(check_ids(self.env, user_id, self.env._("The user")))
         if not user.exists() or not user.active or user.share:
             raise UserError(self.env._("User %s does not exist or is not an active internal user.", user_id))
         partners = self._pool_commercial()._pool_lock_rows()
@@ -1069,6 +1078,7 @@ class ResPartner(models.Model):
         exact matches first; ``owner`` is the owner's name only for customers the user may read,
         or when the company lets registrants see who protects a customer.
         """
+        check_texts(self.env, name=name, phone=phone, email=email, vat=vat)
         prospect = {"name": name or "", "phone": phone or "", "email": email or "", "vat": vat or ""}
         found = self._pool_find_duplicates(prospect, self.env.company)
         partners = self.browse([partner.id for partner, _verdict, _reasons in found])

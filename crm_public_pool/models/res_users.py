@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .checks import check_integers
 from .res_partner import COMMERCIAL_DOMAIN
 
 
@@ -97,7 +98,13 @@ class ResUsers(models.Model):
             [tuple(self.ids)],
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_integers(self, vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_integers(self, [vals])
         departing = self.browse()
         if vals.get("active") is False and not self.env.context.get("pool_departure_done"):
             departing = self.filtered("active")

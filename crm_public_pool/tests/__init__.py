@@ -2,6 +2,8 @@ from . import test_transitions
 from . import test_limits
 from . import test_access
 from . import test_concurrency
+from . import test_faults
+from . import test_hostile
 from . import test_performance
 from . import test_registration
 from . import test_distribution_odoo

@@ -1,182 +1,169 @@
 import random
-import threading
-import time
-from functools import partial
+from datetime import timedelta
 
-from psycopg2 import OperationalError
-
-from odoo import api
-from odoo.api import Transaction
-from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
-from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo import api, fields
 from odoo.tests import tagged
-from odoo.tests.common import BaseCase, get_db_name
-from odoo.tools import mute_logger
 
-from .invariants import pool_invariant_violations
+from .races import CLAIMED, GAVE_UP, RaceCase, Refused
 
+# Each scenario runs this many times; every round is a fresh race on new customers.
 ROUNDS = 5
 
 
-class RegistrationRefused(Exception):
-    """A registration ended in another state than registered."""
-
-
 @tagged("post_install", "-at_install")
-class TestConcurrency(BaseCase):
+class TestConcurrency(RaceCase):
     """Real parallel transactions, each on its own cursor, committed like RPC requests."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
-            group = env.ref("sales_team.group_sale_salesman")
-            users = env["res.users"].create(
-                [{"name": f"Racer {i}", "login": f"pool_racer_{i}", "groups_id": [(6, 0, group.ids)]} for i in range(4)]
-            )
-            pool = env["crm.public.pool"].create({"name": "Race Pool", "member_user_ids": [(6, 0, users.ids)]})
-            cls.user_ids = users.ids
-            cls.pool_id = pool.id
-
-    @classmethod
-    def tearDownClass(cls):
-        with cls.registry.cursor() as cr:
-            cr.execute("DELETE FROM crm_public_pool_log WHERE pool_id = %s", [cls.pool_id])
-            cr.execute("DELETE FROM res_partner WHERE pool_id = %s", [cls.pool_id])
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            env["crm.public.pool"].browse(cls.pool_id).unlink()
-            env["res.users"].browse(cls.user_ids).action_archive()
-        super().tearDownClass()
-
-    def _make_customers(self, count):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
-            return env["res.partner"].create(
-                [{"name": f"Race Customer {i}", "is_company": True, "pool_id": self.pool_id} for i in range(count)]
-            ).ids
-
-    def _race(self, jobs, work=None):
-        """Run (uid, partner_ids) claims (or ``work(env, args)``) at the same moment; return each outcome."""
-        barrier = threading.Barrier(len(jobs))
-        outcomes = [None] * len(jobs)
-
-        def claim(index, uid, partner_ids):
-            with self.registry.cursor() as cr:
-                # The test runner holds the registry lock: give the cursor its transaction
-                # directly instead of letting Environment look the registry up.
-                cr.transaction = Transaction(self.registry)
-                env = api.Environment(cr, uid, {})
-                barrier.wait(timeout=30)
-                if work:
-                    outcomes[index] = self._with_retry(env, partial(work, env, partner_ids))
-                else:
-                    outcomes[index] = self._claim_with_retry(env, partner_ids)
-
-        threads = [threading.Thread(target=claim, args=(i, uid, ids)) for i, (uid, ids) in enumerate(jobs)]
-        # Serialization failures are expected here; Odoo logs each as a bad query.
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
-        return outcomes
-
-    @staticmethod
-    def _claim_with_retry(env, partner_ids):
-        return TestConcurrency._with_retry(env, lambda: env["res.partner"].browse(partner_ids).action_pool_claim())
-
-    @staticmethod
-    def _with_retry(env, action):
-        """Retry on serialization failures like Odoo's RPC layer does (service.model.retrying)."""
-        for attempt in range(MAX_TRIES_ON_CONCURRENCY_FAILURE):
-            try:
-                action()
-                env.cr.commit()
-                return "claimed"
-            except (UserError, RegistrationRefused) as error:
-                env.cr.rollback()
-                return str(error)
-            except OperationalError as error:
-                if not isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
-                    raise
-                env.cr.rollback()
-                time.sleep(random.uniform(0, 0.1 * 2**attempt))
-        return "gave up"
-
-    def _assert_invariants(self):
-        with self.registry.cursor() as cr:
-            problems = pool_invariant_violations(cr)
-        self.assertFalse(problems, "\n".join(problems))
-
-    def _state(self, partner_ids):
-        with self.registry.cursor() as cr:
-            cr.execute(
-                "SELECT id, user_id, pool_state FROM res_partner WHERE id IN %s ORDER BY id", [tuple(partner_ids)]
-            )
-            rows = cr.fetchall()
-            cr.execute(
-                "SELECT partner_id, count(*) FROM crm_public_pool_log WHERE partner_id IN %s AND action = 'claim' "
-                "GROUP BY partner_id",
-                [tuple(partner_ids)],
-            )
-            return rows, dict(cr.fetchall())
+    RACERS = 32
 
     def test_two_users_claim_one_customer_exactly_one_wins(self):
         for _round in range(ROUNDS):
-            (customer,) = self._make_customers(1)
-            outcomes = self._race([(self.user_ids[0], [customer]), (self.user_ids[1], [customer])])
-            self.assertEqual(outcomes.count("claimed"), 1, outcomes)
-            loser = next(o for o in outcomes if o != "claimed")
+            (customer,) = self.make_customers(1)
+            outcomes = self.race([(uid, [customer]) for uid in self.user_ids[:2]], self.claim)
+            self.assertEqual(outcomes.count(CLAIMED), 1, outcomes)
+            loser = next(o for o in outcomes if o != CLAIMED)
             self.assertIn("no longer in the pool", loser)
-            rows, claims = self._state([customer])
-            (_id, owner, state), = rows
+            owner, state = self.owners([customer])[customer]
             self.assertEqual(state, "private")
             self.assertIn(owner, self.user_ids[:2])
-            self.assertEqual(claims, {customer: 1}, "exactly one claim row")
-            self._assert_invariants()
+            self.assertEqual(self.log_counts([customer], "claim"), {customer: 1}, "exactly one claim row")
+            self.assert_invariants()
 
-    def test_parallel_claims_never_exceed_the_owner_cap(self):
-        uid = self.user_ids[2]
+    def test_32_workers_claim_from_the_same_20_customers(self):
+        """Every worker claims one of the 20, trying them in its own order, until one is its own or none is left."""
+
+        def claim_any(env, order):
+            for partner_id in order:
+                # A person retries a claim that failed on a conflict; 20 tries covers 31 rivals.
+                if self.claim(env, [partner_id], tries=20) == CLAIMED:
+                    return partner_id
+            return None
+
+        for round_ in range(ROUNDS):
+            customers = self.make_customers(20)
+            jobs = []
+            for index, uid in enumerate(self.user_ids):
+                order = list(customers)
+                random.Random(round_ * 100 + index).shuffle(order)
+                jobs.append((uid, order))
+            won = self.race(jobs, claim_any)
+            winners = {partner_id: uid for (uid, _order), partner_id in zip(jobs, won) if partner_id}
+            self.assertEqual(len(winners), 20, f"round {round_}: every customer claimed once: {won}")
+            self.assertEqual(sum(1 for w in won if w), 20, "no customer claimed twice")
+            owners = self.owners(customers)
+            self.assertEqual(owners, {pid: (uid, "private") for pid, uid in winners.items()})
+            self.assertEqual(self.log_counts(customers, "claim"), dict.fromkeys(customers, 1), "one claim row each")
+            self.assert_invariants()
+
+    def test_16_workers_of_one_user_never_exceed_the_cap(self):
+        uid = self.user_ids[-1]
+        cap = 5
+        with self.registry.cursor() as cr:
+            api.Environment(cr, api.SUPERUSER_ID, {})["res.users"].browse(uid).pool_max_customers = cap
+        for round_ in range(ROUNDS):
+            customers = self.make_customers(16)
+            outcomes = self.race([(uid, [customer]) for customer in customers], lambda env, ids: self.claim(env, ids, tries=20))
+            owned = self.fetch("SELECT id FROM res_partner WHERE user_id = %s AND pool_state = 'private'", [uid])
+            self.assertEqual(len(owned), cap, f"round {round_}: {outcomes}")
+            self.assertEqual(outcomes.count(CLAIMED), cap)
+            refused = [o for o in outcomes if o != CLAIMED]
+            self.assertTrue(all(f"they own {cap} of {cap} allowed" in o for o in refused), refused)
+            self.assertEqual(sum(self.log_counts(customers, "claim").values()), cap)
+            self.assert_invariants()
+            with self.registry.cursor() as cr:
+                env = self.env_for(cr, uid)
+                env["res.partner"].browse([row[0] for row in owned]).pool_release("no_need")
+
+    def test_claims_race_the_recycle_cron_and_an_assignment(self):
+        """Salespeople claim while the cron recycles due customers and the admin assigns pooled ones."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            env["res.users"].browse(uid).pool_max_customers = 2
-        for _round in range(ROUNDS):
-            customers = self._make_customers(4)
-            outcomes = self._race([(uid, [customer]) for customer in customers])
-            rows, claims = self._state(customers)
-            owned = [row for row in rows if row[1] == uid]
+            rule = env["crm.public.pool.rule"].create(
+                {"pool_id": self.pool_id, "name": "Race: no follow-up", "rule_type": "no_followup", "days": 30}
+            )
+        claimers, owner, receiver = self.user_ids[:8], self.user_ids[8], self.user_ids[9]
+        try:
+            for round_ in range(ROUNDS):
+                due = self.make_customers(12, label=f"Due {round_}")
+                pooled = self.make_customers(12, label=f"Pooled {round_}")
+                with self.registry.cursor() as cr:
+                    env = self.env_for(cr)
+                    env["res.partner"].browse(due)._pool_lock_rows()._pool_move_to_owner(env["res.users"].browse(owner), "assign")
+                    env.flush_all()
+                    long_ago = fields.Datetime.now() - timedelta(days=60)
+                    cr.execute(
+                        "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = %s WHERE id IN %s",
+                        [long_ago, long_ago, tuple(due)],
+                    )
+                rng = random.Random(round_)
+                jobs = [(uid, ("claim", rng.sample(due + pooled, 24))) for uid in claimers]
+                jobs.append((api.SUPERUSER_ID, ("recycle", None)))
+                jobs.append((self.admin_id, ("assign", pooled[:6])))
+
+                def work(env, args):
+                    kind, ids = args
+                    pool = env["crm.public.pool"].browse(self.pool_id)
+                    if kind == "recycle":
+                        return self.with_retry(env, lambda: pool._recycle_run(batch_size=3, commit=True), tries=20)
+                    if kind == "assign":
+                        return self.with_retry(env, lambda: pool.pool_assign(ids, receiver), tries=20)
+                    got = []
+                    for partner_id in ids:
+                        if self.claim(env, [partner_id], tries=20) == CLAIMED:
+                            got.append(partner_id)
+                        if len(got) == 2:
+                            break
+                    return got
+
+                outcomes = self.race(jobs, work)
+                recycled, assigned = outcomes[-2], outcomes[-1]
+                self.assertEqual(recycled, CLAIMED, "the cron finished")
+                self.assertNotEqual(assigned, GAVE_UP)
+                # Rows a claimer held locked were skipped (SKIP LOCKED): the next run takes them.
+                with self.registry.cursor() as cr:
+                    self.env_for(cr)["crm.public.pool"].browse(self.pool_id)._recycle_run(commit=True)
+                claimed = [pid for got in outcomes[:-2] for pid in got]
+                self.assertEqual(len(claimed), len(set(claimed)), "no customer claimed twice")
+                self.assertEqual(sum(self.log_counts(due + pooled, "claim").values()), len(claimed))
+                recycle_rows = self.log_counts(due, "recycle")
+                self.assertTrue(all(count == 1 for count in recycle_rows.values()), recycle_rows)
+                owners = self.owners(due + pooled)
+                for partner_id in due:
+                    # A due customer is recycled exactly once, by the race or the rerun; claimers
+                    # could only take it after that.
+                    self.assertEqual(recycle_rows.get(partner_id), 1, f"round {round_}: {partner_id} {owners[partner_id]}")
+                for partner_id in claimed:
+                    self.assertEqual(owners[partner_id][1], "private")
+                    self.assertIn(owners[partner_id][0], claimers)
+                if assigned == CLAIMED:
+                    self.assertEqual({owners[pid] for pid in pooled[:6]}, {(receiver, "private")})
+                else:
+                    self.assertIn("no longer in the pool", assigned)
+                self.assert_invariants()
+        finally:
             with self.registry.cursor() as cr:
-                cr.execute("SELECT count(*) FROM res_partner WHERE user_id = %s AND pool_state = 'private'", [uid])
-                total_owned = cr.fetchone()[0]
-            self.assertEqual(total_owned, 2, outcomes)
-            self.assertEqual(sum(claims.values()), len(owned))
-            refused = [o for o in outcomes if o != "claimed"]
-            self.assertTrue(all("they own 2 of 2 allowed" in o for o in refused), refused)
-            self._assert_invariants()
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, uid, {})
-                env["res.partner"].browse([row[0] for row in owned]).pool_release("no_need")
+                api.Environment(cr, api.SUPERUSER_ID, {})["crm.public.pool.rule"].browse(rule.id).active = False
 
     def test_two_registrations_of_one_new_company_collide(self):
         def register(env, args):
             name, phone = args
-            registration = env["crm.public.pool.registration"].create({"name": name, "phone": phone})
-            registration.action_submit()
-            if registration.state != "registered":
-                raise RegistrationRefused(f"{registration.state}: {registration.result_message}")
+
+            def submit():
+                registration = env["crm.public.pool.registration"].create({"name": name, "phone": phone})
+                registration.action_submit()
+                if registration.state != "registered":
+                    raise Refused(f"{registration.state}: {registration.result_message}")
+
+            return self.with_retry(env, submit)
 
         for round_ in range(ROUNDS):
             name = ["Qingdao Brewery", "Anhui Conch Cement", "Gree Electric", "Harbin Pharma", "Longsheng Dyes"][round_]
             phone = f"+86 21 5555 01{round_:02d}"
-            outcomes = self._race([(uid, (name, phone)) for uid in self.user_ids[:2]], work=register)
-            self.assertEqual(outcomes.count("claimed"), 1, outcomes)
+            outcomes = self.race([(uid, (name, phone)) for uid in self.user_ids[:2]], register)
+            self.assertEqual(outcomes.count(CLAIMED), 1, outcomes)
             with self.registry.cursor() as cr:
-                cr.execute(
-                    "SELECT count(*) FROM res_partner WHERE name = %s AND pool_state IS NOT NULL", [name]
-                )
+                cr.execute("SELECT count(*) FROM res_partner WHERE name = %s AND pool_state IS NOT NULL", [name])
                 self.assertEqual(cr.fetchone()[0], 1, "one customer, not two")
                 cr.execute("DELETE FROM crm_public_pool_registration WHERE name = %s", [name])
                 cr.execute("UPDATE res_partner SET pool_id = %s WHERE name = %s", [self.pool_id, name])
+            self.assert_invariants()
