@@ -1,4 +1,5 @@
-from odoo import models
+from odoo import api, models
+from odoo.osv import expression
 
 from ..logic.masking import mask_value
 
@@ -19,23 +20,103 @@ class CrmLead(models.Model):
         # Customers created from a lead are pool customers, owned by the lead's salesperson.
         return super(CrmLead, self.with_context(pool_manage=True))._create_customer()
 
-    def _read_format(self, fnames, load="_classic_read"):
-        # A lead of a pooled customer must not show what the pool masks on the customer.
-        result = super()._read_format(fnames, load=load)
+    # ------------------------------------------------------------------
+    # Masking: a lead of a pooled customer must not show what the pool masks on the customer
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _pool_lead_masking(self, fnames=None):
+        """{lead field: ids of the pools that mask its source field for the current user}."""
         masking = self.env["crm.public.pool"]._masking_pools_by_field()
-        relevant = {
-            fname: set(masking[source])
+        return {
+            fname: masking[source]
             for fname, source in LEAD_MASKED_FIELDS.items()
-            if fname in fnames and source in masking
+            if source in masking and (fnames is None or fname in fnames)
         }
+
+    def _pool_masked_records(self, fnames):
+        """{field name: ids of leads in self whose value the user may not see}."""
+        relevant = self._pool_lead_masking(fnames)
         if not relevant:
-            return result
-        customers = {lead.id: lead.partner_id.commercial_partner_id for lead in self.sudo()}
+            return {}
+        # Only the fields needed: prefetching whole rows as superuser would put values in the
+        # cache that the user's own reads then take without their access check.
+        leads = self.sudo()
+        leads.fetch(["partner_id"])
+        partners = leads.partner_id
+        partners.fetch(["pool_state", "pool_id"])
+        result = {}
+        for fname, pool_ids in relevant.items():
+            ids = {lead.id for lead in leads if lead.partner_id.pool_state == "pool" and lead.partner_id.pool_id.id in pool_ids}
+            if ids:
+                result[fname] = ids
+        return result
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        masked = self._pool_masked_records(fnames)
         for vals in result:
-            customer = customers.get(vals["id"])
-            if not customer or customer.pool_state != "pool":
-                continue
-            for fname, pool_ids in relevant.items():
-                if customer.pool_id.id in pool_ids and fname in vals:
+            for fname, ids in masked.items():
+                if vals["id"] in ids and fname in vals:
                     vals[fname] = mask_value(vals[fname])
         return result
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        if _is_toplevel_call:
+            self.check_access("read")
+        fnames = {path[0] for path in fields if len(path) == 1 or path[1] in ("id", ".id")}
+        masked = self._pool_masked_records(fnames)
+        if not masked:
+            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        names = list(masked)
+        self.flush_recordset(names)
+        try:
+            for fname, ids in masked.items():
+                field = self._fields[fname]
+                for record in self.browse(ids):
+                    self.env.cache.set(record, field, mask_value(record[fname]))
+            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        finally:
+            self.invalidate_recordset(names)
+
+    @api.model
+    def _pool_hidden_partners(self, pool_ids):
+        """Partners (customers and their contacts) pooled in ``pool_ids``, as a subquery."""
+        return self.env["res.partner"].sudo().with_context(active_test=False)._search(
+            [("pool_state", "=", "pool"), ("pool_id", "in", list(pool_ids))]
+        )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        masking = self._pool_lead_masking()
+        if masking:
+            # A leaf on a masked field is false on the leads it is masked on, so no combination
+            # of leaves (negations included) can reveal the value.
+            def rewrite(leaf):
+                if not expression.is_leaf(leaf) or not isinstance(leaf[0], str) or leaf[0] not in masking:
+                    return [leaf]
+                hidden = self._pool_hidden_partners(masking[leaf[0]])
+                return ["&", leaf, "|", ("partner_id", "=", False), ("partner_id", "not in", hidden)]
+
+            normalized = []
+            for item in expression.normalize_domain(domain or []):
+                normalized.extend(rewrite(item) if isinstance(item, (list, tuple)) else [item])
+            domain = normalized
+            if order:
+                order = ",".join(term for term in order.split(",") if term.strip().split(" ")[0] not in masking) or None
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        masking = self._pool_lead_masking()
+        if masking:
+            specs = [spec.split(":")[0].split(".")[0] for spec in list(groupby) + list(aggregates)]
+            hidden = {pool for fname in specs if fname in masking for pool in masking[fname]}
+            if hidden:
+                # Grouping by a masked field would show its values as group labels.
+                domain = expression.AND(
+                    [domain or [], ["|", ("partner_id", "=", False), ("partner_id", "not in", self._pool_hidden_partners(hidden))]]
+                )
+        return super()._read_group(
+            domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset, limit=limit, order=order
+        )

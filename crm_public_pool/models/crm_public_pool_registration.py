@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..logic import contacts, matching
 from .res_partner import POOL_LEVELS
@@ -421,7 +422,23 @@ class CrmPublicPoolRegistration(models.Model):
         if self.partner_id:
             owned_by_other = self.partner_id.pool_state == "private" and self.partner_id.user_id != self.user_id
             return self.partner_id if owned_by_other else self.partner_id.browse()
-        return self.match_ids.filtered(lambda p: p.user_id != self.user_id)[:1]
+        if not isinstance(self.id, int):  # a registration being edited, not yet saved
+            return self.match_ids.filtered(lambda p: p.user_id != self.user_id)[:1]
+        # From the table, not the cache: a registrant's own read of match_ids leaves in the cache
+        # only the matches they may read, and a colleague's customer is not one of them.
+        field = self._fields["match_ids"]
+        self.flush_recordset(["match_ids", "user_id"])
+        self.env["res.partner"].flush_model(["user_id", "complete_name"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.id FROM %s r JOIN res_partner p ON p.id = r.%s
+                    WHERE r.%s = %s AND p.user_id IS DISTINCT FROM %s
+                    ORDER BY p.complete_name, p.id DESC LIMIT 1""",
+                SQL.identifier(field.relation), SQL.identifier(field.column2), SQL.identifier(field.column1),
+                self.id, self.user_id.id or None,
+            )
+        )
+        return self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _appeal_reviewers(self, pool):

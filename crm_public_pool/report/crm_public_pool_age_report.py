@@ -1,6 +1,7 @@
 from odoo import fields, models, tools
 
-AGE_BUCKETS = [("0_7", "0-7 days"), ("8_30", "8-30 days"), ("31_90", "31-90 days"), ("90_plus", "Over 90 days")]
+# Keys that sort in age order: graphs and pivots order groups by the key.
+AGE_BUCKETS = [("00_07", "0-7 days"), ("08_30", "8-30 days"), ("31_90", "31-90 days"), ("91_plus", "Over 90 days")]
 
 
 class CrmPublicPoolAgeReport(models.Model):
@@ -27,8 +28,8 @@ class CrmPublicPoolAgeReport(models.Model):
             CREATE OR REPLACE VIEW {self._table} AS (
                 SELECT p.id, p.id AS partner_id, p.pool_id, p.company_id, p.source_id, p.pool_level,
                        p.pool_previous_user_id AS previous_user_id, age.days,
-                       CASE WHEN age.days <= 7 THEN '0_7' WHEN age.days <= 30 THEN '8_30'
-                            WHEN age.days <= 90 THEN '31_90' ELSE '90_plus' END AS age_bucket
+                       CASE WHEN age.days <= 7 THEN '00_07' WHEN age.days <= 30 THEN '08_30'
+                            WHEN age.days <= 90 THEN '31_90' ELSE '91_plus' END AS age_bucket
                   FROM res_partner p,
                        LATERAL (SELECT (now() at time zone 'utc')::date
                                        - COALESCE(p.pool_enter_date, p.create_date)::date AS days) age

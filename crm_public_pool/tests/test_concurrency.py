@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from .races import CLAIMED, GAVE_UP, RaceCase, Refused
 
 # Each scenario runs this many times; every round is a fresh race on new customers.
-ROUNDS = 5
+ROUNDS = 10
 
 
 @tagged("post_install", "-at_install")

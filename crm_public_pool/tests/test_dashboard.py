@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from ..report.crm_public_pool_age_report import AGE_BUCKETS
 from .common import PoolCase
 
 
@@ -25,7 +26,10 @@ class TestDashboard(PoolCase):
         rows = self.env["crm.public.pool.age.report"].search([("pool_id", "=", self.pool.id)])
         buckets = {row.partner_id: row.age_bucket for row in rows}
         self.assertEqual(buckets[self.customers[0]], "31_90")
-        self.assertEqual(buckets[self.customers[1]], "0_7")
+        self.assertEqual(buckets[self.customers[1]], "00_07")
+        groups = self.env["crm.public.pool.age.report"].read_group([], ["age_bucket"], ["age_bucket"])
+        keys = [group["age_bucket"] for group in groups]
+        self.assertEqual(keys, sorted(keys, key=[key for key, _label in AGE_BUCKETS].index), "groups in age order")
         self.assertEqual(len(rows), 10)
 
     def test_conversion_counts_claims_then_won(self):

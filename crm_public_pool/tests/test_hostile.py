@@ -6,6 +6,7 @@ import logging
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from .invariants import assert_pool_invariants
 from .test_access import MASKED_FIELDS, AccessCase
 
 _logger = logging.getLogger(__name__)
@@ -13,6 +14,8 @@ _logger = logging.getLogger(__name__)
 DENIED_READ = "doesn't have 'read' access"
 DENIED_WRITE = "doesn't have 'write' access"
 NOT_ADMIN = "Only administrators of pool East Pool may do this"
+# A read that must answer nothing at all (no record, a zero count), not just hide values.
+EMPTY = "empty"
 USER_ERRORS = (
     "odoo.exceptions.AccessError",
     "odoo.exceptions.UserError",
@@ -40,6 +43,8 @@ class TestHostileInput(AccessCase, HttpCase):
             {"pool_id": cls.pool.id, "name": "East: no follow-up", "rule_type": "no_followup", "days": 30}
         )
         cls.log_row = cls.Log.search([("partner_id", "=", cls.mine.id)], limit=1)
+        # An unassigned inquiry on the masked customer: every salesperson may read it.
+        cls.lead = cls.env["crm.lead"].create({"name": "Inquiry", "partner_id": cls.target.id, "user_id": False})
         cls.env.flush_all()
 
     # ------------------------------------------------------------------
@@ -96,19 +101,24 @@ class TestHostileInput(AccessCase, HttpCase):
         return [secret for secret in self.secrets if secret and secret in text]
 
     def attacks(self):
-        """(description, user, model, method, args, kwargs, expected message or None for a read that must not leak)."""
+        """(description, user, model, method, args, kwargs, expected).
+
+        ``expected`` is the refusal's message, or None for a read that answers without any hidden
+        value, or EMPTY for a read that must find nothing.
+        """
         a, c, admin, manager, root = self.user_a, self.user_c, self.admin, self.manager, self.env.ref("base.user_admin")
         mine, bobs, south, target, pooled = self.mine.id, self.bobs.id, self.south_customer.id, self.target.id, self.pooled[0].id
         phone, email = self.target.phone, self.target.email
         P, Log, Rule, Pool, Users = "res.partner", "crm.public.pool.log", "crm.public.pool.rule", "crm.public.pool", "res.users"
+        Lead, lead = "crm.lead", self.lead.id
         return [
             # A colleague's private customer and a pool A is not a member of.
             ("read a colleague's customer", a, P, "read", [[bobs], ["name"]], {}, DENIED_READ),
             ("read another pool's customer", a, P, "read", [[south], ["name"]], {}, DENIED_READ),
-            ("search_read them", a, P, "search_read", [[("id", "in", [bobs, south])]], {"fields": ["name"]}, None),
-            ("search them by name", a, P, "search_count", [[("name", "in", ["South Customer", self.bobs.name])]], {}, None),
-            ("read_group them", a, P, "read_group", [[("id", "in", [bobs, south])], ["user_id"], ["name"]], {}, None),
-            ("name_search them", a, P, "name_search", ["South Customer"], {}, None),
+            ("search_read them", a, P, "search_read", [[("id", "in", [bobs, south])]], {"fields": ["name"]}, EMPTY),
+            ("search them by name", a, P, "search_count", [[("name", "in", ["South Customer", self.bobs.name])]], {}, EMPTY),
+            ("read_group them", a, P, "read_group", [[("id", "in", [bobs, south])], ["user_id"], ["name"]], {}, EMPTY),
+            ("name_search them", a, P, "name_search", ["South Customer"], {}, EMPTY),
             ("export them", a, P, "export_data", [[bobs, south], ["name", "phone"]], {}, DENIED_READ),
             ("web_read them", a, P, "web_read", [[south]], {"specification": {"name": {}}}, DENIED_READ),
             ("claim a colleague's customer", a, P, "action_pool_claim", [[bobs]], {}, f"Customer #{bobs} is no longer in the pool"),
@@ -125,11 +135,20 @@ class TestHostileInput(AccessCase, HttpCase):
              {"specification": dict.fromkeys(MASKED_FIELDS, {})}, None),
             ("export masked fields", a, P, "export_data", [[target], list(MASKED_FIELDS)], {}, None),
             ("read_group by a masked field", a, P, "read_group", [[("id", "=", target)], ["phone"], ["phone"]], {}, None),
-            ("search on the real phone", a, P, "search", [[("phone", "=", phone)]], {}, None),
-            ("search on part of the e-mail", a, P, "search", [[("email", "=ilike", email)]], {}, None),
-            ("search on its negation", a, P, "search_count", [[("id", "=", target), ("phone", "!=", phone)]], {}, None),
-            ("name_search by e-mail", a, P, "name_search", [email], {}, None),
+            ("search on the real phone", a, P, "search", [[("phone", "=", phone)]], {}, EMPTY),
+            ("search on part of the e-mail", a, P, "search", [[("email", "=ilike", email)]], {}, EMPTY),
+            ("search on its negation", a, P, "search_count", [[("id", "=", target), ("phone", "!=", phone)]], {}, EMPTY),
+            ("name_search by e-mail", a, P, "name_search", [email], {}, EMPTY),
             ("display_name with e-mail", a, P, "read", [[target], ["display_name"]], {"context": {"show_email": True}}, None),
+            ("mention suggestions by e-mail", a, P, "get_mention_suggestions", [email], {}, None),
+            # The same values copied on the customer's lead.
+            ("read its lead", a, Lead, "read", [[lead], ["phone", "email_from", "email_normalized"]], {}, None),
+            ("search_read its lead", a, Lead, "search_read", [[("id", "=", lead)]], {"fields": ["phone", "email_from"]}, None),
+            ("export its lead", a, Lead, "export_data", [[lead], ["phone", "email_from"]], {}, None),
+            ("search leads on the real phone", a, Lead, "search", [[("phone", "=", phone)]], {}, EMPTY),
+            ("search leads on the e-mail", a, Lead, "search", [[("email_from", "ilike", email)]], {}, EMPTY),
+            ("search leads on its negation", a, Lead, "search_count", [[("id", "=", lead), ("email_from", "!=", email)]], {}, EMPTY),
+            ("read_group leads by e-mail", a, Lead, "read_group", [[("id", "=", lead)], ["email_from"], ["email_from"]], {}, EMPTY),
             # Writes that bypass the pool actions.
             ("write user_id on a pooled customer", a, P, "write", [[pooled], {"user_id": a.id}], {}, DENIED_WRITE),
             ("write user_id on a colleague's customer", a, P, "write", [[bobs], {"user_id": a.id}], {}, DENIED_WRITE),
@@ -196,9 +215,11 @@ class TestHostileInput(AccessCase, HttpCase):
                 result, error = self.rpc(user, model, method, *args, **kwargs)
                 self.env.invalidate_all()
                 self.assertEqual(self.snapshot(), before, f"{description}: changed something")
-                if expected is None:
+                if expected in (None, EMPTY):
                     self.assertFalse(error, f"{description}: a read answers, without the hidden values")
                     self.assertEqual(self.leaks(result), [], f"{description}: leaked")
+                    if expected == EMPTY:
+                        self.assertFalse(result, f"{description}: found what it must not find")
                 else:
                     self.assertTrue(error, f"{description}: accepted ({result!r})")
                     self.assertIn(error["data"]["name"], USER_ERRORS, f"{description}: {error['data']}")
@@ -206,3 +227,4 @@ class TestHostileInput(AccessCase, HttpCase):
                 refused.append(description)
         _logger.info("hostile input: %s attacks and bad inputs tried, %s refused", len(attacks), len(refused))
         self.assertEqual(len(refused), len(attacks))
+        assert_pool_invariants(self, self.env)

@@ -87,6 +87,11 @@ class TestRegistration(PoolCase):
         self.assertEqual(registration.state, "duplicate")
         self.assertEqual(registration.sudo().match_ids, self.bob_customer)
         self.assertTrue(registration.can_appeal)
+        # The form reads the matches with the flag; the registrant may not read Bob's customer.
+        registration.invalidate_recordset()
+        vals = registration.with_user(self.user_a).web_read({"match_ids": {}, "can_appeal": {}})[0]
+        self.assertEqual(vals["match_ids"], [])
+        self.assertTrue(vals["can_appeal"], "the Appeal button shows")
         with self.assertRaisesRegex(UserError, "needs a reason"):
             registration.with_user(self.user_a).action_appeal("  ")
         registration.with_user(self.user_a).action_appeal("Different company: 枝术 is a trading firm")
