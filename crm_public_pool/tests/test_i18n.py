@@ -11,7 +11,7 @@ I18N = Path(__file__).resolve().parent.parent / "i18n"
 
 @tagged("post_install", "-at_install")
 class TestTranslations(TransactionCase):
-    """The template is current and every string of the addon has a Chinese translation."""
+    """The template is current and every string of the addon has a zh_CN and a zh_TW translation."""
 
     def _current_template(self):
         buffer = io.BytesIO()
@@ -27,9 +27,16 @@ class TestTranslations(TransactionCase):
             % sorted(current - committed)[:20],
         )
 
-    def test_every_string_has_a_zh_cn_translation(self):
+    def _assert_every_string_translated(self, lang):
         translated = {
-            entry.msgid for entry in polib.pofile(str(I18N / "zh_CN.po")) if entry.msgstr.strip() and not entry.obsolete
+            entry.msgid for entry in polib.pofile(str(I18N / f"{lang}.po")) if entry.msgstr.strip() and not entry.obsolete
         }
         missing = sorted(entry.msgid for entry in self._current_template() if entry.msgid not in translated)
-        self.assertFalse(missing, "%s strings have no zh_CN translation, e.g. %s" % (len(missing), missing[:20]))
+        self.assertFalse(missing, "%s strings have no %s translation, e.g. %s" % (len(missing), lang, missing[:20]))
+
+    def test_every_string_has_a_zh_cn_translation(self):
+        self._assert_every_string_translated("zh_CN")
+
+    def test_every_string_has_a_zh_tw_translation(self):
+        # zh_TW.po is generated from zh_CN.po by scripts/make_zh_tw.py.
+        self._assert_every_string_translated("zh_TW")

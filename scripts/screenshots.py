@@ -1,0 +1,436 @@
+"""Take the screenshots of the user documentation from a running demo.
+
+The images in ``crm_public_pool/static/description/`` (README and ``index.html``) come from the
+demo database that ``scripts/serve.sh`` creates. Start the demo, then run this script with a
+Python that has ``websocket-client`` (Odoo's venv has it, see requirements-test.txt):
+
+    POOL_DB=pool_docs POOL_PORT=8079 ./scripts/serve.sh &
+    /opt/odoo/.venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8079 --db pool_docs --prepare
+
+``--prepare`` first plays a little history on the demo through the normal JSON-RPC API, as the
+demo users would in the web client: the manager adds recycle rules, Li Wei claims and releases
+customers and creates one, Chen Jing asks to claim dealer-pool customers and the pool
+administrator approves one, Marc Demo registers two prospects (one new, one resembling Li Wei's
+customer), the daily size snapshot runs, and Chinese (zh_CN) is installed. It changes the
+database, so use a demo database you can drop; it is skipped when the recycle rules exist.
+
+The pages are opened in headless Chromium (``--chromium``, default /usr/bin/chromium) through the
+Chrome DevTools Protocol, logged in with each user's session cookie, at 1440x900. ``--only NAME``
+(repeatable) retakes some of the images; ``--list`` names them all.
+"""
+
+import argparse
+import base64
+import http.cookiejar
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import websocket
+
+OUT = Path(__file__).resolve().parent.parent / "crm_public_pool" / "static" / "description"
+WIDTH, HEIGHT = 1440, 900
+ACTION = "/odoo/action-crm_public_pool.%s"
+RECYCLE_RULE = "No follow-up for 30 days"
+NEW_PROSPECT = "宁波明光纺织品进出口有限公司"
+NEAR_DUPLICATE = "苏州瑞达精工机械有限公司"
+
+
+class Rpc:
+    """A JSON-RPC session of one demo user."""
+
+    def __init__(self, url, db, login, password=None):
+        self.url = url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        result = self.post("/web/session/authenticate", {"db": db, "login": login, "password": password or login})
+        self.uid = result["uid"]
+        self.session_id = next(cookie.value for cookie in self.jar if cookie.name == "session_id")
+
+    def post(self, path, params):
+        payload = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode()
+        request = urllib.request.Request(self.url + path, payload, {"Content-Type": "application/json"})
+        with self.opener.open(request, timeout=300) as response:
+            answer = json.load(response)
+        if "error" in answer:
+            error = answer["error"]
+            raise RuntimeError("%s: %s" % (path, error.get("data", {}).get("message") or error.get("message")))
+        return answer["result"]
+
+    def call(self, model, method, *args, **kwargs):
+        return self.post("/web/dataset/call_kw", {"model": model, "method": method, "args": list(args), "kwargs": kwargs})
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        data = self.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], fields=["res_id"])
+        return data[0]["res_id"]
+
+
+def prepare(url, db):
+    """Give the demo the history the screenshots show (see the module docstring)."""
+    admin = Rpc(url, db, "admin")
+    if admin.call("crm.public.pool.rule", "search", [("name", "=", RECYCLE_RULE)]):
+        print("demo already prepared")
+        return
+    company_pool = admin.ref("crm_public_pool.pool_default")
+    east_pool = admin.ref("crm_public_pool.demo_pool_east")
+    dealer_pool = admin.ref("crm_public_pool.demo_pool_dealer")
+    admin.call("crm.public.pool.rule", "create", [
+        {"pool_id": company_pool, "name": RECYCLE_RULE, "rule_type": "no_followup", "days": 30,
+         "days_a": 60, "days_b": 45, "warn_days": 7},
+        {"pool_id": company_pool, "name": "Not won within 90 days of claiming", "rule_type": "not_won",
+         "days": 90, "warn_days": 7},
+        {"pool_id": east_pool, "name": "No new opportunity for 45 days", "rule_type": "no_opportunity",
+         "days": 45, "warn_days": 5},
+    ])
+
+    liwei = Rpc(url, db, "liwei")
+    pooled = liwei.call("res.partner", "search", [("pool_state", "=", "pool"), ("pool_id", "=", company_pool)],
+                        limit=3, order="id")
+    liwei.call("res.partner", "action_pool_claim", pooled)
+    reason = liwei.call("crm.public.pool.reason", "search", [("name", "=", "No need")])
+    wizard = liwei.call("crm.public.pool.release.wizard", "create",
+                        {"partner_ids": [(6, 0, pooled[-1:])], "reason_id": reason[0], "note": "Budget frozen until next year"})
+    liwei.call("crm.public.pool.release.wizard", "action_release", [wizard])
+    liwei.call("res.partner", "create",
+               {"name": "苏州瑞达精密机械有限公司", "city": "Suzhou", "phone": "+86 512 6688 1234",
+                "email": "sales@ruida-jm.com", "pool_level": "b"},
+               context={"pool_manage": True, "default_user_id": liwei.uid, "default_is_company": True})
+
+    chenjing = Rpc(url, db, "chenjing")
+    for partner_id in chenjing.call("res.partner", "search", [("pool_state", "=", "pool"), ("pool_id", "=", dealer_pool)],
+                                    limit=3, order="id"):
+        chenjing.call("res.partner", "action_pool_claim", [partner_id])
+    pool_admin = Rpc(url, db, "pooladmin")
+    requests = pool_admin.call("crm.public.pool.claim.request", "search", [("state", "=", "pending")], order="id")
+    pool_admin.call("crm.public.pool.claim.request", "action_approve", requests[:1])
+
+    demo = Rpc(url, db, "demo")
+    for vals in (
+        {"name": NEW_PROSPECT, "contact_name": "王芳", "phone": "0574-8765 4321",
+         "email": "wangfang@mingguang-textile.cn", "level": "b"},
+        {"name": NEAR_DUPLICATE, "contact_name": "周杰", "phone": "+86 138 1234 5678", "level": "b"},
+    ):
+        registration = demo.call("crm.public.pool.registration", "create", vals)
+        demo.call("crm.public.pool.registration", "action_submit", [registration])
+
+    snapshot_cron = admin.ref("crm_public_pool.ir_cron_pool_snapshot")
+    admin.call("ir.cron", "method_direct_trigger", [snapshot_cron])
+    lang = admin.call("res.lang", "search", [("code", "=", "zh_CN"), ("active", "in", [True, False])])
+    wizard = admin.call("base.language.install", "create", {"lang_ids": [(6, 0, lang)]})
+    admin.call("base.language.install", "lang_install", [wizard])
+    print("demo prepared")
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol."""
+
+    def __init__(self, binary, base_url):
+        self.base_url = base_url
+        self.profile = tempfile.mkdtemp(prefix="pool-shots-")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.process = subprocess.Popen(
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--remote-debugging-port=%s" % port, "--user-data-dir=%s" % self.profile,
+             "--window-size=%s,%s" % (WIDTH, HEIGHT), "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        targets = self._wait_for_targets(port)
+        page = next(target for target in targets if target["type"] == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], suppress_origin=True, timeout=120)
+        self.next_id = 0
+        self.send("Page.enable")
+        self.send("Network.enable")
+        self.send("Emulation.setDeviceMetricsOverride",
+                  width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
+
+    @staticmethod
+    def _wait_for_targets(port):
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%s/json/list" % port, timeout=5) as response:
+                    targets = json.load(response)
+                if any(target["type"] == "page" for target in targets):
+                    return targets
+            except OSError:
+                pass
+            if time.time() > deadline:
+                raise RuntimeError("Chromium did not open its DevTools port")
+            time.sleep(0.5)
+
+    def send(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError("%s: %s" % (method, message["error"]))
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        return result.get("result", {}).get("value")
+
+    def login(self, rpc):
+        self.send("Network.clearBrowserCookies")
+        self.send("Network.setCookie", name="session_id", value=rpc.session_id, url=self.base_url, path="/")
+
+    def goto(self, path):
+        self.send("Page.navigate", url=self.base_url + path)
+        time.sleep(1)
+
+    def wait(self, selector, timeout=60):
+        """Until ``selector`` is on the page and the web client has finished loading."""
+        check = (
+            "!!document.querySelector(%s) && !document.querySelector('.o_loading_indicator, .o_blockUI')"
+            % json.dumps(selector)
+        )
+        deadline = time.time() + timeout
+        while not self.evaluate(check):
+            if time.time() > deadline:
+                raise RuntimeError("timeout waiting for %s on %s" % (selector, self.evaluate("location.href")))
+            time.sleep(0.3)
+        time.sleep(1.5)
+
+    def click(self, selector):
+        found = self.evaluate(
+            "(() => { const el = document.querySelector(%s); if (el) { el.click(); } return !!el; })()"
+            % json.dumps(selector)
+        )
+        if not found:
+            raise RuntimeError("nothing to click at %s" % selector)
+        time.sleep(0.5)
+
+    def type(self, selector, text):
+        """Set an input's value as typing does, then leave the field so the form reacts."""
+        found = self.evaluate(
+            "(() => { const el = document.querySelector(%s); if (!el) { return false; } el.focus(); el.value = %s;"
+            " el.dispatchEvent(new Event('input', {bubbles: true}));"
+            " el.dispatchEvent(new Event('change', {bubbles: true})); el.blur(); return true; })()"
+            % (json.dumps(selector), json.dumps(text))
+        )
+        if not found:
+            raise RuntimeError("no input at %s" % selector)
+        time.sleep(1)
+
+    def scroll_to_heading(self, text):
+        self.evaluate(
+            "[...document.querySelectorAll('h2')].find(h => h.textContent.trim() === %s)"
+            "?.scrollIntoView({block: 'start'})" % json.dumps(text)
+        )
+        time.sleep(1)
+
+    def capture(self, path, height=None):
+        """The viewport, or only its top ``height`` pixels."""
+        params = {"format": "png", "captureBeyondViewport": False}
+        if height:
+            params["clip"] = {"x": 0, "y": 0, "width": WIDTH, "height": height, "scale": 1}
+        data = self.send("Page.captureScreenshot", **params)["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self):
+        try:
+            self.ws.close()
+        finally:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# A shot opens its page as one of the demo users; it returns the height of the top part of the
+# viewport to keep, or None for all of it.
+
+
+def _record(rpc, model, domain, order="id"):
+    ids = rpc.call(model, "search", domain, limit=1, order=order)
+    if not ids:
+        raise RuntimeError("no %s matches %s: run with --prepare on the demo database" % (model, domain))
+    return ids[0]
+
+
+def shot_pool_customers(browser, users):
+    """Without the In Pool filter and owned customers first: days left above, masked phones below."""
+    browser.login(users["demo"])
+    browser.goto(ACTION % "action_pool_customers")
+    browser.wait(".o_list_renderer .o_data_row")
+    browser.click(".o_searchview_facet .o_facet_remove")
+    browser.wait(".o_list_renderer .o_data_row")
+    for _descending in range(2):
+        browser.click(".o_list_renderer th[data-name=pool_state]")
+        browser.wait(".o_list_renderer .o_data_row")
+    return 760
+
+
+def shot_customer_form_pooled(browser, users):
+    demo = users["demo"]
+    east_pool = users["admin"].ref("crm_public_pool.demo_pool_east")
+    partner = _record(demo, "res.partner", [("pool_state", "=", "pool"), ("pool_id", "=", east_pool)], "name")
+    browser.login(demo)
+    browser.goto(ACTION % "action_pool_customers" + "/%s" % partner)
+    browser.wait(".o_form_view button[name=action_pool_claim]")
+
+
+def shot_my_customers_kanban(browser, users):
+    browser.login(users["demo"])
+    browser.goto(ACTION % "action_pool_my_customers" + "?view_type=kanban")
+    browser.wait(".o_kanban_renderer .o_kanban_record")
+
+
+def shot_my_capacity(browser, users):
+    browser.login(users["demo"])
+    browser.goto(ACTION % "action_pool_my_capacity")
+    browser.wait(".o_kanban_renderer .oe_gauge canvas")
+    return 330
+
+
+def shot_registration_form(browser, users):
+    demo = users["demo"]
+    registration = _record(demo, "crm.public.pool.registration", [("name", "=", NEW_PROSPECT)])
+    browser.login(demo)
+    browser.goto(ACTION % "action_pool_registrations" + "/%s" % registration)
+    browser.wait(".o_form_view .o_statusbar_status")
+
+
+def shot_register_wizard(browser, users):
+    """The Register a Customer dialog while the prospect is typed: the lookup finds Li Wei's customer."""
+    browser.login(users["demo"])
+    browser.goto(ACTION % "action_pool_registrations")
+    browser.wait(".o_list_renderer")
+    browser.click(".o_menu_sections button[data-menu-xmlid='crm_public_pool.menu_pool_root']")
+    browser.click("a[data-menu-xmlid='crm_public_pool.menu_pool_register']")
+    browser.wait(".modal .o_field_widget[name=name] input")
+    browser.type(".modal .o_field_widget[name=name] input", "苏州瑞达精密机械股份有限公司")
+    browser.type(".modal .o_field_widget[name=contact_name] input", "周杰")
+    browser.wait(".modal .o_field_widget[name=lookup_result]")
+    return 560
+
+
+def shot_distribute_preview(browser, users):
+    pool_admin = users["pooladmin"]
+    browser.login(pool_admin)
+    browser.goto(ACTION % "action_pool_pools" + "/%s" % users["admin"].ref("crm_public_pool.pool_default"))
+    browser.wait(".o_form_view button[name=action_open_assign_wizard]")
+    browser.click(".o_form_view button[name=action_open_assign_wizard]")
+    browser.wait(".modal button[name=action_preview]")
+    browser.click(".modal button[name=action_preview]")
+    browser.wait(".modal .o_field_one2many .o_data_row")
+
+
+def shot_audit_log(browser, users):
+    browser.login(users["pooladmin"])
+    browser.goto(ACTION % "action_pool_log")
+    browser.wait(".o_list_renderer .o_data_row")
+
+
+def shot_claim_requests(browser, users):
+    browser.login(users["pooladmin"])
+    browser.goto(ACTION % "action_pool_claim_requests")
+    browser.wait(".o_list_renderer .o_data_row")
+    return 320
+
+
+def shot_dashboard_ageing(browser, users):
+    browser.login(users["admin"])
+    browser.goto(ACTION % "action_pool_age_report")
+    browser.wait(".o_graph_renderer canvas")
+
+
+def shot_dashboard_moves(browser, users):
+    browser.login(users["admin"])
+    browser.goto(ACTION % "action_pool_activity_report")
+    browser.wait(".o_pivot table")
+
+
+def shot_pool_form_recycle_rules(browser, users):
+    admin = users["admin"]
+    browser.login(admin)
+    browser.goto(ACTION % "action_pool_pools" + "/%s" % admin.ref("crm_public_pool.pool_default"))
+    browser.wait(".o_form_view .o_notebook")
+    browser.click(".o_notebook .nav-link[name=rules]")
+    browser.wait(".o_field_widget[name=rule_ids] .o_data_row")
+
+
+def shot_settings(browser, users):
+    browser.login(users["admin"])
+    browser.goto("/odoo/action-crm.crm_config_settings_action")
+    browser.wait(".o_settings_container")
+    browser.scroll_to_heading("Customer Pools")
+
+
+SHOTS = {
+    "pool_customers.png": shot_pool_customers,
+    "customer_form_pooled.png": shot_customer_form_pooled,
+    "my_customers_kanban.png": shot_my_customers_kanban,
+    "my_capacity.png": shot_my_capacity,
+    "registration_form.png": shot_registration_form,
+    "register_wizard.png": shot_register_wizard,
+    "distribute_preview.png": shot_distribute_preview,
+    "audit_log.png": shot_audit_log,
+    "claim_requests.png": shot_claim_requests,
+    "dashboard_ageing.png": shot_dashboard_ageing,
+    "dashboard_moves.png": shot_dashboard_moves,
+    "pool_form_recycle_rules.png": shot_pool_form_recycle_rules,
+    "settings.png": shot_settings,
+    # Marc Demo's language is zh_CN while these are taken.
+    "pool_customers_zh_CN.png": shot_pool_customers,
+    "customer_form_pooled_zh_CN.png": shot_customer_form_pooled,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser.add_argument("--db", default="crm_public_pool")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--prepare", action="store_true", help="play the demo history first (changes the database)")
+    parser.add_argument("--only", action="append", metavar="NAME", help="take only this image (repeatable)")
+    parser.add_argument("--list", action="store_true", help="list the images and stop")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join(SHOTS))
+        return
+    names = args.only or list(SHOTS)
+    unknown = sorted(set(names) - set(SHOTS))
+    if unknown:
+        sys.exit("unknown image(s): %s (see --list)" % ", ".join(unknown))
+    url = args.url.rstrip("/")
+    if args.prepare:
+        prepare(url, args.db)
+    users = {login: Rpc(url, args.db, login) for login in ("demo", "pooladmin", "admin")}
+    args.out.mkdir(parents=True, exist_ok=True)
+    browser = Browser(args.chromium, url)
+    try:
+        for name in names:
+            lang = "zh_CN" if name.endswith("_zh_CN.png") else "en_US"
+            demo = users["demo"]
+            demo.call("res.users", "write", [demo.uid], {"lang": lang})
+            try:
+                height = SHOTS[name](browser, users)
+                browser.capture(args.out / name, height)
+            except Exception:
+                failed = Path(tempfile.gettempdir()) / ("failed-" + name)
+                browser.capture(failed)
+                print("%s failed; the page is in %s" % (name, failed))
+                raise
+            finally:
+                if lang != "en_US":
+                    demo.call("res.users", "write", [demo.uid], {"lang": "en_US"})
+            print("%s %d KB" % (name, (args.out / name).stat().st_size // 1024))
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
