@@ -266,10 +266,15 @@ class CrmPublicPoolRegistration(models.Model):
         both find nothing. Both upsert the prospect's exact keys first: the second waits
         for the first and then fails with a serialization error (Odoo retries the request),
         and its retry sees the customer the first one registered.
+
+        Near matches share no exact key, so every registration also upserts its company's
+        row: registrations of one company are checked one after the other. They are typed
+        by people, so the wait is that of one short transaction.
         """
         probe = matching.fingerprint(self._prospect())
         values = [("name", probe["name_norm"]), *(("phone", phone) for phone in probe["phones"]),
                   ("email", probe["email"]), ("domain", probe["domain"]), ("vat", probe["vat"])]
+        values.append(("company", "any registration"))
         keys = sorted({f"{self.company_id.id}:{kind}:{value}" for kind, value in values if value})
         if keys:
             self.env.cr.execute(

@@ -144,22 +144,45 @@ class TestConcurrency(RaceCase):
             with self.registry.cursor() as cr:
                 api.Environment(cr, api.SUPERUSER_ID, {})["crm.public.pool.rule"].browse(rule.id).active = False
 
+    def test_two_registrations_of_near_names_collide(self):
+        """No exact key in common, only a near name: the second still sees the first's customer."""
+        # Unlike each other, so that no round resembles an earlier one.
+        brands = ["衢州澄江星", "丽水岚山月", "舟山沧海帆", "湖州翠竹林", "嘉兴鸿雁飞",
+                  "金华赤霞锦", "台州青松岭", "温州白鹭洲", "绍兴紫藤园", "宁德金沙湾"]
+        for brand in brands[:ROUNDS]:
+            names = [f"{brand}网络技术有限公司", f"{brand}网络枝术有限公司"]
+            try:
+                outcomes = self.race(list(zip(self.user_ids[:2], names)), self.register)
+                self.assertEqual(outcomes.count(CLAIMED), 1, outcomes)
+                loser = next(o for o in outcomes if o != CLAIMED)
+                self.assertIn("duplicate", loser)
+                count = self.fetch("SELECT count(*) FROM res_partner WHERE name = ANY(%s) AND pool_state IS NOT NULL", [names])
+                self.assertEqual(count[0][0], 1, "one customer, not two")
+            finally:
+                # Committed data: keep these names away from the other tests whatever happened.
+                with self.registry.cursor() as cr:
+                    cr.execute("DELETE FROM crm_public_pool_registration WHERE name = ANY(%s)", [names])
+                    cr.execute("UPDATE res_partner SET pool_id = %s WHERE name = ANY(%s)", [self.pool_id, names])
+            self.assert_invariants()
+
+    def register(self, env, args):
+        """Submit a registration; CLAIMED when it registered the prospect."""
+        name, phone = args if isinstance(args, tuple) else (args, False)
+
+        def submit():
+            registration = env["crm.public.pool.registration"].create({"name": name, "phone": phone})
+            registration.action_submit()
+            if registration.state != "registered":
+                raise Refused(f"{registration.state}: {registration.result_message}")
+
+        return self.with_retry(env, submit)
+
     def test_two_registrations_of_one_new_company_collide(self):
-        def register(env, args):
-            name, phone = args
-
-            def submit():
-                registration = env["crm.public.pool.registration"].create({"name": name, "phone": phone})
-                registration.action_submit()
-                if registration.state != "registered":
-                    raise Refused(f"{registration.state}: {registration.result_message}")
-
-            return self.with_retry(env, submit)
-
         for round_ in range(ROUNDS):
-            name = ["Qingdao Brewery", "Anhui Conch Cement", "Gree Electric", "Harbin Pharma", "Longsheng Dyes"][round_]
+            name = ["Qingdao Brewery", "Anhui Conch Cement", "Gree Electric", "Harbin Pharma", "Longsheng Dyes",
+                    "Weichai Power", "Sany Heavy", "Haier Smart Home", "Midea Group", "Luzhou Laojiao"][round_]
             phone = f"+86 21 5555 01{round_:02d}"
-            outcomes = self.race([(uid, (name, phone)) for uid in self.user_ids[:2]], register)
+            outcomes = self.race([(uid, (name, phone)) for uid in self.user_ids[:2]], self.register)
             self.assertEqual(outcomes.count(CLAIMED), 1, outcomes)
             with self.registry.cursor() as cr:
                 cr.execute("SELECT count(*) FROM res_partner WHERE name = %s AND pool_state IS NOT NULL", [name])
