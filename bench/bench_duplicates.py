@@ -149,7 +149,8 @@ def main():
         cr.rollback()
 
     half = len(probes) // 2
-    print(f"\n{args.size:,} customers, {len(probes)} probes, pg_trgm mode: {mode}\n")
+    print("\n-- results --")
+    print(f"{args.size:,} customers, {len(probes)} probes, pg_trgm mode: {mode}\n")
     print("| method | p50 | p95 | found (dropped / changed) |")
     print("|---|---|---|---|")
     for method, label in (("ilike", "`ILIKE '%probe%'` scan"), ("addon", "addon duplicate check")):

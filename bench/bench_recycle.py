@@ -87,7 +87,7 @@ def main():
             for name in (generated, cron_db, floor_db):
                 run(["dropdb", *pg_args, name])
 
-    print()
+    print("\n-- results --")
     print("| customers | due | cron (`_recycle_run`) | SQL floor | cron / floor | cron peak Python memory |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size, due, cron_seconds, floor_seconds, peak in rows:

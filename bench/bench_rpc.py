@@ -1,0 +1,279 @@
+"""Claims through JSON-RPC with 1, 8 and 32 clients, and the pool list opening, on a generated database.
+
+    cd /opt/odoo && .venv/bin/python /work/main/bench/bench_rpc.py \
+        --odoo . --db bench_pool --db_host 127.0.0.1 --db_user root
+
+Run ``generate.py`` first. This starts Odoo on the database (``--workers 5``, 2 x cores + 1 as Odoo advises; no cron) and:
+
+- claim: every client is a different salesperson who calls ``res.partner.action_pool_claim`` on
+  pooled customers of their own pool, one customer per call, over ``/jsonrpc`` (a new connection
+  per call, as a script would), for ``--seconds`` per concurrency level; no two clients claim the
+  same customer, so this is the cost of a claim, not of a conflict;
+- floor: the same clients, the same way, call ``res.partner.read`` of one field (``name``) of a
+  customer they own: the round trip of the cheapest authenticated call, measured in the same run;
+- pool list: a salesperson opens *Pool Customers* as the web client does: ``web_search_read`` with
+  the list view's fields, the action's domain and its default filter (*In Pool*), the first page
+  of 80 and the count, ``--opens`` times; beside it, the same page and count in raw SQL as the
+  superuser (no access rules, no masking), the floor.
+
+It prints p50/p95 latency and calls per second for each, and checks afterwards that every claim
+moved its customer once (one claim row each) and that the invariants hold.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+from generate import add_db_arguments, odoo_setup, pool_invariant_violations
+
+POOL_LIST_DOMAIN = [
+    ("pool_state", "!=", False), "|", ("is_company", "=", True), ("parent_id", "=", False),
+    ("pool_state", "=", "pool"),  # the action's default filter "In Pool"
+]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Client:
+    """One salesperson calling ``execute_kw`` over /jsonrpc."""
+
+    def __init__(self, port, db, uid, password):
+        self.port, self.db, self.uid, self.password = port, db, uid, password
+
+    def call(self, model, method, *args, **kwargs):
+        payload = json.dumps({
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"service": "object", "method": "execute_kw",
+                       "args": [self.db, self.uid, self.password, model, method, list(args), kwargs]},
+        })
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        try:
+            connection.request("POST", "/jsonrpc", payload, {"Content-Type": "application/json"})
+            body = json.loads(connection.getresponse().read())
+        finally:
+            connection.close()
+        if body.get("error"):
+            raise RuntimeError(f"{model}.{method}: {body['error']['data']['message']}")
+        return body["result"]
+
+
+def run_phase(clients, work, seconds, most=None):
+    """Every client runs ``work(client, n)`` in a loop for ``seconds``; return latencies (ms) and calls/s."""
+    latencies = [[] for _ in clients]
+    barrier = threading.Barrier(len(clients) + 1)
+    deadline = []
+
+    def loop(index, client):
+        barrier.wait()
+        n = 0
+        while time.perf_counter() < deadline[0] and (most is None or n < most):
+            started = time.perf_counter()
+            work(client, n)
+            latencies[index].append((time.perf_counter() - started) * 1000)
+            n += 1
+
+    threads = [threading.Thread(target=loop, args=(i, c)) for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    deadline.append(time.perf_counter() + seconds)
+    started = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    flat = [ms for per_client in latencies for ms in per_client]
+    return flat, len(flat) / elapsed, [len(per_client) for per_client in latencies]
+
+
+def list_specification(client, view_id):
+    """The fields the Pool Customers list view shows, as the web client asks for them."""
+    views = client.call("res.partner", "get_views", [[view_id, "list"]])
+    arch = views["views"]["list"]["arch"]
+    fields = views["models"]["res.partner"]["fields"]
+    spec = {}
+    for fname in dict.fromkeys(re.findall(r'<field name="([a-z_0-9]+)"', arch)):
+        field = fields.get(fname, {})
+        spec[fname] = {"fields": {"display_name": {}}} if field.get("type") == "many2one" else {}
+    return spec
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_db_arguments(parser)
+    parser.add_argument("--port", type=int, default=18169)
+    parser.add_argument("--workers", type=int, default=5, help="Odoo workers (2 x cores + 1, as Odoo advises)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--opens", type=int, default=60)
+    parser.add_argument("--slice", type=int, default=1500,
+                        help="pooled customers set aside per client and level: more than one claims in --seconds")
+    args = parser.parse_args()
+    odoo, addons, db_args = odoo_setup(args)
+
+    db = odoo.sql_db.db_connect(args.db)
+    with db.cursor() as cr:
+        cr.execute("SELECT count(*) FROM res_partner WHERE pool_state IS NOT NULL")
+        customers = cr.fetchone()[0]
+        cr.execute(
+            """SELECT u.id, u.login, min(r.pool_id) FROM res_users u
+                 JOIN crm_public_pool_member_user_rel r ON r.user_id = u.id
+                WHERE u.login LIKE 'sales%%' GROUP BY u.id, u.login ORDER BY u.id"""
+        )
+        users = cr.fetchall()
+    needed = max(args.clients)
+    if len(users) < needed:
+        sys.exit(f"{needed} salespeople needed, {len(users)} in {args.db}")
+
+    server = subprocess.Popen(
+        [sys.executable, f"{os.path.abspath(args.odoo)}/odoo-bin", "-d", args.db, *db_args, f"--addons-path={addons}",
+         "--http-interface=127.0.0.1", f"--http-port={args.port}", f"--workers={args.workers}", "--max-cron-threads=0",
+         "--db-filter", f"^{args.db}$", "--log-level=warn", "--limit-time-real=600", "--limit-time-cpu=600"],
+    )
+    try:
+        for _attempt in range(120):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
+                connection.request("GET", "/web/webclient/version_info")
+                connection.close()
+                break
+            except OSError:
+                time.sleep(1)
+        results, claimed_ids = run(args, odoo, db, users, customers)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    print("\n-- results --")
+    report(args, customers, results)
+    check(odoo, db, claimed_ids)
+
+
+def run(args, odoo, db, users, customers):
+    results = {}
+    claimed_ids = []
+    taken = {}  # pooled customers handed out so far, per pool
+    for count in args.clients:
+        chosen = users[:count]
+        clients = [Client(args.port, args.db, uid, login) for uid, login, _pool in chosen]
+        owned, pooled = [], []
+        with db.cursor() as cr:
+            for uid, _login, pool_id in chosen:
+                cr.execute("SELECT id FROM res_partner WHERE user_id = %s AND pool_state = 'private' LIMIT 1", [uid])
+                owned.append(cr.fetchone()[0])
+                # Disjoint slices of each pool per client and level, so no claim ever conflicts.
+                cr.execute(
+                    """SELECT id FROM res_partner WHERE pool_id = %s AND pool_state = 'pool' AND active
+                        ORDER BY id OFFSET %s LIMIT %s""",
+                    [pool_id, taken.get(pool_id, 0), args.slice],
+                )
+                pooled.append([row[0] for row in cr.fetchall()])
+                taken[pool_id] = taken.get(pool_id, 0) + args.slice
+                if len(pooled[-1]) < args.slice:
+                    sys.exit(f"pool {pool_id} has too few pooled customers for {count} clients")
+        for client in clients:  # warm every worker's caches (login check, registry, views)
+            client.call("res.partner", "read", [owned[clients.index(client)]], ["name"])
+        floor, floor_rate, _ = run_phase(
+            clients, lambda client, n: client.call("res.partner", "read", [owned[clients.index(client)]], ["name"]),
+            args.seconds,
+        )
+
+        def claim(client, n):
+            partner_id = pooled[clients.index(client)][n]
+            client.call("res.partner", "action_pool_claim", [partner_id])
+
+        latencies, rate, per_client = run_phase(clients, claim, args.seconds, most=args.slice)
+        for index, done in enumerate(per_client):
+            claimed_ids.extend(pooled[index][:done])
+        results[count] = (floor, floor_rate, latencies, rate)
+        print(f"  {count} clients: {len(latencies)} claims, {len(floor)} reads", flush=True)
+
+    client = Client(args.port, args.db, users[0][0], users[0][1])
+    with db.cursor() as cr:
+        cr.execute("SELECT res_id FROM ir_model_data WHERE module = 'crm_public_pool' AND name = 'res_partner_view_list_pool'")
+        spec = list_specification(client, cr.fetchone()[0])
+    context = {"lang": "zh_CN", "pool_manage": True, "bin_size": True}
+    opens = []
+    for _ in range(args.opens):
+        started = time.perf_counter()
+        page = client.call("res.partner", "web_search_read", POOL_LIST_DOMAIN, spec, offset=0, limit=80,
+                           order="", count_limit=10001, context=context)
+        opens.append((time.perf_counter() - started) * 1000)
+    assert len(page["records"]) == 80, page["length"]
+    sql_floor = []
+    with db.cursor() as cr:
+        cr.execute("SELECT pool_id FROM crm_public_pool_member_user_rel WHERE user_id = %s", [users[0][0]])
+        pool_ids = tuple(row[0] for row in cr.fetchall())
+        for _ in range(args.opens):
+            started = time.perf_counter()
+            cr.execute(
+                """SELECT p.id, p.complete_name, p.phone, p.email, p.pool_id, p.pool_state, p.user_id, p.pool_level,
+                          p.source_id, p.state_id, p.city, p.pool_enter_date, p.pool_last_followup_date,
+                          p.pool_recycle_date, p.pool_locked
+                     FROM res_partner p
+                    WHERE p.pool_state = 'pool' AND p.pool_id IN %s AND p.active AND (p.is_company OR p.parent_id IS NULL)
+                    ORDER BY p.complete_name, p.id DESC LIMIT 80""",
+                [pool_ids],
+            )
+            cr.fetchall()
+            cr.execute(
+                """SELECT count(*) FROM (SELECT 1 FROM res_partner p WHERE p.pool_state = 'pool' AND p.pool_id IN %s
+                      AND p.active AND (p.is_company OR p.parent_id IS NULL) LIMIT 10001) t""",
+                [pool_ids],
+            )
+            cr.fetchone()
+            sql_floor.append((time.perf_counter() - started) * 1000)
+    results["list"] = (opens, sql_floor, page["length"], len(spec))
+    return results, claimed_ids
+
+
+def report(args, customers, results):
+    print(f"{customers:,} customers, Odoo with --workers {args.workers}, {args.seconds:.0f} s per level, "
+          "clients on the same machine\n")
+    print("| clients | read of one field (floor): p50 / p95 | calls/s | claim: p50 / p95 | claims/s | claim p50 / floor p50 |")
+    print("|---|---|---|---|---|---|")
+    for count in args.clients:
+        floor, floor_rate, latencies, rate = results[count]
+        print(
+            f"| {count} | {statistics.median(floor):.1f} / {percentile(floor, 0.95):.1f} ms | {floor_rate:.1f} | "
+            f"{statistics.median(latencies):.1f} / {percentile(latencies, 0.95):.1f} ms | {rate:.1f} | "
+            f"{statistics.median(latencies) / statistics.median(floor):.1f}x |"
+        )
+    opens, sql_floor, length, nfields = results["list"]
+    print(f"\nPool Customers list, first page of 80 and the count ({length:,} pooled customers visible, "
+          f"{nfields} fields), {len(opens)} openings\n")
+    print("| path | p50 | p95 |")
+    print("|---|---|---|")
+    print(f"| `web_search_read` over JSON-RPC as a salesperson | {statistics.median(opens):.1f} ms | "
+          f"{percentile(opens, 0.95):.1f} ms |")
+    print(f"| the same page and count in raw SQL (floor) | {statistics.median(sql_floor):.1f} ms | "
+          f"{percentile(sql_floor, 0.95):.1f} ms |")
+
+
+def check(odoo, db, claimed_ids):
+    with db.cursor() as cr:
+        cr.execute(
+            """SELECT count(*), count(DISTINCT partner_id) FROM crm_public_pool_log
+                WHERE action = 'claim' AND partner_id = ANY(%s) AND date > now() AT TIME ZONE 'UTC' - interval '1 day'""",
+            [claimed_ids],
+        )
+        rows, distinct = cr.fetchone()
+        cr.execute("SELECT count(*) FROM res_partner WHERE id = ANY(%s) AND pool_state = 'private'", [claimed_ids])
+        owned = cr.fetchone()[0]
+        problems = pool_invariant_violations(cr)
+    print(f"{len(claimed_ids):,} claims: {owned:,} customers owned, {rows:,} claim rows for {distinct:,} customers; "
+          f"invariants: {'all hold' if not problems else problems[:5]}")
+    if problems or not rows == distinct == owned == len(claimed_ids):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Run every benchmark at one size and write one report into the README.
+
+    cd /opt/odoo && .venv/bin/python /work/main/bench/report.py \
+        --odoo . --customers 1000000 --db_host 127.0.0.1 --db_user root
+
+In order, each as its own process, printing as it goes:
+
+1. ``generate.py``: a fresh database ``bench_pool`` of N customers (200 salespeople, 5 pools);
+2. ``bench_rpc.py`` on it: claims over JSON-RPC with 1, 8 and 32 clients beside a one-field
+   read, and the Pool Customers list opening beside raw SQL;
+3. ``bench_recycle.py --customers N``: the recycle cron beside the SQL floor;
+4. ``bench_duplicates.py --size N``: the duplicate check beside an ILIKE scan.
+
+The machine (CPU, cores, memory, PostgreSQL, Odoo and Python versions) and each benchmark's
+results are then written into README.md between the ``bench-report`` markers, replacing the
+previous report. ``--keep`` keeps the generated databases.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+README = os.path.join(os.path.dirname(HERE), "README.md")
+START, END = "<!-- bench-report:start -->", "<!-- bench-report:end -->"
+MARK = "-- results --"
+
+
+def run(title, command):
+    """Run a benchmark, echo its output, return what it printed after its results mark."""
+    print(f"\n=== {title}\n$ {' '.join(command)}", flush=True)
+    started = time.perf_counter()
+    lines = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE) as process:
+        for line in process.stdout:
+            sys.stdout.write(line)
+            lines.append(line.rstrip("\n"))
+    if process.returncode:
+        sys.exit(f"{title} failed ({process.returncode})")
+    minutes = (time.perf_counter() - started) / 60
+    results = lines[lines.index(MARK) + 1:] if MARK in lines else []
+    return "\n".join(results).strip(), minutes
+
+
+def machine(args):
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    memory = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    pg = ["psql", "-tAc", "SHOW server_version", "postgres"]
+    pg[1:1] = ["-h", args.db_host] * bool(args.db_host) + ["-U", args.db_user] * bool(args.db_user)
+    postgres = subprocess.run(pg, capture_output=True, text=True, check=False).stdout.strip() or "?"
+    odoo_release = {}
+    with open(os.path.join(os.path.abspath(args.odoo), "odoo", "release.py")) as release:
+        exec(release.read(), odoo_release)  # noqa: S102 - Odoo's own release file: version constants only
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory / 2**20:.0f} GiB; PostgreSQL {postgres} (default settings); "
+        f"Odoo {odoo_release.get('version', '?')} community; Python {platform.python_version()}; "
+        f"the machine is shared, so compare the ratios within a run, not seconds across runs"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--odoo", default=".", help="Odoo 18 source tree (where odoo-bin is)")
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
+    parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
+    parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    args = parser.parse_args()
+    odoo = os.path.abspath(args.odoo)
+    common = ["--odoo", odoo] + ["--db_host", args.db_host] * bool(args.db_host) + ["--db_user", args.db_user] * bool(args.db_user)
+    pg = ["-h", args.db_host] * bool(args.db_host) + ["-U", args.db_user] * bool(args.db_user)
+    py = sys.executable
+    size = args.customers
+
+    subprocess.run(["dropdb", "--if-exists", *pg, "bench_pool"], check=True)
+    subprocess.run(["dropdb", "--if-exists", *pg, "bench_dup_report"], check=True)
+    sections = []
+    generated, minutes = run("data", [py, "generate.py", *common, "--db", "bench_pool", "--customers", str(size)])
+    sections.append(("Generated data (`generate.py`)", generated, minutes))
+    sections.append(("Claims over JSON-RPC and the pool list (`bench_rpc.py`)",
+                     *run("rpc", [py, "bench_rpc.py", *common, "--db", "bench_pool",
+                                  "--slice", str(max(20, min(1500, size // 400)))])))
+    sections.append(("Recycling (`bench_recycle.py`)", *run("recycle", [py, "bench_recycle.py", *common, "--customers", str(size)])))
+    sections.append(("Duplicate check of a registration (`bench_duplicates.py`)",
+                     *run("duplicates", [py, "bench_duplicates.py", *common, "--db", "bench_dup_report", "--size", str(size)])))
+    if not args.keep:
+        subprocess.run(["dropdb", "--if-exists", *pg, "bench_pool"], check=True)
+        subprocess.run(["dropdb", "--if-exists", *pg, "bench_dup_report"], check=True)
+
+    lines = [
+        START,
+        f"Written by `bench/report.py --customers {size}` on {datetime.date.today().isoformat()}. "
+        f"Machine: {machine(args)}.",
+        "",
+    ]
+    for title, text, minutes in sections:
+        lines += [f"#### {title}", "", text, "", f"<sub>{minutes:.1f} minutes, data generation included.</sub>", ""]
+    lines.append(END)
+    with open(README) as readme:
+        content = readme.read()
+    if START in content and END in content:
+        before, rest = content.split(START, 1)
+        after = rest.split(END, 1)[1]
+        content = before + "\n".join(lines) + after
+    else:
+        content = content.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    with open(README, "w") as readme:
+        readme.write(content)
+    print(f"\nreport written to {README}")
+
+
+if __name__ == "__main__":
+    main()
