@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.osv import expression
 
-from ..logic.masking import mask_value
+from .masking import export_masked, mask_read
 
 # Lead fields that copy a masked contact field of the customer.
 LEAD_MASKED_FIELDS = {
@@ -53,31 +53,12 @@ class CrmLead(models.Model):
         return result
 
     def _read_format(self, fnames, load="_classic_read"):
-        result = super()._read_format(fnames, load=load)
-        masked = self._pool_masked_records(fnames)
-        for vals in result:
-            for fname, ids in masked.items():
-                if vals["id"] in ids and fname in vals:
-                    vals[fname] = mask_value(vals[fname])
-        return result
+        return mask_read(self, super()._read_format(fnames, load=load), fnames)
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if _is_toplevel_call:
-            self.check_access("read")
-        fnames = {path[0] for path in fields if len(path) == 1 or path[1] in ("id", ".id")}
-        masked = self._pool_masked_records(fnames)
-        if not masked:
-            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        names = list(masked)
-        self.flush_recordset(names)
-        try:
-            for fname, ids in masked.items():
-                field = self._fields[fname]
-                for record in self.browse(ids):
-                    self.env.cache.set(record, field, mask_value(record[fname]))
-            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        finally:
-            self.invalidate_recordset(names)
+        return export_masked(
+            self, fields, _is_toplevel_call, lambda: super(CrmLead, self)._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        )
 
     @api.model
     def _pool_hidden_partners(self, pool_ids):

@@ -138,6 +138,16 @@ class TestFaults(RaceCase):
         self.assertEqual(self.recycle(), 9 - len(moved))
         self.assert_recycled_once(due)
 
+    def assert_nothing_moved_then_rerun(self, customers, receiver):
+        self.assertEqual(set(self.owners(customers).values()), {(None, "pool")})
+        self.assertFalse(self.log_counts(customers, "assign"))
+        self.assert_invariants()
+        with self.registry.cursor() as cr:
+            self.env_for(cr, self.admin_id)["crm.public.pool"].browse(self.pool_id).pool_assign(customers, receiver)
+        self.assertEqual(set(self.owners(customers).values()), {(receiver, "private")})
+        self.assertEqual(self.log_counts(customers, "assign"), dict.fromkeys(customers, 1))
+        self.assert_invariants()
+
     def test_assignment_raising_half_way_moves_nothing(self):
         customers = self.make_customers(30, label="Assign")
         receiver = self.user_ids[1]
@@ -151,14 +161,7 @@ class TestFaults(RaceCase):
             with patch.object(ResPartner, "_pool_log", crash_after_writing), self.assertRaises(Interrupted):
                 pool.pool_assign(customers, receiver)
             cr.rollback()
-        self.assertEqual(set(self.owners(customers).values()), {(None, "pool")})
-        self.assertFalse(self.log_counts(customers, "assign"))
-        self.assert_invariants()
-        with self.registry.cursor() as cr:
-            self.env_for(cr, self.admin_id)["crm.public.pool"].browse(self.pool_id).pool_assign(customers, receiver)
-        self.assertEqual(set(self.owners(customers).values()), {(receiver, "private")})
-        self.assertEqual(self.log_counts(customers, "assign"), dict.fromkeys(customers, 1))
-        self.assert_invariants()
+        self.assert_nothing_moved_then_rerun(customers, receiver)
 
     def test_assignment_process_killed_half_way_moves_nothing(self):
         customers = self.make_customers(200, label="Large Assign")
@@ -166,14 +169,7 @@ class TestFaults(RaceCase):
         worker = self.start_worker("assign", self.pool_id, receiver, *customers)
         self.wait_for(worker, "written")
         self.kill(worker)
-        self.assertEqual(set(self.owners(customers).values()), {(None, "pool")})
-        self.assertFalse(self.log_counts(customers, "assign"))
-        self.assert_invariants()
-        with self.registry.cursor() as cr:
-            self.env_for(cr, self.admin_id)["crm.public.pool"].browse(self.pool_id).pool_assign(customers, receiver)
-        self.assertEqual(set(self.owners(customers).values()), {(receiver, "private")})
-        self.assertEqual(self.log_counts(customers, "assign"), dict.fromkeys(customers, 1))
-        self.assert_invariants()
+        self.assert_nothing_moved_then_rerun(customers, receiver)
 
     def hold_lock(self, partner_id, seconds, held):
         """Keep ``partner_id``'s row locked for ``seconds`` in another transaction."""
