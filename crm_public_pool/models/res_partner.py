@@ -9,14 +9,18 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+from odoo.tools import split_every
 
 from ..logic import matching
-from ..logic.masking import mask_value
 from .checks import check_ids, check_texts
+from .masking import export_masked, mask_read
 
 _logger = logging.getLogger(__name__)
 
 COMMERCIAL_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+# Customers written per step of one move: the ORM's work on one recordset grows faster than
+# its size, so a move of 100,000 customers is done as steps of this many, in one transaction.
+APPLY_STEP = 1000
 
 POOL_LEVELS = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
 
@@ -488,33 +492,12 @@ class ResPartner(models.Model):
         return result
 
     def _read_format(self, fnames, load="_classic_read"):
-        result = super()._read_format(fnames, load=load)
-        masked = self._pool_masked_records(fnames)
-        if masked:
-            for vals in result:
-                for fname, ids in masked.items():
-                    if vals["id"] in ids and fname in vals:
-                        vals[fname] = mask_value(vals[fname])
-        return result
+        return mask_read(self, super()._read_format(fnames, load=load), fnames)
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if _is_toplevel_call:
-            # Masking reads the rows as superuser, which fills the cache the export then reads from.
-            self.check_access("read")
-        fnames = {path[0] for path in fields if len(path) == 1 or path[1] in ("id", ".id")}
-        masked = self._pool_masked_records(fnames)
-        if not masked:
-            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        names = list(masked)
-        self.flush_recordset(names)
-        try:
-            for fname, ids in masked.items():
-                field = self._fields[fname]
-                for record in self.browse(ids):
-                    self.env.cache.set(record, field, mask_value(record[fname]))
-            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        finally:
-            self.invalidate_recordset(names)
+        return export_masked(
+            self, fields, _is_toplevel_call, lambda: super(ResPartner, self)._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        )
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
@@ -905,6 +888,10 @@ class ResPartner(models.Model):
     def _pool_apply(self, action, vals, *, reason=None, note=False, rule=None, message=None):
         """Write one move on locked commercial customers: values, contacts, leads, log, chatter."""
         if not self:
+            return
+        if len(self) > APPLY_STEP:
+            for ids in split_every(APPLY_STEP, self.ids):
+                self.browse(ids)._pool_apply(action, vals, reason=reason, note=note, rule=rule, message=message)
             return
         user = self.env.user
         releasing = vals.get("pool_state") == "pool"

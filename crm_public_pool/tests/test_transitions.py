@@ -1,5 +1,9 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+
+from ..models import res_partner
 
 from .common import PoolCase
 from .invariants import assert_pool_invariants, pool_invariant_violations
@@ -84,6 +88,18 @@ class TestTransitions(PoolCase):
         with self.assertRaisesRegex(UserError, "Carol Outsider is not a member of pool East Pool"):
             self.pool.with_user(self.admin).pool_assign(self.customers[3:4].ids, self.user_c.id)
         self.assertEqual(self.customers[3].pool_state, "pool")
+
+    def test_large_moves_are_written_in_steps(self):
+        customers = self.customers[:5]
+        for i, customer in enumerate(customers):
+            self.env["res.partner"].create({"name": f"Contact {i}", "parent_id": customer.id})
+        with patch.object(res_partner, "APPLY_STEP", 2):
+            self.pool.with_user(self.admin).pool_assign(customers.ids, self.user_b.id)
+        self.assertEqual(set(customers.mapped("user_id")), {self.user_b})
+        self.assertEqual(set(customers.child_ids.mapped("user_id")), {self.user_b})
+        self.assertEqual(len(self.logs(customers, "assign")), 5)
+        self.assertEqual(len(customers.message_ids.filtered(lambda m: "Assigned to Bob Pool" in (m.body or ""))), 5)
+        assert_pool_invariants(self, self.env)
 
     def test_transfer_between_owners(self):
         customer = self.customers[0]
