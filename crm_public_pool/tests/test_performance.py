@@ -32,3 +32,12 @@ class TestPerformance(PoolCase):
         self.env.invalidate_all()
         with self.assertQueryCount(pool_a=31):
             self._claim_release(self.batch)
+
+    @users("pool_a")
+    @warmup
+    def test_claim_release_within_a_limit(self):
+        """With a limit, the claim counts the owner's customers once, for the check and the message."""
+        self.user_a.sudo().pool_max_customers = 50
+        self.env.invalidate_all()
+        with self.assertQueryCount(pool_a=31):
+            self._claim_release(self.batch)
