@@ -24,6 +24,8 @@ def parse_args():
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--operations", nargs="+", choices=["round_robin", "least_loaded", "single"],
+                        default=["round_robin", "least_loaded", "single"], help="what to time (default: all)")
     return parser.parse_args()
 
 
@@ -89,11 +91,9 @@ def main():
             env.flush_all()
             return measure(env, f"wizard apply, {strategy}, {len(users)} users", wizard.action_apply)
 
-        rows = [
-            wizard_apply("round_robin"),
-            wizard_apply("least_loaded"),
-            measure(env, "pool_assign to 1 user", lambda: pool.pool_assign(partner_ids, users[0].id)),
-        ]
+        rows = [wizard_apply(strategy) for strategy in ("round_robin", "least_loaded") if strategy in args.operations]
+        if "single" in args.operations:
+            rows.append(measure(env, "pool_assign to 1 user", lambda: pool.pool_assign(partner_ids, users[0].id)))
         cr.rollback()
     print(f"\n{args.customers:,} pooled customers, {args.members} members (setup {setup_time:.1f}s, rolled back)\n")
     print(f"| {'operation':<40} | {'seconds':>8} | {'queries':>8} | {'ms/customer':>11} |")

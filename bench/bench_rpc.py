@@ -269,7 +269,7 @@ def check(odoo, db, claimed_ids):
         cr.execute("SELECT count(*) FROM res_partner WHERE id = ANY(%s) AND pool_state = 'private'", [claimed_ids])
         owned = cr.fetchone()[0]
         problems = pool_invariant_violations(cr)
-    print(f"{len(claimed_ids):,} claims: {owned:,} customers owned, {rows:,} claim rows for {distinct:,} customers; "
+    print(f"\n{len(claimed_ids):,} claims: {owned:,} customers owned, {rows:,} claim rows for {distinct:,} customers; "
           f"invariants: {'all hold' if not problems else problems[:5]}")
     if problems or not rows == distinct == owned == len(claimed_ids):
         sys.exit(1)
