@@ -5,10 +5,11 @@
 
 Run ``generate.py`` first. This starts Odoo on the database (``--workers 5``, 2 x cores + 1 as Odoo advises; no cron) and:
 
-- claim: every client is a different salesperson who calls ``res.partner.action_pool_claim`` on
-  pooled customers of their own pool, one customer per call, over ``/jsonrpc`` (a new connection
-  per call, as a script would), for ``--seconds`` per concurrency level; no two clients claim the
-  same customer, so this is the cost of a claim, not of a conflict;
+- claim: every client is a different salesperson, logged in once, who calls
+  ``res.partner.action_pool_claim`` on pooled customers of their own pool, one customer per call,
+  through ``/web/dataset/call_kw`` (the web client's JSON-RPC; a new connection per call), for
+  ``--seconds`` per concurrency level; no two clients claim the same customer, so this is the cost
+  of a claim, not of a conflict;
 - floor: the same clients, the same way, call ``res.partner.read`` of one field (``name``) of a
   customer they own: the round trip of the cheapest authenticated call, measured in the same run;
 - pool list: a salesperson opens *Pool Customers* as the web client does: ``web_search_read`` with
@@ -45,26 +46,38 @@ def percentile(values, fraction):
 
 
 class Client:
-    """One salesperson calling ``execute_kw`` over /jsonrpc."""
+    """One salesperson, logged in once, calling models over JSON-RPC as the web client does.
 
-    def __init__(self, port, db, uid, password):
-        self.port, self.db, self.uid, self.password = port, db, uid, password
+    The session cookie authenticates every call: a password sent with each call (``/jsonrpc``
+    ``execute_kw``) would be hashed again by every worker for every salesperson it has not
+    seen yet, which measures the password hashing, not the pool.
+    """
 
-    def call(self, model, method, *args, **kwargs):
-        payload = json.dumps({
-            "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"service": "object", "method": "execute_kw",
-                       "args": [self.db, self.uid, self.password, model, method, list(args), kwargs]},
-        })
+    def __init__(self, port, db, login, password):
+        self.port = port
+        result, headers = self.post("/web/session/authenticate", {"db": db, "login": login, "password": password})
+        self.uid = result["uid"]
+        self.cookie = headers["Set-Cookie"].split(";", 1)[0]
+
+    def post(self, path, params, cookie=None):
+        payload = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
+        headers = {"Content-Type": "application/json"}
+        if cookie:
+            headers["Cookie"] = cookie
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
         try:
-            connection.request("POST", "/jsonrpc", payload, {"Content-Type": "application/json"})
-            body = json.loads(connection.getresponse().read())
+            connection.request("POST", path, payload, headers)
+            response = connection.getresponse()
+            body = json.loads(response.read())
         finally:
             connection.close()
         if body.get("error"):
-            raise RuntimeError(f"{model}.{method}: {body['error']['data']['message']}")
-        return body["result"]
+            raise RuntimeError(f"{path}: {body['error']['data']['message']}")
+        return body["result"], response.headers
+
+    def call(self, model, method, *args, **kwargs):
+        params = {"model": model, "method": method, "args": list(args), "kwargs": kwargs}
+        return self.post(f"/web/dataset/call_kw/{model}/{method}", params, self.cookie)[0]
 
 
 def run_phase(clients, work, seconds, most=None):
@@ -163,7 +176,7 @@ def run(args, odoo, db, users, customers):
     taken = {}  # pooled customers handed out so far, per pool
     for count in args.clients:
         chosen = users[:count]
-        clients = [Client(args.port, args.db, uid, login) for uid, login, _pool in chosen]
+        clients = [Client(args.port, args.db, login, login) for _uid, login, _pool in chosen]
         owned, pooled = [], []
         with db.cursor() as cr:
             for uid, _login, pool_id in chosen:
@@ -179,8 +192,9 @@ def run(args, odoo, db, users, customers):
                 taken[pool_id] = taken.get(pool_id, 0) + args.slice
                 if len(pooled[-1]) < args.slice:
                     sys.exit(f"pool {pool_id} has too few pooled customers for {count} clients")
-        for client in clients:  # warm every worker's caches (login check, registry, views)
-            client.call("res.partner", "read", [owned[clients.index(client)]], ["name"])
+        for client in clients:  # warm the workers' caches (registry, access rules of this user)
+            for _ in range(args.workers):
+                client.call("res.partner", "read", [owned[clients.index(client)]], ["name"])
         floor, floor_rate, _ = run_phase(
             clients, lambda client, n: client.call("res.partner", "read", [owned[clients.index(client)]], ["name"]),
             args.seconds,
@@ -196,7 +210,7 @@ def run(args, odoo, db, users, customers):
         results[count] = (floor, floor_rate, latencies, rate)
         print(f"  {count} clients: {len(latencies)} claims, {len(floor)} reads", flush=True)
 
-    client = Client(args.port, args.db, users[0][0], users[0][1])
+    client = Client(args.port, args.db, users[0][1], users[0][1])
     with db.cursor() as cr:
         cr.execute("SELECT res_id FROM ir_model_data WHERE module = 'crm_public_pool' AND name = 'res_partner_view_list_pool'")
         spec = list_specification(client, cr.fetchone()[0])
