@@ -98,7 +98,7 @@ def main():
         "",
     ]
     for title, text, minutes in sections:
-        lines += [f"#### {title}", "", text, "", f"<sub>{minutes:.1f} minutes, data generation included.</sub>", ""]
+        lines += [f"#### {title}", "", text, "", f"<sub>{minutes:.1f} minutes to run.</sub>", ""]
     lines.append(END)
     with open(README) as readme:
         content = readme.read()
