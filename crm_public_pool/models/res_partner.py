@@ -133,7 +133,15 @@ class ResPartner(models.Model):
     )
     pool_warned_date = fields.Datetime(string="Recycle Warning Sent", copy=False, readonly=True)
     pool_recycle_days = fields.Integer(string="Days Left", compute="_compute_pool_recycle_days")
-    pool_recycle_warning = fields.Boolean(string="Inside Warning Window", compute="_compute_pool_recycle_days")
+    pool_recycle_warning = fields.Boolean(
+        string="Inside Warning Window", compute="_compute_pool_recycle_days", search="_search_pool_recycle_warning"
+    )
+    pool_claimable = fields.Boolean(
+        string="Claimable Now",
+        compute="_compute_pool_claimable",
+        search="_search_pool_claimable",
+        help="In a pool you are a member of, past its entry lock and your re-claim cool-down.",
+    )
     pool_recycle_reason = fields.Char(string="Recycle Reason", compute="_compute_pool_recycle_reason")
     pool_invalid = fields.Boolean(
         string="Marked Invalid",
@@ -257,6 +265,53 @@ class ResPartner(models.Model):
             else:
                 partner.pool_recycle_days = 0
                 partner.pool_recycle_warning = False
+
+    @api.model
+    def _search_pool_recycle_warning(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on %(field)s: %(operator)s %(value)r", field="pool_recycle_warning", operator=operator, value=value))
+        # Today's end plus each pool's longest warning window, as _compute_pool_recycle_days counts.
+        today = fields.Date.context_today(self)
+        soon = [
+            ["&", ("pool_id", "=", pool_id), ("pool_recycle_date", "<", fields.Datetime.to_datetime(today + timedelta(days=days + 1)))]
+            for pool_id, days in self.env["crm.public.pool.rule"]._recycle_warn_days_by_pool().items()
+        ]
+        domain = expression.AND([[("pool_state", "=", "private")], expression.OR(soon)]) if soon else expression.FALSE_DOMAIN
+        return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
+
+    @api.model
+    def _pool_claimable_domain(self):
+        """Pooled customers the current user may claim now, by the entry lock and the cool-down of their pool."""
+        user = self.env.user
+        now = fields.Datetime.now()
+        pools = self.env["crm.public.pool"].sudo().search([])
+        branches = []
+        for pool in pools.filtered(lambda p: p._is_member(user)):
+            branch = [("pool_id", "=", pool.id)]
+            if pool.entry_lock_hours and not pool._is_admin(user):
+                branch = expression.AND([branch, ["|", ("pool_enter_date", "=", False),
+                                                  ("pool_enter_date", "<=", now - timedelta(hours=pool.entry_lock_hours))]])
+            if pool.reclaim_cooldown_days:
+                branch = expression.AND([branch, ["|", "|", ("pool_previous_user_id", "!=", user.id),
+                                                  ("pool_previous_user_id", "=", False),
+                                                  ("pool_enter_date", "<=", now - timedelta(days=pool.reclaim_cooldown_days))]])
+            branches.append(branch)
+        if not branches:
+            return expression.FALSE_DOMAIN
+        return expression.AND([[("pool_state", "=", "pool")], expression.OR(branches)])
+
+    @api.depends_context("uid")
+    def _compute_pool_claimable(self):
+        claimable = self.filtered_domain(self._pool_claimable_domain())
+        for partner in self:
+            partner.pool_claimable = partner in claimable
+
+    @api.model
+    def _search_pool_claimable(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on %(field)s: %(operator)s %(value)r", field="pool_claimable", operator=operator, value=value))
+        domain = self._pool_claimable_domain()
+        return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
     def _compute_pool_recycle_reason(self):
         now = fields.Datetime.now()

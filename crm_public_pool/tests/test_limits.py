@@ -116,6 +116,34 @@ class TestLimits(PoolCase):
         other.with_user(self.admin).action_pool_claim()
         self.assertEqual(other.user_id, self.admin)
 
+    def test_claimable_now_filter_follows_entry_lock_and_cooldown(self):
+        released, fresh, old = self.customers[:3]
+        released.with_user(self.user_a).action_pool_claim()
+        released.with_user(self.user_a).pool_release("no_need")
+        self.pool.write({"entry_lock_hours": 4, "reclaim_cooldown_days": 7})
+        self.env.cr.execute(
+            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s", [fields.Datetime.now() - timedelta(days=1), old.id]
+        )
+        released.pool_enter_date = fields.Datetime.now() - timedelta(hours=5)  # past the entry lock, not the cool-down
+        self.env.invalidate_all()
+        scope = [("id", "in", (released | fresh | old | self.south_customer).ids)]
+
+        def claimable(user):
+            Partner = self.env["res.partner"].with_user(user)
+            found = Partner.search(scope + [("pool_claimable", "=", True)])
+            self.assertEqual(found, Partner.search(scope).filtered("pool_claimable"), "search agrees with the field")
+            self.assertEqual(Partner.search(scope + [("pool_claimable", "=", False)]), Partner.search(scope) - found)
+            return found
+
+        self.assertEqual(claimable(self.user_a), old, "A: fresh is entry-locked, released is in A's cool-down")
+        self.assertEqual(claimable(self.user_b), old | released, "B: no cool-down on what A released")
+        self.assertEqual(claimable(self.admin), old | released | fresh, "pool admins skip the entry lock")
+        self.assertEqual(claimable(self.user_c), self.south_customer, "only pools one is a member of")
+        with self.assertRaises(UserError):
+            fresh.with_user(self.user_a).action_pool_claim()
+        old.with_user(self.user_a).action_pool_claim()
+        self.assertEqual(old.user_id, self.user_a, "what the filter offers can be claimed")
+
     def test_negative_limits_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.user_a.pool_max_customers = -1

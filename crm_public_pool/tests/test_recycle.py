@@ -208,6 +208,9 @@ class TestRecycle(RecycleCase):
         self.backdate(later, 20)
         self.assertTrue(soon.pool_recycle_warning)
         self.assertFalse(later.pool_recycle_warning)
+        Partner = self.env["res.partner"].with_user(self.user_a)
+        self.assertEqual(Partner.search([("id", "in", (soon | later).ids), ("pool_recycle_warning", "=", True)]), soon)
+        self.assertEqual(Partner.search([("id", "in", (soon | later).ids), ("pool_recycle_warning", "!=", True)]), later)
         warn_type = self.env.ref("crm_public_pool.mail_activity_type_pool_recycle")
         Mail = self.env["mail.mail"]
         digests = Mail.search([("subject", "=", "Customers returning to the pool soon")])
