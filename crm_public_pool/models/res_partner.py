@@ -284,7 +284,7 @@ class ResPartner(models.Model):
         """Pooled customers the current user may claim now, by the entry lock and the cool-down of their pool."""
         user = self.env.user
         now = fields.Datetime.now()
-        pools = self.env["crm.public.pool"].sudo().search([])
+        pools = self.env["crm.public.pool"].sudo().search([("active", "=", True)])
         branches = []
         for pool in pools.filtered(lambda p: p._is_member(user)):
             branch = [("pool_id", "=", pool.id)]
