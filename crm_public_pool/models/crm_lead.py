@@ -1,7 +1,6 @@
 from odoo import api, models
-from odoo.osv import expression
 
-from .masking import export_masked, mask_read
+from .masking import export_masked, group_domain, mask_domain, mask_read, unmasked_order
 
 # Lead fields that copy a masked contact field of the customer.
 LEAD_MASKED_FIELDS = {
@@ -61,43 +60,26 @@ class CrmLead(models.Model):
         )
 
     @api.model
-    def _pool_hidden_partners(self, pool_ids):
-        """Partners (customers and their contacts) pooled in ``pool_ids``, as a subquery."""
-        return self.env["res.partner"].sudo().with_context(active_test=False)._search(
+    def _pool_unmasked_domain(self, pool_ids):
+        """Leads on which ``pool_ids`` hide nothing: their customer is not pooled in one of them."""
+        hidden = self.env["res.partner"].sudo().with_context(active_test=False)._search(
             [("pool_state", "=", "pool"), ("pool_id", "in", list(pool_ids))]
         )
+        return ["|", ("partner_id", "=", False), ("partner_id", "not in", hidden)]
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         masking = self._pool_lead_masking()
         if masking:
-            # A leaf on a masked field is false on the leads it is masked on, so no combination
-            # of leaves (negations included) can reveal the value.
-            def rewrite(leaf):
-                if not expression.is_leaf(leaf) or not isinstance(leaf[0], str) or leaf[0] not in masking:
-                    return [leaf]
-                hidden = self._pool_hidden_partners(masking[leaf[0]])
-                return ["&", leaf, "|", ("partner_id", "=", False), ("partner_id", "not in", hidden)]
-
-            normalized = []
-            for item in expression.normalize_domain(domain or []):
-                normalized.extend(rewrite(item) if isinstance(item, (list, tuple)) else [item])
-            domain = normalized
-            if order:
-                order = ",".join(term for term in order.split(",") if term.strip().split(" ")[0] not in masking) or None
+            domain = mask_domain(domain, masking, self._pool_unmasked_domain)
+            order = unmasked_order(order, masking)
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         masking = self._pool_lead_masking()
         if masking:
-            specs = [spec.split(":")[0].split(".")[0] for spec in list(groupby) + list(aggregates)]
-            hidden = {pool for fname in specs if fname in masking for pool in masking[fname]}
-            if hidden:
-                # Grouping by a masked field would show its values as group labels.
-                domain = expression.AND(
-                    [domain or [], ["|", ("partner_id", "=", False), ("partner_id", "not in", self._pool_hidden_partners(hidden))]]
-                )
+            domain = group_domain(domain, groupby, aggregates, masking, self._pool_unmasked_domain)
         return super()._read_group(
             domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset, limit=limit, order=order
         )

@@ -13,7 +13,7 @@ from odoo.tools import split_every
 
 from ..logic import matching
 from .checks import check_ids, check_texts
-from .masking import export_masked, mask_read
+from .masking import export_masked, group_domain, mask_domain, mask_read, unmasked_order
 
 _logger = logging.getLogger(__name__)
 
@@ -564,39 +564,14 @@ class ResPartner(models.Model):
         self.env["crm.public.pool"].flush_model(["member_all_user_ids", "admin_user_ids"])
         masking = self.env["crm.public.pool"]._masking_pools_by_field()
         if masking:
-            domain = self._pool_mask_domain(domain, masking)
-            if order:
-                order = ",".join(
-                    term for term in order.split(",") if term.strip().split(" ")[0] not in masking
-                ) or None
+            domain = mask_domain(domain, masking, self._pool_unmasked_domain)
+            order = unmasked_order(order, masking)
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
-    def _pool_mask_domain(self, domain, masking):
-        """Make a leaf on a masked field false on the records it is masked on.
-
-        A leaf's truth then never depends on a hidden value, so no combination
-        of leaves (negations included) can reveal it.
-        """
-
-        def rewrite(leaf):
-            if not expression.is_leaf(leaf) or not isinstance(leaf[0], str):
-                return [leaf]
-            fname = leaf[0].split(".", 1)[0]
-            if fname not in masking:
-                return [leaf]
-            return [
-                "&",
-                leaf,
-                "|",
-                ("pool_state", "in", [False, "private"]),
-                ("pool_id", "not in", list(masking[fname])),
-            ]
-
-        result = []
-        for item in expression.normalize_domain(domain or []):
-            result.extend(rewrite(item) if isinstance(item, (list, tuple)) else [item])
-        return result
+    def _pool_unmasked_domain(self, pool_ids):
+        """Customers on which ``pool_ids`` hide nothing: not pooled, or pooled elsewhere."""
+        return ["|", ("pool_state", "in", [False, "private"]), ("pool_id", "not in", list(pool_ids))]
 
     @api.model
     def _search_display_name(self, operator, value):
@@ -605,20 +580,14 @@ class ResPartner(models.Model):
         domain = super()._search_display_name(operator, value)
         masking = self.env["crm.public.pool"]._masking_pools_by_field()
         if masking:
-            domain = self._pool_mask_domain(domain, masking)
+            domain = mask_domain(domain, masking, self._pool_unmasked_domain)
         return domain
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         masking = self.env["crm.public.pool"]._masking_pools_by_field()
         if masking:
-            specs = [spec.split(":")[0].split(".")[0] for spec in list(groupby) + list(aggregates)]
-            hidden = {pool for fname in specs if fname in masking for pool in masking[fname]}
-            if hidden:
-                # Grouping by a masked field would show its values as group labels.
-                domain = expression.AND(
-                    [domain or [], ["|", ("pool_state", "in", [False, "private"]), ("pool_id", "not in", list(hidden))]]
-                )
+            domain = group_domain(domain, groupby, aggregates, masking, self._pool_unmasked_domain)
         return super()._read_group(
             domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset, limit=limit, order=order
         )
