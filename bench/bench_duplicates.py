@@ -21,6 +21,8 @@ import subprocess
 import sys
 import time
 
+from generate import add_db_arguments, odoo_setup
+
 CITIES = "北京 上海 广州 深圳 杭州 南京 苏州 成都 重庆 武汉 西安 天津 青岛 厦门 宁波 长沙 郑州 济南 合肥 福州 东莞 佛山 无锡 大连 沈阳 昆明 南昌 石家庄 太原 哈尔滨".split()
 INDUSTRIES = (
     "科技 电子 贸易 实业 机械 化工 物流 建设 信息技术 网络科技 生物科技 医疗器械 新材料 "
@@ -47,24 +49,16 @@ def percentile(values, fraction):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--odoo", default=".", help="Odoo 18 source tree (where odoo-bin is)")
-    parser.add_argument("--db", default="bench_dup")
+    add_db_arguments(parser, db="bench_dup")
     parser.add_argument("--size", type=int, default=1_000_000, help="customers in the database")
     parser.add_argument("--probes", type=int, default=200)
-    parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
-    parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
     parser.add_argument("--seed", type=int, default=20260101)
     args = parser.parse_args()
 
-    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     odoo_root = os.path.abspath(args.odoo)
-    db_args = [f"--db_host={args.db_host}"] * bool(args.db_host) + [f"--db_user={args.db_user}"] * bool(args.db_user)
-    addons = f"{odoo_root}/addons,{project}"
-    sys.path.insert(0, odoo_root)
-    import odoo  # noqa: PLC0415 - the Odoo tree is given on the command line
+    odoo, addons, db_args = odoo_setup(args)
     from odoo import api
 
-    odoo.tools.config.parse_config([f"--addons-path={addons}", *db_args])
     if args.db not in odoo.service.db.list_dbs(force=True):
         print(f"creating database {args.db} with crm_public_pool ...", flush=True)
         subprocess.run(

@@ -65,9 +65,9 @@ def pool_invariant_violations(cr):
     return module.pool_invariant_violations(cr)
 
 
-def add_db_arguments(parser):
+def add_db_arguments(parser, db="bench_pool"):
     parser.add_argument("--odoo", default=".", help="Odoo 18 source tree (where odoo-bin is)")
-    parser.add_argument("--db", default="bench_pool")
+    parser.add_argument("--db", default=db)
     parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
     parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
 
