@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import crm_public_pool_duplicate_mixin
 from . import res_partner
 from . import res_users
 from . import crm_public_pool

@@ -654,7 +654,7 @@ class CrmPublicPool(models.Model):
     def _escalate_assign(self, partners, note):
         self.ensure_one()
         members = self.member_all_user_ids.filtered(lambda u: u.active and not u.share)
-        counts = self.env["res.partner"]._pool_owned_counts(members.ids)
+        counts = members._pool_owned_counts()
         plan = round_robin(
             [{"id": partner_id} for partner_id in partners.ids],
             [

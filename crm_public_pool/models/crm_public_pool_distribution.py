@@ -152,7 +152,7 @@ class CrmPublicPoolDistribution(models.Model):
 
     @api.model
     def _members(self, users, scores=None):
-        counts = self.env["res.partner"]._pool_owned_counts(users.ids)
+        counts = users._pool_owned_counts()
         members = []
         for user in users:
             max_owned = user._pool_limits()[0]

@@ -1,9 +1,6 @@
-import logging
-import math
 from collections import defaultdict
 from datetime import timedelta
 
-import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -11,11 +8,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import split_every
 
-from ..logic import matching
-from .checks import check_ids, check_texts
+from .checks import check_ids
 from .masking import export_masked, group_domain, mask_domain, mask_read, unmasked_order
-
-_logger = logging.getLogger(__name__)
 
 COMMERCIAL_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
 # Customers written per step of one move: the ORM's work on one recordset grows faster than
@@ -34,21 +28,6 @@ POOL_PROTECTED_FIELDS = {
     "pool_recycle_date",
     "pool_warned_date",
 }
-POOL_KEY_FIELDS = ["pool_name_key", "pool_phone_keys", "pool_email_key", "pool_domain_key", "pool_vat_key"]
-
-# pg_trgm's verdict per database: it cannot change while the server runs.
-_TRGM_MODES = {}
-
-
-def pg_trgm_mode(ctype, has_extension):
-    """'trgm' when pg_trgm can compare names in a database of this LC_CTYPE, else 'scan'.
-
-    pg_trgm classifies characters with the database's LC_CTYPE: under 'C' or 'POSIX' every
-    ideograph is a non-word character, so Chinese names have no trigrams and never match.
-    """
-    normalized = (ctype or "").lower().replace("-", "").replace("_", "")
-    return "trgm" if has_extension and "utf8" in normalized else "scan"
-
 
 # Changes that move a customer's recycle date.
 RECYCLE_INPUT_FIELDS = {
@@ -61,21 +40,6 @@ RECYCLE_INPUT_FIELDS = {
     "user_id",
     "active",
 }
-
-
-def trigram_floor(key_length, threshold):
-    """pg_trgm similarity floor for the candidates of a name key of ``key_length`` characters.
-
-    A key differing by k characters (changed, added or dropped) from the probe still shares
-    all but 3k of its length + 1 trigrams.  ``threshold`` allows k = (1 - threshold) * length
-    changed characters, and at least one edit is always searched, so this floor keeps every
-    candidate with that many edits while staying as selective as they allow.
-    """
-    trigrams = key_length + 1
-    lost = 3 * max(1, int((1 - threshold) * key_length + 1e-9))
-    # Rounded down: pg_trgm compares in single precision.
-    return max(0.05, math.floor(1000 * (trigrams - lost) / (trigrams + lost)) / 1000)
-
 
 POOL_STATE_FIELDS = [
     "pool_id",
@@ -91,7 +55,8 @@ POOL_STATE_FIELDS = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = ["res.partner", "crm.public.pool.duplicate.mixin"]
+    _name = "res.partner"
 
     pool_id = fields.Many2one(
         "crm.public.pool",
@@ -148,12 +113,6 @@ class ResPartner(models.Model):
         copy=False,
         help="Wrong or defunct customer: the pool's clean-up archives it while it sits in the pool.",
     )
-    # Normalised duplicate-lookup keys (see logic/matching.py), indexed in init().
-    pool_name_key = fields.Char(compute="_compute_pool_keys", store=True, index=True)
-    pool_phone_keys = fields.Char(compute="_compute_pool_keys", store=True, help="E.164 numbers, space-separated.")
-    pool_email_key = fields.Char(compute="_compute_pool_keys", store=True, index="btree_not_null")
-    pool_domain_key = fields.Char(compute="_compute_pool_keys", store=True, index="btree_not_null")
-    pool_vat_key = fields.Char(compute="_compute_pool_keys", store=True, index="btree_not_null")
 
     def init(self):
         # Capacity is counted on every claim and assignment (_pool_owned_counts): an index-only
@@ -166,14 +125,6 @@ class ResPartner(models.Model):
              WHERE pool_state = 'private' AND active AND (is_company OR parent_id IS NULL)
             """
         )
-        self.env.cr.execute("DROP INDEX IF EXISTS res_partner_pool_owner_idx")
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS res_partner_pool_phone_keys_idx
-                ON res_partner USING gin (string_to_array(pool_phone_keys, ' '))
-             WHERE pool_phone_keys IS NOT NULL
-            """
-        )
         # The daily recycle finds customers without follow-up through this index (FACTS: 26 ms for 100k of 1M).
         self.env.cr.execute(
             """
@@ -182,32 +133,7 @@ class ResPartner(models.Model):
              WHERE pool_state = 'private' AND pool_locked IS NOT TRUE
             """
         )
-        if self._pool_trgm_install():
-            self.env.cr.execute(
-                """
-                CREATE INDEX IF NOT EXISTS res_partner_pool_name_key_trgm_idx
-                    ON res_partner USING gin (pool_name_key gin_trgm_ops)
-                """
-            )
         return super().init()
-
-    @api.model
-    def _pool_trgm_install(self):
-        """Create pg_trgm if needed; False (with a warning) when the database refuses."""
-        self.env.cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-        if self.env.cr.fetchone():
-            return True
-        try:
-            with self.env.cr.savepoint():
-                self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        except psycopg2.Error as error:
-            _logger.warning(
-                "pg_trgm could not be installed (%s): duplicate names are matched by a slower scan. "
-                "Ask the database administrator to run CREATE EXTENSION pg_trgm.",
-                error,
-            )
-            return False
-        return True
 
     # ------------------------------------------------------------------
     # Compute
@@ -224,25 +150,6 @@ class ResPartner(models.Model):
             if pool.id not in admin_pools:
                 admin_pools[pool.id] = bool(pool) and pool._is_admin(user)
             partner.pool_is_admin = admin_pools[pool.id]
-
-    @api.depends("name", "phone", "mobile", "email", "website", "vat")
-    def _compute_pool_keys(self):
-        for partner in self:
-            keys = matching.fingerprint(
-                matching.Prospect(
-                    name=partner.name or "",
-                    phone=partner.phone or "",
-                    mobile=partner.mobile or "",
-                    email=partner.email or "",
-                    website=partner.website or "",
-                    vat=partner.vat or "",
-                )
-            )
-            partner.pool_name_key = keys["name_norm"] or False
-            partner.pool_phone_keys = " ".join(keys["phones"]) or False
-            partner.pool_email_key = keys["email"] or False
-            partner.pool_domain_key = keys["domain"] or False
-            partner.pool_vat_key = keys["vat"] or False
 
     @api.depends("pool_enter_date", "pool_state")
     def _compute_pool_days_in_pool(self):
@@ -381,7 +288,7 @@ class ResPartner(models.Model):
             owners = self.env["res.users"].browse(list(new_by_owner))
             owners._pool_lock_capacity()
             for owner in owners:
-                self._pool_check_room(owner, new_by_owner[owner.id])
+                owner._pool_check_room(new_by_owner[owner.id])
         partners = super().create(vals_list)
         managed = self.browse([partners[i].id for i in managed_indexes])
         managed._pool_after_create()
@@ -504,7 +411,7 @@ class ResPartner(models.Model):
             owned = partners.filtered("user_id")
             owned.user_id._pool_lock_capacity()
             for owner, group in owned.grouped("user_id").items():
-                self._pool_check_room(owner, group)
+                owner._pool_check_room(group)
             if owned:
                 owned.with_context(pool_transition=True).write({"pool_state": "private", "pool_claim_date": now})
             pooled = partners - owned
@@ -801,7 +708,7 @@ class ResPartner(models.Model):
                 raise UserError(self.env._("Only the owner or a pool administrator may lock %s.", partner.name))
         partners = partners.filtered(lambda p: not p.pool_locked)
         partners.user_id._pool_lock_capacity()
-        counts = self._pool_owned_counts(partners.user_id.ids)
+        counts = partners.user_id._pool_owned_counts()
         for owner, group in partners.grouped("user_id").items():
             max_locked = owner._pool_limits()[1]
             locked = counts.get(owner.id, (0, 0))[1]
@@ -892,7 +799,7 @@ class ResPartner(models.Model):
                 )
         user._pool_lock_capacity()
         moving = self.filtered(lambda p: p.user_id != user)
-        owned_after = self._pool_check_room(user, moving)
+        owned_after = user._pool_check_room(moving)
         now = fields.Datetime.now()
         vals = {"user_id": user.id, "pool_state": "private", "pool_claim_date": now}
         messages = {
@@ -1016,219 +923,6 @@ class ResPartner(models.Model):
         self.env["crm.public.pool.log"]._log_moves(rows)
         if bodies:
             self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies, author_id=user.partner_id.id)
-
-    @api.model
-    def _pool_check_room(self, user, incoming):
-        """Refuse before moving anything when ``incoming`` would take ``user`` past their limit.
-
-        ``incoming`` is the customers about to be given, or their number for new ones.
-        Call it after ``user._pool_lock_capacity()`` so the count is current. Returns how many
-        customers count against the limit once they are given, or None when it did not count.
-        """
-        max_owned = user._pool_limits()[0]
-        if not max_owned:
-            return None
-        if isinstance(incoming, int):
-            count = incoming
-        else:
-            count = len(incoming) - len(self._pool_won_exempt(incoming.ids))
-        if not count:
-            return None
-        owned = self._pool_owned_counts(user.ids).get(user.id, (0, 0))[0]
-        if owned + count > max_owned:
-            raise UserError(
-                self.env._(
-                    "%(user)s cannot take %(count)s more customers: limit reached, they own %(owned)s of %(limit)s allowed.",
-                    user=user.name,
-                    count=count,
-                    owned=owned,
-                    limit=max_owned,
-                )
-            )
-        return owned + count
-
-    @api.model
-    def _pool_won_exempt(self, partner_ids):
-        """Ids among ``partner_ids`` that do not use capacity (won, when won customers do not count)."""
-        if self.env.company.pool_count_won or not partner_ids:
-            return set()
-        self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT l.partner_id FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
-             WHERE l.partner_id IN %s AND l.active AND s.is_won
-            """,
-            [tuple(partner_ids)],
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
-
-    @api.model
-    def _pool_owned_counts(self, user_ids):
-        """{user id: (owned customers counting against the limit, locked customers)}."""
-        if not user_ids:
-            return {}
-        self.env["res.partner"].flush_model(["user_id", "pool_state", "pool_locked", "active", "parent_id", "is_company"])
-        exempt_won = "false"
-        if not self.env.company.pool_count_won:
-            self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
-            exempt_won = """EXISTS (SELECT 1 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
-                                     WHERE l.partner_id = p.id AND l.active AND s.is_won)"""
-        self.env.cr.execute(
-            f"""
-            SELECT p.user_id,
-                   count(*) FILTER (WHERE NOT {exempt_won}),
-                   count(*) FILTER (WHERE p.pool_locked)
-              FROM res_partner p
-             WHERE p.user_id IN %s AND p.pool_state = 'private' AND p.active
-               AND (p.is_company OR p.parent_id IS NULL)
-             GROUP BY p.user_id
-            """,  # noqa: S608 - only fixed SQL fragments are interpolated
-            [tuple(user_ids)],
-        )
-        return {user_id: (owned, locked) for user_id, owned, locked in self.env.cr.fetchall()}
-
-    # ------------------------------------------------------------------
-    # Duplicate lookup (客户报备)
-    # ------------------------------------------------------------------
-
-    @api.model
-    def pool_lookup(self, name=False, phone=False, email=False, vat=False):
-        """The customers matching a prospect, as the current user is allowed to know them.
-
-        A list of dicts ``{partner_id, display_name, pool_state, pool_id, owner, match}``,
-        exact matches first; ``owner`` is the owner's name only for customers the user may read,
-        or when the company lets registrants see who protects a customer.
-        """
-        check_texts(self.env, name=name, phone=phone, email=email, vat=vat)
-        prospect = {"name": name or "", "phone": phone or "", "email": email or "", "vat": vat or ""}
-        found = self._pool_find_duplicates(prospect, self.env.company)
-        partners = self.browse([partner.id for partner, _verdict, _reasons in found])
-        readable = set(partners._filtered_access("read").ids)
-        show_owner = self.env.company.sudo().pool_show_owner_to_registrant
-        result = []
-        for partner, verdict, _reasons in found:
-            known = partner.id in readable
-            if known:
-                label = partner.display_name
-            elif partner.pool_state == "private":
-                label = self.env._("Protected customer")
-            else:
-                label = self.env._("Customer in pool %s", partner.pool_id.name)
-            owned = partner.pool_state == "private"
-            result.append(
-                {
-                    "partner_id": partner.id,
-                    "display_name": label,
-                    "pool_state": partner.pool_state,
-                    "pool_id": partner.pool_id.id,
-                    "owner": partner.user_id.name if owned and (known or show_owner) else False,
-                    "match": verdict,
-                }
-            )
-        return result
-
-    @api.model
-    def _pool_find_duplicates(self, prospect, company, limit=50, mode=None):
-        """[(customer in sudo, 'exact' | 'near', reasons)] for a prospect dict, best first.
-
-        Every managed customer of ``company`` counts, whoever owns it: record rules do not
-        apply, callers decide what to reveal.
-        """
-        company = company.sudo()
-        threshold = company.pool_name_similarity or 0.8
-        extra_public = (company.pool_public_mail_domains or "").replace(",", " ").split()
-        probe = matching.fingerprint(prospect, extra_public=extra_public)
-        rows = self._pool_duplicate_candidates(probe, company, threshold, limit=limit, mode=mode)
-        found = []
-        for partner_id, name_key, phone_keys, email_key, domain_key, vat_key in rows:
-            candidate = {
-                "name_norm": name_key or "",
-                "phones": tuple((phone_keys or "").split()),
-                "email": email_key,
-                "domain": domain_key,
-                "vat": vat_key,
-            }
-            verdict, reasons = matching.score_candidate(probe, candidate, threshold)
-            if verdict:
-                found.append((self.sudo().browse(partner_id), verdict, reasons))
-        found.sort(key=lambda item: item[1] != matching.EXACT)
-        return found
-
-    @api.model
-    def _pool_duplicate_candidates(self, probe, company, threshold, limit=50, mode=None):
-        """(id, *POOL_KEY_FIELDS) of managed customers sharing a key with ``probe`` or a similar name.
-
-        One indexed query: btree on the exact keys, GIN on the phone array and GIN trigrams
-        on the name key, prefiltered at ``trigram_floor`` and ordered by similarity.
-        """
-        conditions, params = [], []
-        for key, column in (("vat", "pool_vat_key"), ("email", "pool_email_key"), ("domain", "pool_domain_key")):
-            if probe.get(key):
-                conditions.append(f"{column} = %s")
-                params.append(probe[key])
-        if probe.get("phones"):
-            conditions.append("(pool_phone_keys IS NOT NULL AND string_to_array(pool_phone_keys, ' ') && %s::text[])")
-            params.append(list(probe["phones"]))
-        name_key = probe.get("name_norm")
-        order = "id"
-        order_params = []
-        if name_key:
-            mode = mode or self._pool_trgm_mode()
-            conditions.append("pool_name_key = %s")
-            params.append(name_key)
-            if mode == "trgm":
-                self.env.cr.execute(
-                    "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                    [str(trigram_floor(len(name_key), threshold))],
-                )
-                conditions.append("pool_name_key %% %s")
-                params.append(name_key)
-                order = "similarity(pool_name_key, %s) DESC, id"
-                order_params.append(name_key)
-            else:
-                # Without usable trigrams: any shared pair of characters, then the precise score.
-                pairs = {name_key[i : i + 2] for i in range(max(1, len(name_key) - 1))}
-                conditions.append("pool_name_key LIKE ANY(%s)")
-                params.append([f"%{pair}%" for pair in sorted(pairs)])
-        if not conditions:
-            return []
-        self.flush_model(POOL_KEY_FIELDS + ["pool_state", "company_id", "active"])
-        self.env.cr.execute(
-            f"""
-            SELECT id, {", ".join(POOL_KEY_FIELDS)} FROM res_partner
-             WHERE ({" OR ".join(conditions)})
-               AND pool_state IS NOT NULL AND active
-               AND (company_id = %s OR company_id IS NULL)
-             ORDER BY {order}
-             LIMIT %s
-            """,  # noqa: S608 - only fixed SQL fragments are interpolated
-            [*params, company.id, *order_params, limit],
-        )
-        return self.env.cr.fetchall()
-
-    @api.model
-    def _pool_trgm_mode(self):
-        """'trgm' or 'scan' for this database, decided once and warned about when degraded."""
-        dbname = self.env.cr.dbname
-        if dbname not in _TRGM_MODES:
-            self.env.cr.execute(
-                """
-                SELECT datctype, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')
-                  FROM pg_database WHERE datname = current_database()
-                """
-            )
-            ctype, has_extension = self.env.cr.fetchone()
-            mode = pg_trgm_mode(ctype, has_extension)
-            if mode != "trgm":
-                _logger.warning(
-                    "Duplicate names are matched by a slow scan in database %s: %s. Create the "
-                    "database with a UTF-8 LC_CTYPE (e.g. C.UTF-8) and the pg_trgm extension.",
-                    dbname,
-                    "pg_trgm is not installed" if not has_extension
-                    else f"its LC_CTYPE {ctype} gives Chinese characters no trigrams",
-                )
-            _TRGM_MODES[dbname] = mode
-        return _TRGM_MODES[dbname]
 
     def _pool_notification(self, message):
         return {

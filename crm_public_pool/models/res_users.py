@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .checks import check_integers
 from .res_partner import COMMERCIAL_DOMAIN
@@ -59,7 +59,7 @@ class ResUsers(models.Model):
                 )
 
     def _compute_pool_customer_count(self):
-        counts = self.env["res.partner"]._pool_owned_counts(self.ids)
+        counts = self._pool_owned_counts()
         for user in self:
             owned, locked = counts.get(user.id, (0, 0))
             max_owned, _max_locked = user._pool_limits()
@@ -121,3 +121,76 @@ class ResUsers(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "crm_public_pool.action_pool_my_customers"
         )
+
+    # ------------------------------------------------------------------
+    # Capacity: how many customers a user owns against their limit
+    # ------------------------------------------------------------------
+
+    def _pool_check_room(self, incoming):
+        """Refuse before moving anything when ``incoming`` would take this user past their limit.
+
+        ``incoming`` is the customers about to be given, or their number for new ones.
+        Call it after ``_pool_lock_capacity()`` so the count is current. Returns how many
+        customers count against the limit once they are given, or None when it did not count.
+        """
+        self.ensure_one()
+        max_owned = self._pool_limits()[0]
+        if not max_owned:
+            return None
+        if isinstance(incoming, int):
+            count = incoming
+        else:
+            count = len(incoming) - len(self._pool_won_exempt(incoming.ids))
+        if not count:
+            return None
+        owned = self._pool_owned_counts().get(self.id, (0, 0))[0]
+        if owned + count > max_owned:
+            raise UserError(
+                self.env._(
+                    "%(user)s cannot take %(count)s more customers: limit reached, they own %(owned)s of %(limit)s allowed.",
+                    user=self.name,
+                    count=count,
+                    owned=owned,
+                    limit=max_owned,
+                )
+            )
+        return owned + count
+
+    @api.model
+    def _pool_won_exempt(self, partner_ids):
+        """Ids among ``partner_ids`` that do not use capacity (won, when won customers do not count)."""
+        if self.env.company.pool_count_won or not partner_ids:
+            return set()
+        self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT l.partner_id FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+             WHERE l.partner_id IN %s AND l.active AND s.is_won
+            """,
+            [tuple(partner_ids)],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _pool_owned_counts(self):
+        """{user id: (owned customers counting against the limit, locked customers)} of these users."""
+        if not self:
+            return {}
+        self.env["res.partner"].flush_model(["user_id", "pool_state", "pool_locked", "active", "parent_id", "is_company"])
+        exempt_won = "false"
+        if not self.env.company.pool_count_won:
+            self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
+            exempt_won = """EXISTS (SELECT 1 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                                     WHERE l.partner_id = p.id AND l.active AND s.is_won)"""
+        self.env.cr.execute(
+            f"""
+            SELECT p.user_id,
+                   count(*) FILTER (WHERE NOT {exempt_won}),
+                   count(*) FILTER (WHERE p.pool_locked)
+              FROM res_partner p
+             WHERE p.user_id IN %s AND p.pool_state = 'private' AND p.active
+               AND (p.is_company OR p.parent_id IS NULL)
+             GROUP BY p.user_id
+            """,  # noqa: S608 - only fixed SQL fragments are interpolated
+            [tuple(self.ids)],
+        )
+        return {user_id: (owned, locked) for user_id, owned, locked in self.env.cr.fetchall()}

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from ..models.res_partner import pg_trgm_mode, trigram_floor
+from ..models.crm_public_pool_duplicate_mixin import pg_trgm_mode, trigram_floor
 from .common import PoolCase
 
 

@@ -182,7 +182,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
     def _check_user_room(self, partners):
         """One receiver: refuse rather than half-assign past their limit."""
         user = self.user_id
-        self.env["res.partner"]._pool_check_room(user, partners.filtered(lambda p: p.user_id != user))
+        user._pool_check_room(partners.filtered(lambda p: p.user_id != user))
 
     def _summary(self, counts, unplaced, labels=False):
         Engine = self.env["crm.public.pool.distribution"]
