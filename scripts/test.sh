@@ -57,7 +57,7 @@ if [ -z "$ODOO_MISSING" ]; then
         odoo_status=$?
         dropdb --if-exists "$db" 2>/dev/null
         grep -E "tour succeeded|Chrome|skipped" "$log" | grep -iE "tour succeeded|not found|skip" | cut -c1-200 | sed 's/^/  /' | head -n 20
-        grep -oE "hostile input: .*refused" "$log" | sed 's/^/  /'
+        grep -oE "(hostile input|generated attacks): .*refused" "$log" | sed "s/^/  /"
         problems=$(grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$log")
         summary=$(grep -E "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1)
         echo "  ${summary:-no test summary in the log}"

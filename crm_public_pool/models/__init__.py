@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import crm_public_pool_duplicate_mixin
+from . import crm_public_pool_masking_mixin
 from . import res_partner
 from . import res_users
 from . import crm_public_pool
@@ -17,3 +18,6 @@ from . import crm_public_pool_distribution
 from . import crm_public_pool_region
 from . import crm_public_pool_log_distribution
 from . import res_partner_import
+from . import mail_activity
+from . import ir_attachment
+from . import ir_binary

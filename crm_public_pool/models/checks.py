@@ -4,6 +4,8 @@ A wrong value must end in an error that names the field and the value, before an
 written, never in a database error halfway through a move.
 """
 
+import unicodedata
+
 from odoo.exceptions import UserError, ValidationError
 
 # PostgreSQL's integer columns hold -2**31 .. 2**31 - 1.
@@ -41,3 +43,32 @@ def check_texts(env, **values):
     for name, value in values.items():
         if value and not isinstance(value, str):
             raise UserError(env._("%(name)s must be text, not %(value)r.", name=name, value=value))
+
+
+def has_words(text):
+    """True when ``text`` holds a letter or a digit: blanks and punctuation alone say nothing."""
+    return isinstance(text, str) and any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def check_words(env, value, what):
+    """Refuse a required text that is missing, not text, or only blanks and punctuation."""
+    check_texts(env, **{what: value})
+    if not has_words(value):
+        raise UserError(env._("%(what)s must say something: %(value)r has no letter or digit.", what=what, value=value or ""))
+    return value.strip()
+
+
+def check_id(env, value, what):
+    """Return ``value`` as one record id, or refuse it naming ``what``."""
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if not (isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INTEGER_MAX):
+        raise UserError(env._("%(what)s must be given as one record id, not %(value)r.", what=what, value=value))
+    return value
+
+
+def optional_id(env, value, what):
+    """``check_id`` for a value that may be empty: None when it is."""
+    if value is False or value is None or value == [] or value == ():
+        return None
+    return check_id(env, value, what)

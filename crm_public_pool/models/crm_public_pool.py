@@ -7,16 +7,9 @@ from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 from ..logic.distribution import round_robin
-from .checks import check_ids, check_integers
+from .checks import check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE
 
-# Fields that reveal a masked field's value under another name.
-MASK_ALIASES = {
-    "phone_sanitized": ("phone", "mobile"),
-    "phone_mobile_search": ("phone", "mobile"),
-    "email_normalized": ("email",),
-    "email_formatted": ("email",),
-}
 
 
 class CrmPublicPool(models.Model):
@@ -338,7 +331,7 @@ class CrmPublicPool(models.Model):
         """Assign pooled customers of this pool to a member (pool admins)."""
         self.ensure_one()
         partners = self.env["res.partner"].browse(check_ids(self.env, partner_ids, self.env._("Customers")))
-        user = self.env["res.users"].browse(check_ids(self.env, user_id, self.env._("The user")))
+        user = self.env["res.users"].browse(check_id(self.env, user_id, self.env._("The user")))
         if not user.exists():
             raise UserError(self.env._("User %s does not exist.", user_id))
         self._check_admin()
@@ -350,7 +343,7 @@ class CrmPublicPool(models.Model):
                     "%(count)s customers are not in pool %(pool)s: %(names)s",
                     count=len(strangers),
                     pool=self.name,
-                    names=", ".join(strangers.sudo().mapped("display_name")[:5]),
+                    names=", ".join(list(strangers._pool_labels().values())[:5]),
                 )
             )
         partners._pool_move_to_owner(user, "assign")
@@ -399,9 +392,21 @@ class CrmPublicPool(models.Model):
 
     def _is_admin(self, user):
         self.ensure_one()
-        if user._is_superuser() or user.has_group("crm_public_pool.group_pool_manager"):
+        if self._is_manager(user):
             return True
-        return user in self.sudo().admin_user_ids and user.has_group("crm_public_pool.group_pool_admin")
+        pool = self.sudo()
+        return (
+            user in pool.admin_user_ids
+            and user.has_group("crm_public_pool.group_pool_admin")
+            and pool.company_id in user.sudo().company_ids
+        )
+
+    def _is_manager(self, user):
+        """Pool managers manage the pools of the companies they work for, not the others'."""
+        self.ensure_one()
+        if user._is_superuser():
+            return True
+        return user.has_group("crm_public_pool.group_pool_manager") and self.sudo().company_id in user.sudo().company_ids
 
     def _check_admin(self):
         user = self.env.user
@@ -421,33 +426,29 @@ class CrmPublicPool(models.Model):
 
     @api.model
     @tools.ormcache("self.env.uid", "self.env.su")
-    def _masking_pools_by_field(self):
-        """{field name: ids of pools masking it for the current user}.
+    def _pool_masking(self):
+        """((pool id, field names it masks), ...) of the pools that mask customers for the current user.
 
-        Empty for managers and the superuser; pools the user administers do not
-        mask. Cached per user; pool writes clear the cache.
+        A pool masks when it names masked fields; it masks for everyone but its administrators
+        and the managers of its company. Cached per user; pool writes clear the cache.
         """
         user = self.env.user
-        if self.env.su or user.has_group("crm_public_pool.group_pool_manager"):
-            return {}
-        result = {}
-        for pool in self.sudo().with_context(active_test=False).search([("masked_field_ids", "!=", False)]):
-            if pool._is_admin(user):
-                continue
-            for fname in pool.masked_field_ids.mapped("name"):
-                result.setdefault(fname, set()).add(pool.id)
-        for alias, sources in MASK_ALIASES.items():
-            pools = set().union(*(result.get(src, set()) for src in sources))
-            if pools:
-                result[alias] = pools
-        return {fname: tuple(sorted(ids)) for fname, ids in result.items()}
+        if self.env.su or user._is_superuser():
+            return ()
+        pools = self.sudo().with_context(active_test=False).search([("masked_field_ids", "!=", False)])
+        return tuple(
+            (pool.id, frozenset(pool.masked_field_ids.mapped("name")))
+            for pool in pools
+            if not pool._is_admin(user)
+        )
 
     # ------------------------------------------------------------------
     # Recycling
     # ------------------------------------------------------------------
 
     def action_recycle_preview(self):
-        """List what the rules would recycle today and why, changing nothing."""
+        """List what the rules would recycle today and why, changing nothing (pool administrators)."""
+        self._check_admin()
         lines = self._recycle_preview()
         previews = self.env["crm.public.pool.recycle.preview"].create(lines)
         return {
@@ -467,11 +468,10 @@ class CrmPublicPool(models.Model):
              "|", ("is_company", "=", True), ("parent_id", "=", False)]
         )
         partners = partners._pool_lock_rows()
-        partners._pool_log(
-            [{"partner": partner, "action": "cleanup", "pool_id": partner.pool_id.id} for partner in partners],
-            lambda log: self.env._("Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]),
+        partners.with_context(tracking_disable=True)._pool_apply(
+            "cleanup", {"active": False},
+            message=lambda log: self.env._("Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]),
         )
-        partners.with_context(pool_transition=True, tracking_disable=True).write({"active": False})
         return self.env["res.partner"]._pool_notification(self.env._("%s invalid customers archived.", len(partners)))
 
     def _recycle_rules(self):

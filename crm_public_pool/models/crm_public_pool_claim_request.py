@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .checks import check_texts
+
 
 class CrmPublicPoolClaimRequest(models.Model):
     """A claim waiting for a pool administrator (pools with claim approval)."""
@@ -27,7 +29,7 @@ class CrmPublicPoolClaimRequest(models.Model):
     def action_approve(self):
         self._check_reviewable()
         for request in self:
-            request.partner_id._pool_lock_rows().with_context(pool_request_approval=True)._pool_move_to_owner(
+            request.partner_id._pool_lock_rows()._pool_move_to_owner(
                 request.user_id, "claim", note=self.env._("Claim request approved by %s", self.env.user.name)
             )
         self.sudo().write({"state": "approved", "reviewer_id": self.env.uid})
@@ -35,6 +37,7 @@ class CrmPublicPoolClaimRequest(models.Model):
         return True
 
     def action_reject(self, note=False):
+        check_texts(self.env, note=note)
         self._check_reviewable()
         self.sudo().write({"state": "rejected", "reviewer_id": self.env.uid, "review_note": note or False})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .engine import as_engine
+
 CITIES = [("上海", "Shanghai"), ("杭州", "Hangzhou"), ("南京", "Nanjing"), ("苏州", "Suzhou"),
           ("深圳", "Shenzhen"), ("广州", "Guangzhou"), ("北京", "Beijing"), ("成都", "Chengdu")]
 TRADES = ["精密机械", "电子科技", "新材料", "物流", "食品", "医疗器械", "软件", "纺织", "化工", "汽车零部件"]
@@ -48,7 +50,7 @@ class CrmPublicPool(models.Model):
             vals_list.append(vals)
         partners = self.env["res.partner"].sudo().with_context(pool_manage=True, tracking_disable=True).create(vals_list)
         # Spread the history over the last two months so ageing filters show something.
-        writer = partners.with_context(pool_transition=True)
+        writer = as_engine(partners)
         for partner in partners:
             days = rng.randint(0, 60)
             if partner.pool_state == "pool":

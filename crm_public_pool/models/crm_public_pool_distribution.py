@@ -8,6 +8,7 @@ from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
 from ..logic import distribution
+from .engine import as_engine
 
 STRATEGIES = [
     ("user", "To One User"),
@@ -271,7 +272,7 @@ class CrmPublicPoolDistribution(models.Model):
                 "distribution_score": score or 0.0,
                 "distribution_id": rule.id if rule else False,
             }
-            partners = Partner.browse(by_user[user_id]).with_context(pool_distribution=info)
+            partners = as_engine(Partner.browse(by_user[user_id]), distribution=info)
             pooled = partners.filtered(lambda p: p.pool_state == "pool")
             pooled._pool_move_to_owner(user, "assign", note)
             (partners - pooled)._pool_move_to_owner(user, "transfer", note)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .engine import as_engine, in_engine
+
 LOG_ACTIONS = [
     ("create", "Created"),
     ("register", "Registered"),
@@ -16,6 +18,7 @@ LOG_ACTIONS = [
     ("cleanup", "Cleaned Up"),
     ("departure", "Departure"),
     ("warn", "Warned"),
+    ("restore", "Restored"),
 ]
 
 
@@ -43,7 +46,7 @@ class CrmPublicPoolLog(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("pool_log_write"):
+        if not in_engine(self.env):
             raise UserError(self.env._("The pool audit log is written by the pool actions only."))
         return super().create(vals_list)
 
@@ -60,4 +63,4 @@ class CrmPublicPoolLog(models.Model):
         """Write audit rows in one batch; ``rows`` are value dicts."""
         if not rows:
             return self
-        return self.sudo().with_context(pool_log_write=True).create(rows)
+        return as_engine(self.sudo()).create(rows)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from .crm_public_pool_distribution import STRATEGIES
+from .engine import engine_fact
 
 
 class CrmPublicPoolLog(models.Model):
@@ -14,8 +15,8 @@ class CrmPublicPoolLog(models.Model):
 
     @api.model
     def _log_moves(self, rows):
-        # The distribution engine passes its facts in the context of the move it makes.
-        info = self.env.context.get("pool_distribution")
+        # The distribution engine passes its facts inside the engine's token of the move it makes.
+        info = engine_fact(self.env, "distribution")
         if info:
             rows = [dict(row, **info) if row.get("action") in ("assign", "transfer") else row for row in rows]
         return super()._log_moves(rows)

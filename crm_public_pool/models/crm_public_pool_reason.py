@@ -11,7 +11,14 @@ class CrmPublicPoolReason(models.Model):
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     note_required = fields.Boolean(help="A note is required when this reason is chosen.")
+    embargo_days = fields.Integer(
+        string="Embargo (days)",
+        help="Customers released for this reason cannot be claimed by anyone for this many days "
+        "(0 = none); pool administrators may still assign them.",
+    )
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "The code of a release reason must be unique."),
+        ("embargo_days_range", "CHECK(embargo_days >= 0 AND embargo_days <= 3650)",
+         "The embargo of a release reason is between 0 and 3650 days."),
     ]

@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..logic import contacts, matching
+from .checks import check_texts, has_words
+from .engine import as_engine
 from .res_partner import POOL_LEVELS
 
 OPEN_STATES = ("registered", "appealed", "approved")
@@ -85,7 +87,7 @@ class CrmPublicPoolRegistration(models.Model):
 
     @api.constrains("name")
     def _check_name(self):
-        if any(not (registration.name or "").strip() for registration in self):
+        if any(not has_words(registration.name) for registration in self):
             raise ValidationError(self.env._("A registration needs the company name of the prospect."))
 
     @api.constrains("vat")
@@ -141,12 +143,18 @@ class CrmPublicPoolRegistration(models.Model):
             return self._resolve_exact(exact[0])
         appealed = self._open_appeal_conflict()
         if appealed:
-            message = self.env._(
-                "%(name)s is already under review: %(user)s's registration of %(other)s awaits a pool administrator.",
-                name=self.name,
-                user=appealed.user_id.name,
-                other=appealed.name,
-            )
+            if self.company_id.sudo().pool_show_owner_to_registrant:
+                message = self.env._(
+                    "%(name)s is already under review: %(user)s's registration of %(other)s awaits a pool administrator.",
+                    name=self.name,
+                    user=appealed.user_id.name,
+                    other=appealed.name,
+                )
+            else:
+                message = self.env._(
+                    "%s is already under review: another salesperson's registration of it awaits a pool administrator.",
+                    self.name,
+                )
             self._set_result("duplicate", message, partner=appealed.partner_id)
             return self._notification(message, "warning")
         if near:
@@ -177,7 +185,8 @@ class CrmPublicPoolRegistration(models.Model):
         self.ensure_one()
         if self.user_id != self.env.user and not self.env.su:
             raise AccessError(self.env._("Only %s may appeal this registration.", self.user_id.name))
-        if not (reason or "").strip():
+        check_texts(self.env, reason=reason)
+        if not has_words(reason):
             raise UserError(self.env._("Say why %s is a different company: an appeal needs a reason.", self.name))
         target = self.sudo()._appeal_target()
         if self.state != "duplicate" or not target:
@@ -228,6 +237,7 @@ class CrmPublicPoolRegistration(models.Model):
 
     def action_reject(self, note=False):
         """Refuse the appeal (pool admins)."""
+        check_texts(self.env, note=note)
         self._check_reviewable()
         for registration in self:
             partner = registration.sudo().partner_id
@@ -332,11 +342,17 @@ class CrmPublicPoolRegistration(models.Model):
     def _resolve_exact(self, partner):
         user = self.user_id
         if partner.pool_state == "pool":
-            message = self.env._(
-                "%(name)s is already a customer in pool %(pool)s: claim it instead of registering it.",
-                name=self.name,
-                pool=partner.pool_id.name,
-            )
+            if partner.pool_id._is_member(user):
+                message = self.env._(
+                    "%(name)s is already a customer in pool %(pool)s: claim it instead of registering it.",
+                    name=self.name,
+                    pool=partner.pool_id.name,
+                )
+            else:
+                message = self.env._(
+                    "%s is already a customer in a pool you are not a member of: ask its pool administrator for it.",
+                    self.name,
+                )
             self._set_result("duplicate", message, partner=partner)
             return self._notification(message, "warning")
         if partner.user_id == user:
@@ -375,7 +391,7 @@ class CrmPublicPoolRegistration(models.Model):
             raise UserError(
                 self.env._("Company %s has no default customer pool to register customers in.", self.company_id.name)
             )
-        Partner = self.env["res.partner"].with_user(self.user_id).with_context(pool_register=True, tracking_disable=True)
+        Partner = as_engine(self.env["res.partner"].with_user(self.user_id).with_context(tracking_disable=True), register=True)
         partner = Partner.create(
             {
                 "name": self.name,

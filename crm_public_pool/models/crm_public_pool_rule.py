@@ -150,7 +150,7 @@ class CrmPublicPoolRule(models.Model):
 
     @api.model
     def _warning_activity_type_id(self):
-        return self.env.ref("crm_public_pool.mail_activity_type_pool_recycle", raise_if_not_found=False).id or None
+        return self.env["ir.model.data"]._xmlid_to_res_id("crm_public_pool.mail_activity_type_pool_recycle", raise_if_not_found=False) or None
 
     def _scope_sql(self, now):
         """Owned, unlocked, active customers of the rule's pool that the rule may recycle."""

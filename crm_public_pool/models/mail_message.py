@@ -1,8 +1,21 @@
 from odoo import api, fields, models
 
+from .engine import as_engine
+
 
 class MailMessage(models.Model):
     _inherit = "mail.message"
+
+    @api.model
+    def _find_allowed_model_wise(self, doc_model, doc_dict):
+        # The chatter of a customer masked to the caller (notes, e-mails, tracked values of its
+        # hidden fields) is hidden with the fields: a member sees it once they own the customer.
+        allowed = super()._find_allowed_model_wise(doc_model, doc_dict)
+        if doc_model != "res.partner" or not allowed:
+            return allowed
+        masked = self.env["res.partner"].browse(list(doc_dict))._pool_masked_pools()
+        hidden = {message_id for partner_id in masked for message_id in doc_dict.get(partner_id, ())}
+        return allowed - hidden
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -31,6 +44,6 @@ class MailMessage(models.Model):
         partners = self.env["res.partner"].sudo().browse(partner_ids).exists().commercial_partner_id
         managed = partners.filtered("pool_state")
         if managed:
-            managed.with_context(pool_transition=True, tracking_disable=True).write(
+            as_engine(managed.with_context(tracking_disable=True)).write(
                 {"pool_last_followup_date": fields.Datetime.now()}
             )

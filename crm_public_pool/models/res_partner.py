@@ -6,10 +6,11 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import split_every
+from odoo.tools import format_datetime, split_every
 
-from .checks import check_ids
-from .masking import export_masked, group_domain, mask_domain, mask_read, unmasked_order
+from ..logic import claim_rules
+from .checks import check_id, check_texts, has_words, optional_id
+from .engine import as_engine, engine_fact, in_engine, without_client_defaults
 
 COMMERCIAL_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
 # Customers written per step of one move: the ORM's work on one recordset grows faster than
@@ -18,8 +19,8 @@ APPLY_STEP = 1000
 
 POOL_LEVELS = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
 
-# Written only through the pool actions (claim, release, assign, ...).
-POOL_PROTECTED_FIELDS = {
+# Written by the transition engine alone (see engine.py); a client's value is refused.
+POOL_ENGINE_FIELDS = {
     "pool_state",
     "pool_enter_date",
     "pool_claim_date",
@@ -27,7 +28,10 @@ POOL_PROTECTED_FIELDS = {
     "pool_last_followup_date",
     "pool_recycle_date",
     "pool_warned_date",
+    "pool_embargo_until",
 }
+# The name earlier versions exported.
+POOL_PROTECTED_FIELDS = POOL_ENGINE_FIELDS
 
 # Changes that move a customer's recycle date.
 RECYCLE_INPUT_FIELDS = {
@@ -40,6 +44,18 @@ RECYCLE_INPUT_FIELDS = {
     "user_id",
     "active",
 }
+
+# What a customer masked to a member still shows (see crm_public_pool_masking_mixin.py): who
+# it is and where, never how to reach it. Every other field, added by any addon, is hidden.
+PARTNER_VISIBLE_FIELDS = frozenset({
+    "id", "display_name", "name", "complete_name", "is_company", "company_type", "type", "active",
+    "company_id", "commercial_partner_id", "parent_id", "city", "state_id", "country_id", "country_code",
+    "industry_id", "source_id", "user_id", "create_date", "write_date",
+    "pool_id", "pool_state", "pool_level", "pool_locked", "pool_enter_date", "pool_days_in_pool",
+    "pool_claimable", "pool_is_mine", "pool_is_admin", "pool_previous_user_id", "pool_embargo_until",
+    "pool_invalid", "pool_recycle_date", "pool_recycle_days", "pool_recycle_warning", "pool_recycle_reason",
+    "pool_claim_date", "pool_last_followup_date", "pool_accept_deadline", "pool_unplaced_reason",
+})
 
 POOL_STATE_FIELDS = [
     "pool_id",
@@ -55,8 +71,10 @@ POOL_STATE_FIELDS = [
 
 
 class ResPartner(models.Model):
-    _inherit = ["res.partner", "crm.public.pool.duplicate.mixin"]
+    _inherit = ["res.partner", "crm.public.pool.duplicate.mixin", "crm.public.pool.masking.mixin"]
     _name = "res.partner"
+
+    _pool_visible_fields = PARTNER_VISIBLE_FIELDS
 
     pool_id = fields.Many2one(
         "crm.public.pool",
@@ -97,6 +115,13 @@ class ResPartner(models.Model):
         help="When the pool's recycle rules return this customer to the pool if nothing happens.",
     )
     pool_warned_date = fields.Datetime(string="Recycle Warning Sent", copy=False, readonly=True)
+    pool_embargo_until = fields.Datetime(
+        string="Embargoed Until",
+        copy=False,
+        readonly=True,
+        help="Released with a reason that carries an embargo: nobody may claim it before this moment "
+        "(pool administrators may still assign it).",
+    )
     pool_recycle_days = fields.Integer(string="Days Left", compute="_compute_pool_recycle_days")
     pool_recycle_warning = fields.Boolean(
         string="Inside Warning Window", compute="_compute_pool_recycle_days", search="_search_pool_recycle_warning"
@@ -187,25 +212,33 @@ class ResPartner(models.Model):
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
     @api.model
+    def _pool_claim_rules(self, user, now):
+        """{pool: [(code, domain)]} of the active pools ``user`` may claim from (logic/claim_rules.py)."""
+        pools = self.env["crm.public.pool"].sudo().search([("active", "=", True), ("company_id", "in", user.company_ids.ids)])
+        return {
+            pool: claim_rules.pool_claim_rules(
+                {"id": pool.id, "reclaim_cooldown_days": pool.reclaim_cooldown_days, "entry_lock_hours": pool.entry_lock_hours},
+                user.id, pool._is_admin(user), now,
+            )
+            for pool in pools.filtered(lambda p: p._is_member(user))
+        }
+
+    @api.model
     def _pool_claimable_domain(self):
-        """Pooled customers the current user may claim now, by the entry lock and the cool-down of their pool."""
+        """Customers the current user may claim now: the claim rules of their pools, and room in the limits."""
         user = self.env.user
         now = fields.Datetime.now()
-        pools = self.env["crm.public.pool"].sudo().search([("active", "=", True)])
-        branches = []
-        for pool in pools.filtered(lambda p: p._is_member(user)):
-            branch = [("pool_id", "=", pool.id)]
-            if pool.entry_lock_hours and not pool._is_admin(user):
-                branch = expression.AND([branch, ["|", ("pool_enter_date", "=", False),
-                                                  ("pool_enter_date", "<=", now - timedelta(hours=pool.entry_lock_hours))]])
-            if pool.reclaim_cooldown_days:
-                branch = expression.AND([branch, ["|", "|", ("pool_previous_user_id", "!=", user.id),
-                                                  ("pool_previous_user_id", "=", False),
-                                                  ("pool_enter_date", "<=", now - timedelta(days=pool.reclaim_cooldown_days))]])
-            branches.append(branch)
-        if not branches:
+        if claim_rules.owned_room_left(user._pool_limits()[0], user.pool_customer_count) == 0:
             return expression.FALSE_DOMAIN
-        return expression.AND([[("pool_state", "=", "pool")], expression.OR(branches)])
+        rules = self._pool_claim_rules(user, now)
+        claimed_today = self._pool_claims_today(user, self.env["crm.public.pool"].union(*rules)) if rules else {}
+        branches = []
+        for pool, pool_rules in rules.items():
+            limit = 0 if pool._is_admin(user) else pool.daily_claim_limit
+            if claim_rules.daily_limit_left(limit, claimed_today.get(pool.id, 0)) == 0:
+                continue
+            branches.append(expression.AND([domain for _code, domain in pool_rules]))
+        return expression.OR(branches) if branches else expression.FALSE_DOMAIN
 
     @api.depends_context("uid")
     def _compute_pool_claimable(self):
@@ -239,65 +272,107 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + ["pool_id", "pool_state", "pool_locked", "pool_level"]
 
     # ------------------------------------------------------------------
-    # CRUD
+    # CRUD: what a client writes never moves a customer by itself
     # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
+        model = self
+        if not in_engine(self.env):
             for vals in vals_list:
-                forbidden = POOL_PROTECTED_FIELDS & set(vals)
-                if forbidden:
-                    raise AccessError(
-                        self.env._("Pool fields (%s) are set by the pool actions, not directly.", ", ".join(sorted(forbidden)))
-                    )
+                self._pool_refuse_engine_fields(vals)
+            self._pool_check_relations(vals_list)
+            model = without_client_defaults(self, POOL_ENGINE_FIELDS | {"pool_locked", "active", "pool_id"})
+        managed_indexes = model._pool_prepare_create(vals_list)
+        # The values were decided above: the ORM writes them as the engine.
+        partners = super(ResPartner, as_engine(model)).create(vals_list).with_env(self.env)
+        managed = partners.browse([partners[i].id for i in managed_indexes])
+        managed._pool_after_create()
+        managed._pool_recycle_after_write({"pool_state"})
+        contacts = partners.sudo().filtered(lambda p: p.parent_id and p.commercial_partner_id.pool_state)
+        for contact in contacts:
+            if contact.user_id != contact.commercial_partner_id.user_id:
+                as_engine(contact).user_id = contact.commercial_partner_id.user_id
+        return partners
+
+    @api.model
+    def _pool_prepare_create(self, vals_list):
+        """Decide the pool, owner and dates of the managed ones among new partners; return their indexes."""
+        engine = in_engine(self.env)
+        actor = self.env.user
         now = fields.Datetime.now()
         managed_indexes = []
         new_by_owner = defaultdict(int)
         for index, vals in enumerate(vals_list):
             if not self._pool_should_manage(vals):
                 continue
-            pool = self.env["crm.public.pool"].sudo().browse(vals.get("pool_id"))
-            if not pool:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                pool = self.env["crm.public.pool"]._get_default_pool(company)
-                if not pool:
+            pool = self._pool_target_pool(vals)
+            if not engine:
+                if vals.get("active", True) is False or vals.get("pool_locked"):
                     raise UserError(
-                        self.env._(
-                            "Company %s has no default customer pool: create one in "
-                            "CRM > Configuration > Customer Pools.",
-                            company.name,
-                        )
+                        self.env._("%s: a pool customer is created active and unlocked; lock or archive it afterwards.",
+                                   vals.get("name") or self.env._("New customer"))
                     )
+            if not engine and not pool.is_default and not pool._is_member(actor):
+                raise AccessError(self.env._("You are not a member of pool %s.", pool.name))
             vals["pool_id"] = pool.id
-            owner = vals.get("user_id", self.env.context.get("default_user_id"))
-            if owner and owner != self.env.uid and not self._pool_is_privileged():
+            if vals.get("company_id") and vals["company_id"] != pool.company_id.id:
+                raise UserError(
+                    self.env._("%(name)s cannot belong to company #%(company)s and sit in pool %(pool)s of %(pool_company)s.",
+                               name=vals.get("name") or "-", company=vals["company_id"], pool=pool.name,
+                               pool_company=pool.company_id.name)
+                )
+            owner = self.env["res.users"].browse(optional_id(self.env, vals.get("user_id") or self.env.context.get("default_user_id"), self.env._("The salesperson")))
+            if owner and not engine and owner != actor and not pool._is_admin(actor):
                 raise AccessError(
-                    self.env._(
-                        "Only pool administrators may create customers owned by someone else (%s).",
-                        self.env["res.users"].browse(owner).name,
-                    )
+                    self.env._("Only administrators of pool %(pool)s may create customers owned by someone else (%(user)s).",
+                               pool=pool.name, user=owner.sudo().name)
                 )
             if owner:
-                vals.update(user_id=owner, pool_state="private", pool_claim_date=now)
+                owner._pool_check_receiver(pool)
+                vals.update(user_id=owner.id, pool_state="private", pool_claim_date=now)
                 new_by_owner[owner] += 1
             else:
-                vals.update(pool_state="pool", pool_enter_date=now)
+                if not engine and pool.is_default and not pool._is_member(actor):
+                    raise AccessError(self.env._("You are not a member of pool %s.", pool.name))
+                vals.update(user_id=False, pool_state="pool", pool_enter_date=now)
             managed_indexes.append(index)
         if new_by_owner:
-            owners = self.env["res.users"].browse(list(new_by_owner))
+            owners = self.env["res.users"].union(*new_by_owner)
             owners._pool_lock_capacity()
             for owner in owners:
-                owner._pool_check_room(new_by_owner[owner.id])
-        partners = super().create(vals_list)
-        managed = self.browse([partners[i].id for i in managed_indexes])
-        managed._pool_after_create()
-        managed._pool_recycle_after_write({"pool_state"})
-        contacts = partners.filtered(lambda p: p.parent_id and p.commercial_partner_id.pool_state)
-        for contact in contacts.sudo():
-            if contact.user_id != contact.commercial_partner_id.user_id:
-                contact.with_context(pool_transition=True).user_id = contact.commercial_partner_id.user_id
-        return partners
+                owner._pool_check_room(new_by_owner[owner])
+        return managed_indexes
+
+    @api.model
+    def _pool_refuse_engine_fields(self, vals):
+        forbidden = POOL_ENGINE_FIELDS & set(vals)
+        if forbidden:
+            raise AccessError(
+                self.env._("Pool fields (%s) are set by the pool actions, not directly.", ", ".join(sorted(forbidden)))
+            )
+
+    @api.model
+    def _pool_target_pool(self, vals):
+        """The pool a new customer enters: the one given, else its company's default pool."""
+        Pool = self.env["crm.public.pool"].sudo()
+        if vals.get("pool_id"):
+            pool = Pool.browse(check_id(self.env, vals["pool_id"], self.env._("The pool")))
+            if not pool.exists() or not pool.active:
+                raise UserError(self.env._("Pool %s does not exist or is archived.", vals["pool_id"]))
+            if not in_engine(self.env) and pool.company_id not in self.env.user.company_ids:
+                raise AccessError(self.env._("Pool %s belongs to a company you do not work for.", pool.id))
+            return pool
+        company = self.env["res.company"].browse(optional_id(self.env, vals.get("company_id"), self.env._("The company"))) or self.env.company
+        pool = Pool._get_default_pool(company)
+        if not pool:
+            raise UserError(
+                self.env._(
+                    "Company %s has no default customer pool: create one in CRM > Configuration > Customer Pools.",
+                    company.name,
+                )
+            )
+        return pool
 
     @api.model
     def _pool_should_manage(self, vals):
@@ -308,14 +383,10 @@ class ResPartner(models.Model):
         ctx = self.env.context
         return bool(ctx.get("pool_manage") or ctx.get("default_pool_id"))
 
-    @api.model
-    def _pool_is_privileged(self):
-        return self.env.su or self.env.user.has_group("crm_public_pool.group_pool_admin")
-
     def _pool_after_create(self):
         if not self:
             return
-        registering = self.env.context.get("pool_register")
+        registering = engine_fact(self.env, "register", False)
         self._pool_log(
             [
                 {
@@ -324,7 +395,7 @@ class ResPartner(models.Model):
                     "pool_id": partner.pool_id.id,
                     "to_user_id": partner.user_id.id,
                 }
-                for partner in self
+                for partner in self.sudo()
             ],
             lambda log: self.env._("Registered by %s", log["to_user_name"]) if registering
             else self.env._("Created in pool %s", log["pool_name"]) if not log["to_user_id"]
@@ -334,40 +405,131 @@ class ResPartner(models.Model):
         self.env["crm.public.pool.distribution"]._distribute_entering(self)
 
     def write(self, vals):
-        if self.env.su or self.env.context.get("pool_transition"):
+        if in_engine(self.env):
             res = super().write(vals)
             self._pool_recycle_after_write(vals)
             return res
+        self._pool_refuse_engine_fields(vals)
         # Pool moves below bypass super().write(): check the caller may write these records at all.
         self.check_access("write")
-        forbidden = POOL_PROTECTED_FIELDS & set(vals)
-        if forbidden:
-            raise AccessError(
-                self.env._("Pool fields (%s) are set by the pool actions, not directly.", ", ".join(sorted(forbidden)))
-            )
+        self._pool_check_relations([vals])
         managed = self.sudo().filtered("pool_state").with_env(self.env)
-        moves = {}
-        if managed:
-            for fname in ("user_id", "pool_id", "pool_locked"):
-                if fname in vals:
-                    moves[fname] = vals.pop(fname)
+        commercial = managed.filtered(lambda p: p.is_company or not p.sudo().parent_id)
+        (managed - commercial)._pool_check_contact_write(vals)
+        commercial._pool_check_structure(vals)
+        moves = {fname: vals.pop(fname) for fname in ("user_id", "pool_id", "pool_locked", "active") if commercial and fname in vals}
         entering = self.browse()
         if vals.get("pool_id") and not managed:
-            entering = self.filtered(lambda p: p.commercial_partner_id == p)
+            entering = self.filtered(lambda p: p.sudo().commercial_partner_id == p)
+        if moves.get("active"):
+            commercial.filtered(lambda p: not p.sudo().active)._pool_transition("restore")
         res = super().write(vals) if vals else True
         self._pool_recycle_after_write(vals)
         if "pool_id" in moves:
-            managed._pool_change_pool(moves["pool_id"])
+            commercial._pool_change_pool(moves["pool_id"])
         if "user_id" in moves:
-            managed._pool_write_owner(moves["user_id"])
+            commercial._pool_write_owner(moves["user_id"])
         if "pool_locked" in moves:
             if moves["pool_locked"]:
-                managed.filtered(lambda p: not p.pool_locked).action_pool_lock()
+                commercial.filtered(lambda p: not p.sudo().pool_locked).action_pool_lock()
             else:
-                managed.filtered("pool_locked").action_pool_unlock()
+                commercial.filtered(lambda p: p.sudo().pool_locked).action_pool_unlock()
+        if "active" in moves and not moves["active"]:
+            commercial.filtered(lambda p: p.sudo().active)._pool_transition("archive")
         if entering:
             entering._pool_enter()
         return res
+
+    def _pool_check_structure(self, vals):
+        """Who a managed customer is (a company, whose contact, of which company) is a manager's call.
+
+        Making a customer another company's contact, or moving it to another company, would
+        take it out of its owner's count and out of the recycle rules without a move.
+        """
+        if not self:
+            return
+        changing = set()
+        for fname in {"parent_id", "is_company", "company_type", "company_id"} & set(vals):
+            field = self._fields[fname]
+            for partner in self.sudo():
+                current = partner[fname].id if field.type == "many2one" else partner[fname]
+                if (vals[fname] or False) != (current or False):
+                    changing.add(fname)
+        if not changing:
+            return
+        for pool in self.sudo().pool_id:
+            if not pool._is_manager(self.env.user):
+                raise UserError(
+                    self.env._(
+                        "Only a pool manager may change %(fields)s of a pool customer such as %(partner)s.",
+                        fields=", ".join(sorted(changing)),
+                        partner=self.sudo().filtered(lambda p: p.pool_id == pool)[0].name,
+                    )
+                )
+
+    def _pool_check_contact_write(self, vals):
+        """A managed company's contacts follow its owner, pool and lock: they are not moved one by one."""
+        following = {"user_id", "pool_id", "pool_locked"} & set(vals)
+        if self and following:
+            raise UserError(
+                self.env._(
+                    "%(contact)s follows its company's %(fields)s: move the company instead.",
+                    contact=self.sudo()[0].display_name,
+                    fields=", ".join(sorted(following)),
+                )
+            )
+
+    @api.model
+    def _pool_check_relations(self, vals_list):
+        """A partner may be attached only to a company the caller may change (its contacts follow it)."""
+        for vals in vals_list:
+            if not vals.get("parent_id"):
+                continue
+            parent = self.browse(check_id(self.env, vals["parent_id"], self.env._("The related company")))
+            if not parent.sudo().exists():
+                raise UserError(self.env._("Contact %s does not exist.", vals["parent_id"]))
+            if parent.sudo().pool_state and not parent._filtered_access("write"):
+                raise AccessError(
+                    self.env._("Only the owner of customer #%s may add contacts to it.", parent.id)
+                )
+            if not parent._filtered_access("read"):
+                raise AccessError(self.env._("You may not read contact #%s.", parent.id))
+
+    def _commercial_sync_from_company(self):
+        # Contacts take their company's pool, status and lock: derived values, written by the engine.
+        return super(ResPartner, as_engine(self))._commercial_sync_from_company()
+
+    def _commercial_sync_to_children(self, fields_to_sync=None):
+        return super(ResPartner, as_engine(self))._commercial_sync_to_children(fields_to_sync)
+
+    def copy(self, default=None):
+        # A copy carries the customer's data: only whoever may change it may duplicate it.
+        managed = self.sudo().filtered("pool_state")
+        if managed and not in_engine(self.env):
+            managed.with_env(self.env).check_access("write")
+        return super().copy(default)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_pool_customers(self):
+        if in_engine(self.env):
+            return
+        managed = self.sudo().filtered(lambda p: p.pool_state and (p.is_company or not p.parent_id))
+        for pool in managed.pool_id:
+            if not pool._is_manager(self.env.user):
+                raise UserError(
+                    self.env._(
+                        "%(partner)s is a customer of pool %(pool)s: release or archive it instead of deleting it; "
+                        "only a pool manager may delete pool customers.",
+                        partner=managed.filtered(lambda p: p.pool_id == pool)[0].name,
+                        pool=pool.name,
+                    )
+                )
+        if managed:
+            managed._pool_log(
+                [{"partner": partner, "action": "cleanup", "pool_id": partner.pool_id.id,
+                  "from_user_id": partner.user_id.id, "note": self.env._("deleted")} for partner in managed],
+                lambda log: self.env._("Deleted by %s", log["user_name"]),
+            )
 
     def _pool_recycle_after_write(self, vals):
         """Keep the recycle date of touched customers current; a follow-up or a claim clears the warning."""
@@ -383,97 +545,72 @@ class ResPartner(models.Model):
             # The warning To-Do itself goes with the next daily run.
             warned = partners.filtered("pool_warned_date")
             if warned:
-                warned.with_context(pool_transition=True).write({"pool_warned_date": False})
+                as_engine(warned).write({"pool_warned_date": False})
         partners.pool_id._recycle_refresh_dates(partners.ids)
 
     def _pool_write_owner(self, user_id):
         """A direct write of the Salesperson on managed customers is a transfer."""
-        user = self.env["res.users"].browse(user_id)
-        changed = self.filtered(lambda p: p.user_id != user)
+        user = self.env["res.users"].browse(optional_id(self.env, user_id, self.env._("The salesperson")))
+        changed = self.filtered(lambda p: p.sudo().user_id != user)
         if not changed:
             return
         if not user:
             raise UserError(
-                self.env._("Use Release to return %s to the pool: it asks for a reason.", changed[0].display_name)
+                self.env._("Use Release to return %s to the pool: it asks for a reason.", changed[0].sudo().name)
             )
-        pooled = changed.filtered(lambda p: p.pool_state == "pool")
-        if pooled:
-            for pool, partners in pooled.grouped("pool_id").items():
-                pool.pool_assign(partners.ids, user.id)
+        pooled = changed.filtered(lambda p: p.sudo().pool_state == "pool")
+        for pool, partners in pooled.grouped(lambda p: p.sudo().pool_id).items():
+            pool.with_env(self.env).pool_assign(partners.ids, user.id)
         (changed - pooled).pool_transfer(user.id)
 
     def _pool_enter(self):
         """Put unmanaged partners under pool management (pool given explicitly)."""
         now = fields.Datetime.now()
+        actor = self.env.user
         for pool, partners in self.sudo().grouped("pool_id").items():
-            if not (pool._is_member(self.env.user) or pool._is_admin(self.env.user)):
+            if not (pool._is_member(actor) or pool._is_admin(actor)):
                 raise AccessError(self.env._("You are not a member of pool %s.", pool.name))
             owned = partners.filtered("user_id")
+            strangers = owned.filtered(lambda p: p.user_id != actor)
+            if strangers and not pool._is_admin(actor):
+                raise AccessError(
+                    self.env._("Only administrators of pool %(pool)s may put %(partner)s there for %(user)s.",
+                               pool=pool.name, partner=strangers[0].name, user=strangers[0].user_id.name)
+                )
             owned.user_id._pool_lock_capacity()
             for owner, group in owned.grouped("user_id").items():
+                owner._pool_check_receiver(pool)
                 owner._pool_check_room(group)
             if owned:
-                owned.with_context(pool_transition=True).write({"pool_state": "private", "pool_claim_date": now})
+                as_engine(owned).write({"pool_state": "private", "pool_claim_date": now})
             pooled = partners - owned
             if pooled:
-                pooled.with_context(pool_transition=True).write({"pool_state": "pool", "pool_enter_date": now})
-        self.with_env(self.env)._pool_after_create()
+                as_engine(pooled).write({"pool_state": "pool", "pool_enter_date": now})
+        self._pool_after_create()
 
     def _pool_change_pool(self, pool_id):
-        pool = self.env["crm.public.pool"].browse(pool_id)
+        pool = self.env["crm.public.pool"].browse(optional_id(self.env, pool_id, self.env._("The pool")))
         if not pool:
             raise UserError(self.env._("A managed customer always belongs to a pool."))
-        moving = self.filtered(lambda p: p.pool_id != pool)
-        if not moving:
-            return
-        (moving.pool_id | pool)._check_admin()
-        moving = moving._pool_lock_rows()
-        moving._pool_apply(
-            "transfer",
-            {"pool_id": pool.id},
-            message=lambda log: self.env._("Moved from pool %(old)s to %(new)s", old=log["from_pool_name"], new=log["pool_name"]),
-        )
+        self._pool_transition("move_pool", pool=pool)
 
     # ------------------------------------------------------------------
-    # Masking: non-owner members see masked contact fields in every read path
+    # Masking (crm.public.pool.masking.mixin): what a pooled customer shows to a member
     # ------------------------------------------------------------------
 
-    def _pool_masked_records(self, fnames):
-        """{field name: ids of records in self whose value the user may not see}."""
-        masking = self.env["crm.public.pool"]._masking_pools_by_field()
-        relevant = {f: set(masking[f]) for f in fnames if f in masking}
-        if not relevant:
+    def _pool_masked_pools(self):
+        masking = self._pool_masking()
+        if not masking or not self._ids:
             return {}
-        result = defaultdict(set)
-        partners = self.sudo()
         # Only the two fields: prefetching whole rows as superuser would put values in the cache
         # that the user's own reads then take without their access check.
+        partners = self.sudo().browse([rid for rid in self._ids if isinstance(rid, int)])
         partners.fetch(["pool_state", "pool_id"])
-        for partner in partners:
-            if partner.pool_state != "pool":
-                continue
-            for fname, pool_ids in relevant.items():
-                if partner.pool_id.id in pool_ids:
-                    result[fname].add(partner.id)
-        return result
-
-    def _read_format(self, fnames, load="_classic_read"):
-        return mask_read(self, super()._read_format(fnames, load=load), fnames)
-
-    def _export_rows(self, fields, *, _is_toplevel_call=True):
-        return export_masked(
-            self, fields, _is_toplevel_call, lambda: super(ResPartner, self)._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        )
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # Record rules read pool membership in SQL: pending membership changes must be visible.
-        self.env["crm.public.pool"].flush_model(["member_all_user_ids", "admin_user_ids"])
-        masking = self.env["crm.public.pool"]._masking_pools_by_field()
-        if masking:
-            domain = mask_domain(domain, masking, self._pool_unmasked_domain)
-            order = unmasked_order(order, masking)
-        return super()._search(domain, offset=offset, limit=limit, order=order)
+        return {
+            partner.id: partner.pool_id.id
+            for partner in partners
+            if partner.pool_state == "pool" and partner.pool_id.id in masking
+        }
 
     @api.model
     def _pool_unmasked_domain(self, pool_ids):
@@ -481,37 +618,41 @@ class ResPartner(models.Model):
         return ["|", ("pool_state", "in", [False, "private"]), ("pool_id", "not in", list(pool_ids))]
 
     @api.model
-    def _search_display_name(self, operator, value):
-        # The domain searches e-mail (``_rec_names_search``) and is parsed without going
-        # through ``_search``: name_search and display_name leaves must be masked too.
-        domain = super()._search_display_name(operator, value)
-        masking = self.env["crm.public.pool"]._masking_pools_by_field()
-        if masking:
-            domain = mask_domain(domain, masking, self._pool_unmasked_domain)
-        return domain
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # Record rules read pool membership in SQL: pending membership changes must be visible.
+        self.env["crm.public.pool"].flush_model(["member_all_user_ids", "admin_user_ids"])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
-        masking = self.env["crm.public.pool"]._masking_pools_by_field()
+    def _search_display_name(self, operator, value):
+        # The domain searches e-mail, reference and VAT (``_rec_names_search``) and is parsed
+        # without going through ``_search``: its leaves are masked here.
+        domain = super()._search_display_name(operator, value)
+        masking = self._pool_masking()
         if masking:
-            domain = group_domain(domain, groupby, aggregates, masking, self._pool_unmasked_domain)
-        return super()._read_group(
-            domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset, limit=limit, order=order
-        )
+            domain = self._pool_mask_domain(domain, masking)
+        return domain
 
     @api.depends_context("show_email", "show_address", "partner_show_db_id", "show_vat", "uid")
     def _compute_display_name(self):
         res = super()._compute_display_name()
-        ctx = self.env.context
-        revealing = [f for f, key in (("email", "show_email"), ("street", "show_address"), ("vat", "show_vat")) if ctx.get(key)]
-        if revealing:
-            # Odoo computes display names in sudo (name_search, many2one values of web_read):
-            # mask for the real user all the same.
-            masked = self.with_env(self.env(su=False))._pool_masked_records(revealing)
-            hidden_ids = set().union(*masked.values()) if masked else set()
-            for partner in self:
-                if partner.id in hidden_ids:
-                    partner.display_name = partner.name or ""
+        if self.env.user._is_superuser():
+            return res
+        user_env = self.env(su=False)
+        managed = self.sudo().filtered(lambda p: isinstance(p.id, int) and p.pool_state)
+        if not managed:
+            return res
+        # Odoo names many2one values in sudo (web_read, name_search): a managed customer the
+        # user may not read is never named, and one masked to them shows its name alone.
+        readable = managed.with_env(user_env)._filtered_access("read") if self.env.su else managed.with_env(user_env)
+        masked = readable._pool_masked_pools()
+        for partner in self:
+            if partner.id not in managed._ids:
+                continue
+            if partner.id not in readable._ids:
+                partner.display_name = self.env._("Customer #%s", partner.id)
+            elif partner.id in masked:
+                partner.display_name = partner.sudo().name or ""
         return res
 
     # ------------------------------------------------------------------
@@ -546,55 +687,38 @@ class ResPartner(models.Model):
         return self._pool_notification(message)
 
     def _check_claim_allowed(self, user):
-        """Raise with every reason that blocks ``user`` from claiming ``self``."""
+        """Raise with every reason that blocks ``user`` from claiming ``self`` (in sudo, locked).
+
+        The per-customer reasons are the claim rules of ``_pool_claim_rules``, evaluated on
+        these customers: what Claimable Now lists is exactly what passes here.
+        """
         now = fields.Datetime.now()
+        rules = self._pool_claim_rules(user, now)
+        readable = set(self.with_user(user).sudo(False)._filtered_access("read").ids)
         problems = []
         for partner in self:
-            pool = partner.pool_id
+            label = partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
+            pool_rules = rules.get(partner.pool_id)
             if partner.pool_state != "pool":
-                readable = partner.with_user(user).sudo(False)._filtered_access("read")
-                problems.append(
-                    self.env._("%s is no longer in the pool.", partner.name if readable else self.env._("Customer #%s", partner.id))
-                )
+                problems.append(self.env._("%s is no longer in the pool.", label))
                 continue
-            if not pool._is_member(user):
+            if pool_rules is None:
                 # The user may not read it: name neither the customer nor its pool.
                 problems.append(self.env._("Customer #%s is not in a pool you are a member of.", partner.id))
                 continue
-            is_admin = pool._is_admin(user)
-            if partner.pool_previous_user_id == user and pool.reclaim_cooldown_days and partner.pool_enter_date:
-                until = partner.pool_enter_date + timedelta(days=pool.reclaim_cooldown_days)
-                if until > now:
-                    problems.append(
-                        self.env._(
-                            "%(partner)s: you released it; you may claim it again from %(until)s "
-                            "(cool-down %(days)s days).",
-                            partner=partner.name,
-                            until=fields.Datetime.to_string(until),
-                            days=pool.reclaim_cooldown_days,
-                        )
-                    )
-            if pool.entry_lock_hours and partner.pool_enter_date and not is_admin:
-                until = partner.pool_enter_date + timedelta(hours=pool.entry_lock_hours)
-                if until > now:
-                    problems.append(
-                        self.env._(
-                            "%(partner)s entered the pool recently; it can be claimed from %(until)s "
-                            "(entry lock %(hours)s hours).",
-                            partner=partner.name,
-                            until=fields.Datetime.to_string(until),
-                            hours=pool.entry_lock_hours,
-                        )
-                    )
-        limited = self.pool_id.filtered("daily_claim_limit")
+            for code, domain in pool_rules:
+                if not partner.filtered_domain(domain):
+                    problems.append(partner._pool_claim_refusal(code, label, user, now))
+        counted = self.filtered(lambda p: p.pool_id in rules)
+        limited = counted.pool_id.filtered(lambda p: p.daily_claim_limit and not p._is_admin(user))
         if limited and not problems:
             user._pool_lock_capacity()
             claimed_today = self._pool_claims_today(user, limited)
-            for pool, group in self.grouped("pool_id").items():
-                if not pool.daily_claim_limit or pool._is_admin(user):
+            for pool, group in counted.grouped("pool_id").items():
+                if pool not in limited:
                     continue
                 done = claimed_today.get(pool.id, 0)
-                if done + len(group) > pool.daily_claim_limit:
+                if len(group) > claim_rules.daily_limit_left(pool.daily_claim_limit, done):
                     problems.append(
                         self.env._(
                             "Daily claim limit of pool %(pool)s reached: %(done)s of %(limit)s claimed today, "
@@ -608,17 +732,53 @@ class ResPartner(models.Model):
         if problems:
             raise UserError("\n".join(problems))
 
+    def _pool_claim_refusal(self, code, label, user, now):
+        """The message of a claim rule this customer fails."""
+        pool = self.pool_id
+        if code == claim_rules.ACTIVE:
+            return self.env._("%s is archived: a pool administrator must restore it first.", label)
+        if code == claim_rules.COOLDOWN:
+            until = self.pool_enter_date + timedelta(days=pool.reclaim_cooldown_days)
+            return self.env._(
+                "%(partner)s: you released it; you may claim it again from %(until)s (cool-down %(days)s days).",
+                partner=label, until=self._pool_format_datetime(until, user), days=pool.reclaim_cooldown_days,
+            )
+        if code == claim_rules.ENTRY_LOCK:
+            until = self.pool_enter_date + timedelta(hours=pool.entry_lock_hours)
+            return self.env._(
+                "%(partner)s entered the pool recently; it can be claimed from %(until)s (entry lock %(hours)s hours).",
+                partner=label, until=self._pool_format_datetime(until, user), hours=pool.entry_lock_hours,
+            )
+        if code == claim_rules.EMBARGO:
+            last_release = self.env["crm.public.pool.log"].sudo().search(
+                [("partner_id", "=", self.id), ("reason_id.embargo_days", ">", 0)], limit=1
+            )
+            return self.env._(
+                "%(partner)s may not be claimed before %(until)s: it was released as \"%(reason)s\".",
+                partner=label, until=self._pool_format_datetime(self.pool_embargo_until, user),
+                reason=last_release.reason_id.name or "-",
+            )
+        return self.env._("%s is no longer in the pool.", label)
+
+    @api.model
+    def _pool_format_datetime(self, value, user=None):
+        """``value`` in the reader's time zone and date format, as the messages show it."""
+        user = user or self.env.user
+        return format_datetime(self.with_user(user).env, value, tz=user.tz or "UTC", dt_format="short")
+
     @api.model
     def _pool_claims_today(self, user, pools):
+        """{pool id: customers ``user`` claimed or asked for today}; an approved request counts once."""
         tz_today = fields.Datetime.to_datetime(fields.Date.context_today(self))
         self.env["crm.public.pool.log"].flush_model()
         self.env.cr.execute(
             """
             SELECT pool_id, count(*) FROM crm_public_pool_log
-             WHERE to_user_id = %s AND action IN ('claim', 'request') AND pool_id IN %s AND date >= %s
+             WHERE to_user_id = %s AND pool_id IN %s AND date >= %s
+               AND (action = 'request' OR (action = 'claim' AND user_id = to_user_id))
              GROUP BY pool_id
             """,
-            [user.id, tuple(pools.ids), tz_today],
+            [user.id, tuple(pools.ids) or (0,), tz_today],
         )
         return dict(self.env.cr.fetchall())
 
@@ -644,34 +804,39 @@ class ResPartner(models.Model):
 
     def pool_release(self, reason_code, note=False, pool_id=False):
         """Return owned customers to their pool (owner or pool admin), with a reason."""
-        reason = self.env["crm.public.pool.reason"].search([("code", "=", reason_code)], limit=1)
+        check_texts(self.env, reason_code=reason_code, note=note)
+        reason = self.env["crm.public.pool.reason"].search([("code", "=", reason_code or "")], limit=1)
         if not reason:
             codes = self.env["crm.public.pool.reason"].search([], limit=50).mapped("code")
             raise UserError(
                 self.env._("Unknown release reason %(code)r; use one of: %(codes)s.", code=reason_code, codes=", ".join(codes))
             )
-        if reason.note_required and not note:
-            raise UserError(self.env._("The release reason %s needs a note.", reason.name))
-        target = self.env["crm.public.pool"].browse(pool_id)
-        if pool_id and not target.exists():
+        if reason.note_required and not has_words(note):
+            raise UserError(self.env._("The release reason %s needs a note that says why.", reason.name))
+        target = self.env["crm.public.pool"].browse(optional_id(self.env, pool_id, self.env._("The pool")))
+        if target and not target.sudo().exists():
             raise UserError(self.env._("Pool %s does not exist.", pool_id))
         partners = self._pool_commercial()._pool_lock_rows()
+        partners.check_access("read")
         user = self.env.user
+        labels = partners._pool_labels()
         problems = []
-        for partner in partners:
-            if partner.pool_state != "private":
-                problems.append(self.env._("%s is not owned by anyone: only owned customers can be released.", partner.name))
+        for partner in partners.sudo():
+            if partner.pool_state != "private" or not partner.active:
+                problems.append(self.env._("%s is not owned by anyone: only owned customers can be released.", labels[partner.id]))
             elif partner.user_id != user and not partner.pool_id._is_admin(user):
-                problems.append(self.env._("%(partner)s is owned by %(owner)s: only the owner or a pool administrator may release it.",
-                                  partner=partner.name, owner=partner.user_id.name))
+                problems.append(self.env._("%s is not yours: only its owner or a pool administrator may release it.", labels[partner.id]))
         if target and not (target._is_member(user) or target._is_admin(user)):
-            problems.append(self.env._("You may not release customers into pool %s.", target.name))
+            target_label = target.name if target._filtered_access("read") else f"#{target.id}"
+            problems.append(self.env._("You may not release customers into pool %s.", target_label))
         if problems:
             raise UserError("\n".join(problems))
+        now = fields.Datetime.now()
         vals = {
             "pool_state": "pool",
-            "pool_enter_date": fields.Datetime.now(),
+            "pool_enter_date": now,
             "pool_locked": False,
+            "pool_embargo_until": now + timedelta(days=reason.embargo_days) if reason.embargo_days else False,
         }
         if target:
             vals["pool_id"] = target.id
@@ -687,29 +852,32 @@ class ResPartner(models.Model):
 
     def pool_transfer(self, user_id):
         """Move owned customers to another owner (pool admins and managers)."""
-        user = self.env["res.users"].browse(check_ids(self.env, user_id, self.env._("The user")))
-        if not user.exists() or not user.active or user.share:
-            raise UserError(self.env._("User %s does not exist or is not an active internal user.", user_id))
+        user = self.env["res.users"].browse(check_id(self.env, user_id, self.env._("The user")))
         partners = self._pool_commercial()._pool_lock_rows()
-        not_owned = partners.filtered(lambda p: p.pool_state != "private")
+        partners.check_access("read")
+        labels = partners._pool_labels()
+        not_owned = partners.sudo().filtered(lambda p: p.pool_state != "private" or not p.active)
         if not_owned:
-            raise UserError(self.env._("%s is in the pool: assign it instead of transferring it.", not_owned[0].name))
-        partners.pool_id._check_admin()
+            raise UserError(self.env._("%s is not owned: assign it from its pool instead of transferring it.", labels[not_owned[0].id]))
+        partners.sudo().pool_id.with_env(self.env)._check_admin()
         partners._pool_move_to_owner(user, "transfer")
         return True
 
     def action_pool_lock(self):
         partners = self._pool_commercial()._pool_lock_rows()
+        partners.check_access("read")
         user = self.env.user
-        for partner in partners:
-            if partner.pool_state != "private":
-                raise UserError(self.env._("%s is not owned: only owned customers can be locked.", partner.name))
+        labels = partners._pool_labels()
+        for partner in partners.sudo():
+            if partner.pool_state != "private" or not partner.active:
+                raise UserError(self.env._("%s is not owned: only owned customers can be locked.", labels[partner.id]))
             if partner.user_id != user and not partner.pool_id._is_admin(user):
-                raise UserError(self.env._("Only the owner or a pool administrator may lock %s.", partner.name))
-        partners = partners.filtered(lambda p: not p.pool_locked)
-        partners.user_id._pool_lock_capacity()
-        counts = partners.user_id._pool_owned_counts()
-        for owner, group in partners.grouped("user_id").items():
+                raise UserError(self.env._("Only the owner or a pool administrator may lock %s.", labels[partner.id]))
+        partners = partners.filtered(lambda p: not p.sudo().pool_locked)
+        owners = partners.sudo().user_id
+        owners._pool_lock_capacity()
+        counts = owners._pool_owned_counts()
+        for owner, group in partners.sudo().grouped("user_id").items():
             max_locked = owner._pool_limits()[1]
             locked = counts.get(owner.id, (0, 0))[1]
             if max_locked and locked + len(group) > max_locked:
@@ -727,11 +895,13 @@ class ResPartner(models.Model):
 
     def action_pool_unlock(self):
         partners = self._pool_commercial()._pool_lock_rows()
+        partners.check_access("read")
         user = self.env.user
-        for partner in partners:
+        labels = partners._pool_labels()
+        for partner in partners.sudo():
             if partner.user_id != user and not partner.pool_id._is_admin(user):
-                raise UserError(self.env._("Only the owner or a pool administrator may unlock %s.", partner.name))
-        partners = partners.filtered("pool_locked")
+                raise UserError(self.env._("Only the owner or a pool administrator may unlock %s.", labels[partner.id]))
+        partners = partners.filtered(lambda p: p.sudo().pool_locked)
         partners._pool_apply("unlock", {"pool_locked": False}, message=lambda log: self.env._("Unlocked by %s", log["user_name"]))
         return True
 
@@ -769,8 +939,16 @@ class ResPartner(models.Model):
         partners = self.sudo().commercial_partner_id.with_env(self.env)
         unmanaged = partners.sudo().filtered(lambda p: not p.pool_state)
         if unmanaged:
-            raise UserError(self.env._("%s is not managed by a customer pool.", unmanaged[0].display_name))
+            raise UserError(self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id]))
         return partners
+
+    def _pool_labels(self):
+        """{id: how the current user may call each customer}: its name if they may read it, else its number."""
+        readable = set(self.with_env(self.env(su=False))._filtered_access("read").ids) if not self.env.su else set(self.ids)
+        return {
+            partner.id: partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
+            for partner in self.sudo()
+        }
 
     def _pool_lock_rows(self):
         """Lock the customers' rows so concurrent moves of them serialize."""
@@ -785,23 +963,21 @@ class ResPartner(models.Model):
         return self
 
     def _pool_move_to_owner(self, user, action, note=False):
-        """Give (locked) customers to ``user`` within their limit: claim, assign, transfer."""
+        """Give (locked) customers to ``user`` within their limit: claim, assign, transfer, departure."""
         if not self:
             return
+        partners = self.sudo()
         if action in ("claim", "assign"):
-            not_pooled = self.filtered(lambda p: p.pool_state != "pool")
+            not_pooled = partners.filtered(lambda p: p.pool_state != "pool" or not p.active)
             if not_pooled:
-                raise UserError(self.env._("%s is no longer in the pool.", not_pooled[0].name))
-            strangers = self.filtered(lambda p: not p.pool_id._is_member(user))
-            if strangers:
-                raise UserError(
-                    self.env._("%(user)s is not a member of pool %(pool)s.", user=user.name, pool=strangers[0].pool_id.name)
-                )
+                raise UserError(self.env._("%s is no longer in the pool.", not_pooled._pool_labels()[not_pooled[0].id]))
+        for pool in partners.pool_id:
+            user._pool_check_receiver(pool, member=action in ("claim", "assign"))
         user._pool_lock_capacity()
-        moving = self.filtered(lambda p: p.user_id != user)
+        moving = self.filtered(lambda p: p.sudo().user_id != user)
         owned_after = user._pool_check_room(moving)
         now = fields.Datetime.now()
-        vals = {"user_id": user.id, "pool_state": "private", "pool_claim_date": now}
+        vals = {"user_id": user.id, "pool_state": "private", "pool_claim_date": now, "pool_embargo_until": False}
         messages = {
             "claim": lambda log: self.env._("Claimed by %s", log["to_user_name"]),
             "assign": lambda log: self.env._("Assigned to %(to)s by %(by)s", to=log["to_user_name"], by=log["user_name"]),
@@ -824,6 +1000,51 @@ class ResPartner(models.Model):
             message=lambda log: self.env._("Returned to pool %(pool)s: %(old)s left", pool=log["pool_name"], old=log["from_user_name"]),
         )
 
+    def _pool_transition(self, action, pool=None):
+        """The moves a write of the customer's own fields asks for: another pool, archive, restore.
+
+        Each checks the caller's right on every pool involved, then writes through ``_pool_apply``.
+        """
+        partners = self._pool_commercial()._pool_lock_rows()
+        actor = self.env.user
+        now = fields.Datetime.now()
+        sources = partners.sudo().pool_id
+        if action == "move_pool":
+            moving = partners.filtered(lambda p: p.sudo().pool_id != pool)
+            if not moving:
+                return
+            target = pool.sudo()
+            if not target.exists() or not target.active:
+                raise UserError(self.env._("Pool %s does not exist or is archived.", pool.id))
+            (moving.sudo().pool_id | target).with_env(self.env)._check_admin()
+            owners = moving.sudo().user_id
+            for owner in owners:
+                if not (target._is_member(owner) or target._is_admin(owner)):
+                    raise UserError(
+                        self.env._("%(user)s is not a member of pool %(pool)s: release or transfer the customer first.",
+                                   user=owner.name, pool=target.name)
+                    )
+            moving._pool_apply(
+                "transfer", {"pool_id": target.id},
+                message=lambda log: self.env._("Moved from pool %(old)s to %(new)s", old=log["from_pool_name"], new=log["pool_name"]),
+            )
+        elif action == "archive":
+            if not actor._is_superuser():
+                sources.with_env(self.env)._check_admin()
+            partners._pool_apply(
+                "cleanup", {"active": False, "pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
+                message=lambda log: self.env._("Archived by %s", log["user_name"]),
+            )
+        elif action == "restore":
+            if not actor._is_superuser():
+                sources.with_env(self.env)._check_admin()
+            partners._pool_apply(
+                "restore", {"active": True, "pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
+                message=lambda log: self.env._("Restored to pool %(pool)s by %(user)s", pool=log["pool_name"], user=log["user_name"]),
+            )
+        else:
+            raise UserError(self.env._("Unknown pool move %s.", action))
+
     def _pool_apply(self, action, vals, *, reason=None, note=False, rule=None, message=None):
         """Write one move on locked commercial customers: values, contacts, leads, log, chatter."""
         if not self:
@@ -835,7 +1056,7 @@ class ResPartner(models.Model):
         user = self.env.user
         releasing = vals.get("pool_state") == "pool"
         logs = []
-        for partner in self:
+        for partner in self.sudo():
             to_user = self.env["res.users"].browse(vals["user_id"]) if "user_id" in vals else partner.user_id
             if releasing:
                 to_user = self.env["res.users"]
@@ -854,18 +1075,29 @@ class ResPartner(models.Model):
                 }
             )
         previous_owners = defaultdict(lambda: self.browse())
-        for partner in self:
+        for partner in self.sudo():
             previous_owners[partner.user_id] |= partner
-        writer = self.sudo().with_context(pool_transition=True, tracking_disable=True)
+        writer = as_engine(self.sudo().with_context(tracking_disable=True))
         for old_owner, partners in previous_owners.items():
             owner_vals = dict(vals)
             if releasing:
-                owner_vals.update(user_id=False, pool_previous_user_id=old_owner.id)
+                # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
+                owner_vals.update(user_id=False, pool_previous_user_id=old_owner.id, pool_recycle_date=False,
+                                  pool_warned_date=False)
             elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
                 owner_vals["pool_previous_user_id"] = old_owner.id
             writer.browse(partners.ids).write(owner_vals)
         if "user_id" in vals or releasing:
             self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
+        if releasing:
+            # The "returns to the pool" To-Do of the old owner has nothing left to warn about
+            # (as the set-based recycle statement deletes it).
+            self.env["mail.activity"].flush_model()
+            self.env.cr.execute(
+                """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id = %s""",
+                [tuple(self.ids), self.env["crm.public.pool.rule"]._warning_activity_type_id()],
+            )
+            self.env["mail.activity"].invalidate_model()
         self._pool_log(logs, message, user=user)
 
     def _pool_sync_contacts_and_leads(self, previous_owners, new_user_id):
@@ -875,7 +1107,7 @@ class ResPartner(models.Model):
             [("commercial_partner_id", "in", self.ids), ("parent_id", "!=", False)]
         )
         if contacts:
-            contacts.with_context(pool_transition=True, tracking_disable=True).write({"user_id": new_user_id or False})
+            as_engine(contacts.with_context(tracking_disable=True)).write({"user_id": new_user_id or False})
         # Open opportunities follow the customer, so the next owner inherits its history.
         old_owner_ids = [u.id for u in previous_owners if u]
         leads = self.env["crm.lead"].sudo().search(
@@ -886,7 +1118,7 @@ class ResPartner(models.Model):
             ]
         )
         if leads:
-            leads.with_context(tracking_disable=True).write({"user_id": new_user_id or False})
+            as_engine(leads.with_context(tracking_disable=True)).write({"user_id": new_user_id or False})
 
     def _pool_log(self, logs, message=None, user=None):
         """Write audit rows and chatter lines for ``logs`` (dicts with a ``partner`` key)."""
@@ -898,7 +1130,7 @@ class ResPartner(models.Model):
         rows = []
         bodies = {}
         for log in logs:
-            partner = log.pop("partner")
+            partner = log.pop("partner").sudo()
             row = {
                 "partner_id": partner.id,
                 "partner_name": partner.name,

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.exceptions import UserError
 
 from ..logic import matching
 
@@ -16,6 +17,7 @@ class ResPartner(models.Model):
 
     @api.model
     def load(self, fields, data):
+        self._pool_check_import_arguments(fields, data)
         if not self._pool_import_checks_duplicates(fields):
             return super().load(fields, data)
         duplicates = self._pool_import_duplicates(fields, data)
@@ -44,6 +46,19 @@ class ResPartner(models.Model):
             for index, (existing, reasons) in sorted(duplicates.items())
         ] + result.get("messages", [])
         return result
+
+    @api.model
+    def _pool_check_import_arguments(self, fields, data):
+        """An import is a list of field paths and a list of rows of as many cells: refuse anything else."""
+        if not isinstance(fields, (list, tuple)) or not all(isinstance(path, str) and path for path in fields):
+            raise UserError(self.env._("The columns of an import must be a list of field names, not %r.", fields))
+        unknown = [path for path in fields if path.split("/")[0] not in self._fields and path not in ("id", ".id")]
+        if unknown:
+            raise UserError(self.env._("The import names %(count)s unknown fields: %(fields)s.", count=len(unknown),
+                                       fields=", ".join(repr(path) for path in unknown[:5])))
+        if not isinstance(data, (list, tuple)) or not all(isinstance(row, (list, tuple)) and len(row) == len(fields)
+                                                          for row in data):
+            raise UserError(self.env._("The rows of an import must be lists of %s cells, one per column.", len(fields)))
 
     @api.model
     def _pool_import_checks_duplicates(self, fields):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .checks import check_integers
+from .engine import engine_fact
 from .res_partner import COMMERCIAL_DOMAIN
 
 
@@ -106,7 +107,7 @@ class ResUsers(models.Model):
     def write(self, vals):
         check_integers(self, [vals])
         departing = self.browse()
-        if vals.get("active") is False and not self.env.context.get("pool_departure_done"):
+        if vals.get("active") is False and not engine_fact(self.env, "departure_done"):
             departing = self.filtered("active")
         res = super().write(vals)
         if departing:
@@ -121,6 +122,36 @@ class ResUsers(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "crm_public_pool.action_pool_my_customers"
         )
+
+    # ------------------------------------------------------------------
+    # Capacity: who may be given customers, and how many
+    # ------------------------------------------------------------------
+
+    def _pool_check_receiver(self, pool, member=False):
+        """Refuse to give customers of ``pool`` to this user unless they can work them.
+
+        One check for every way a customer gets an owner (claim, assign, transfer, departure,
+        registration, distribution): an archived, portal or outside user, or a user of another
+        company would hold a customer nobody works. Claims and assignments from a pool also
+        need the receiver to be a member of it (``member``).
+        """
+        self.ensure_one()
+        user = self.sudo()
+        if not user.exists():
+            raise UserError(self.env._("User #%s does not exist.", self.id))
+        problem = None
+        if not user.active:
+            problem = self.env._("%s is archived", user.name)
+        elif user.share:
+            problem = self.env._("%s is not an internal user", user.name)
+        elif not user.has_group("crm_public_pool.group_pool_user"):
+            problem = self.env._("%s has no salesperson rights", user.name)
+        elif pool.company_id not in user.company_ids:
+            problem = self.env._("%(user)s does not work for %(company)s", user=user.name, company=pool.company_id.name)
+        elif member and not pool._is_member(user):
+            problem = self.env._("%(user)s is not a member of pool %(pool)s", user=user.name, pool=pool.name)
+        if problem:
+            raise UserError(self.env._("Customers of pool %(pool)s cannot go to this user: %(problem)s.", pool=pool.name, problem=problem))
 
     # ------------------------------------------------------------------
     # Capacity: how many customers a user owns against their limit

@@ -11,3 +11,6 @@ from . import test_ui
 from . import test_recycle
 from . import test_dashboard
 from . import test_i18n
+from . import test_hostile_generated
+from . import test_masking_fields
+from . import test_recycle_equivalence

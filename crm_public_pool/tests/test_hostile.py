@@ -142,9 +142,9 @@ class TestHostileInput(AccessCase, HttpCase):
             ("display_name with e-mail", a, P, "read", [[target], ["display_name"]], {"context": {"show_email": True}}, None),
             ("mention suggestions by e-mail", a, P, "get_mention_suggestions", [email], {}, None),
             # The same values copied on the customer's lead.
-            ("read its lead", a, Lead, "read", [[lead], ["phone", "email_from", "email_normalized"]], {}, None),
-            ("search_read its lead", a, Lead, "search_read", [[("id", "=", lead)]], {"fields": ["phone", "email_from"]}, None),
-            ("export its lead", a, Lead, "export_data", [[lead], ["phone", "email_from"]], {}, None),
+            ("read its lead", a, Lead, "read", [[lead], ["phone", "email_from", "email_normalized"]], {}, DENIED_READ),
+            ("search_read its lead", a, Lead, "search_read", [[("id", "=", lead)]], {"fields": ["phone", "email_from"]}, EMPTY),
+            ("export its lead", a, Lead, "export_data", [[lead], ["phone", "email_from"]], {}, DENIED_READ),
             ("search leads on the real phone", a, Lead, "search", [[("phone", "=", phone)]], {}, EMPTY),
             ("search leads on the e-mail", a, Lead, "search", [[("email_from", "ilike", email)]], {}, EMPTY),
             ("search leads on its negation", a, Lead, "search_count", [[("id", "=", lead), ("email_from", "!=", email)]], {}, EMPTY),

@@ -121,10 +121,14 @@ class TestLimits(PoolCase):
         released.with_user(self.user_a).action_pool_claim()
         released.with_user(self.user_a).pool_release("no_need")
         self.pool.write({"entry_lock_hours": 4, "reclaim_cooldown_days": 7})
+        self.env.flush_all()  # the release's own dates first, or they would overwrite these after
         self.env.cr.execute(
             "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s", [fields.Datetime.now() - timedelta(days=1), old.id]
         )
-        released.pool_enter_date = fields.Datetime.now() - timedelta(hours=5)  # past the entry lock, not the cool-down
+        self.env.cr.execute(  # past the entry lock, not the cool-down
+            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s", [fields.Datetime.now() - timedelta(hours=5), released.id]
+        )
+        released.invalidate_recordset(["pool_enter_date"])
         self.env.invalidate_all()
         scope = [("id", "in", (released | fresh | old | self.south_customer).ids)]
 

@@ -23,14 +23,14 @@ class TestPerformance(PoolCase):
     @warmup
     def test_claim_release_one(self):
         self.env.invalidate_all()
-        with self.assertQueryCount(pool_a=31):
+        with self.assertQueryCount(pool_a=36):
             self._claim_release(self.batch[:1])
 
     @users("pool_a")
     @warmup
     def test_claim_release_ten(self):
         self.env.invalidate_all()
-        with self.assertQueryCount(pool_a=31):
+        with self.assertQueryCount(pool_a=36):
             self._claim_release(self.batch)
 
     @users("pool_a")
@@ -39,5 +39,5 @@ class TestPerformance(PoolCase):
         """With a limit, the claim counts the owner's customers once, for the check and the message."""
         self.user_a.sudo().pool_max_customers = 50
         self.env.invalidate_all()
-        with self.assertQueryCount(pool_a=31):
+        with self.assertQueryCount(pool_a=36):
             self._claim_release(self.batch)

@@ -82,22 +82,30 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         }
 
     def action_apply(self):
-        """Perform exactly the preview (computed now when there is none)."""
+        """Perform exactly the preview, computed again now: the lines are only shown, never trusted.
+
+        A client can write any line it likes into this transient record; what is applied is
+        the plan the server computes, and it is applied only when it still matches the
+        preview the administrator saw.
+        """
         self.ensure_one()
         self._check_request()
+        plan, scores = self._plan()
+        assignments = [(partner_id, user_id) for partner_id, user_id, _reason in plan.assignments]
+        Engine = self.env["crm.public.pool.distribution"]
+        unplaced = Counter(Engine._unplaced_label(code) for _partner_id, code in plan.unplaced)
+        last_user_id = plan.last_user_id
         if self.previewed:
-            lines = self.line_ids.sorted("sequence")
-            placed = lines.filtered("user_id")
-            assignments = [(line.partner_id.id, line.user_id.id) for line in placed]
-            scores = {line.user_id.id: line.score for line in placed}
-            unplaced = Counter(line.reason for line in lines - placed)
-            last_user_id = self.rr_last_user_id.id
-        else:
-            plan, scores = self._plan()
-            assignments = [(partner_id, user_id) for partner_id, user_id, _reason in plan.assignments]
-            Engine = self.env["crm.public.pool.distribution"]
-            unplaced = Counter(Engine._unplaced_label(code) for _partner_id, code in plan.unplaced)
-            last_user_id = plan.last_user_id
+            shown = sorted((line.partner_id.id, line.user_id.id) for line in self.line_ids.sudo() if line.user_id)
+            if shown != sorted(assignments):
+                raise UserError(
+                    self.env._(
+                        "The pool changed since the preview (%(shown)s customers shown, %(now)s placeable now): "
+                        "preview again before applying.",
+                        shown=len(shown),
+                        now=len(assignments),
+                    )
+                )
         if not assignments:
             raise UserError(
                 self.env._(

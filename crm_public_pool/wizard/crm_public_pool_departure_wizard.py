@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.engine import as_engine
 from ..models.res_partner import COMMERCIAL_DOMAIN
 
 
@@ -33,5 +34,5 @@ class CrmPublicPoolDepartureWizard(models.TransientModel):
             raise UserError(self.env._("The successor of %s cannot be themselves.", self.user_id.name))
         self._customers().with_env(self.env)._pool_departure(self.successor_id)
         if self.archive_user:
-            self.user_id.with_context(pool_departure_done=True).action_archive()
+            as_engine(self.user_id, departure_done=True).action_archive()
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,61 @@
+"""The token that marks a write as made by the pool's transition engine.
+
+Ownership, pool, lock and the pool dates of a customer, and the audit log, are written only
+by the engine (``res.partner._pool_apply`` and the few bookkeeping writes beside it). Its
+writes carry an instance of a private class in the context, as OCA ``queue_job`` protects its
+own fields: a client can send any JSON in a context (``True``, strings, lists) but never a
+Python object, so no context key, argument or record value can pass for the engine. Values
+the engine hands to the log (a distribution's score, a registration's origin) ride inside the
+same token for the same reason.
+"""
+
+ENGINE_KEY = "crm_public_pool_engine"
+
+
+class EngineCall:
+    """One engine operation's facts; only server code can create one."""
+
+    __slots__ = ("facts",)
+
+    def __init__(self, **facts):
+        self.facts = facts
+
+    def __repr__(self):
+        return "<crm_public_pool engine call>"
+
+
+def as_engine(records, **facts):
+    """``records`` in an environment whose writes are the engine's."""
+    current = engine_call(records.env)
+    if current and not facts:
+        return records
+    merged = dict(current.facts if current else {}, **facts)
+    return records.with_context(**{ENGINE_KEY: EngineCall(**merged)})
+
+
+def engine_call(env):
+    """The engine call running in ``env``, or None for anything a client started."""
+    call = env.context.get(ENGINE_KEY)
+    return call if isinstance(call, EngineCall) else None
+
+
+def in_engine(env):
+    return engine_call(env) is not None
+
+
+def engine_fact(env, name, default=None):
+    call = engine_call(env)
+    return call.facts.get(name, default) if call else default
+
+
+def without_client_defaults(records, fnames):
+    """``records`` without ``default_<field>`` context keys for ``fnames``.
+
+    ``create`` fills missing values from ``default_*`` keys after our checks ran on the
+    values it was given: a client must not set a protected field through them.
+    """
+    context = records.env.context
+    forged = [key for key in context if key.startswith("default_") and key[len("default_"):] in fnames]
+    if not forged:
+        return records
+    return records.with_env(records.env(context={k: v for k, v in context.items() if k not in forged}))
