@@ -27,6 +27,7 @@ POOL_PROTECTED_FIELDS = {
     "pool_last_followup_date",
     "pool_recycle_date",
     "pool_warned_date",
+    "pool_unplaced_reason",
 }
 
 # Changes that move a customer's recycle date.

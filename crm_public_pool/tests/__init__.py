@@ -11,3 +11,4 @@ from . import test_ui
 from . import test_recycle
 from . import test_dashboard
 from . import test_i18n
+from . import test_rules

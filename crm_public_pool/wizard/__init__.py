@@ -6,3 +6,4 @@ from . import crm_public_pool_registration_note_wizard
 from . import crm_public_pool_assign_wizard
 from . import crm_public_pool_assign_wizard_line
 from . import crm_public_pool_recycle_preview
+from . import crm_public_pool_pause_wizard
