@@ -50,5 +50,6 @@
     },
     "demo": [
         "demo/crm_public_pool_demo.xml",
+        "demo/crm_public_pool_rules_demo.xml",
     ],
 }

@@ -247,14 +247,14 @@ class TestExplainedNonAssignment(PoolCase):
     @warmup
     def test_unplaced_five(self):
         wizard = self._prepare(5)
-        with self.assertQueryCount(pool_admin=28):
+        with self.assertQueryCount(pool_admin=30):
             wizard.action_apply()
 
     @users("pool_admin")
     @warmup
     def test_unplaced_twenty(self):
         wizard = self._prepare(20)
-        with self.assertQueryCount(pool_admin=28):
+        with self.assertQueryCount(pool_admin=30):
             wizard.action_apply()
 
 

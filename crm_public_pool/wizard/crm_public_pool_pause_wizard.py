@@ -14,7 +14,7 @@ class CrmPublicPoolPauseWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
-        if "user_ids" in fields_list and not res.get("user_ids"):
+        if "user_ids" in fields_list and "default_user_ids" not in self.env.context:
             res["user_ids"] = [(6, 0, self.env.user.ids)]
         return res
 
