@@ -17,6 +17,8 @@ class TestFollowupsThatCount(RecycleCase):
 
     def setUp(self):
         super().setUp()
+        # Start from the default whatever the demo data chose: nothing configured, everything counts.
+        self.env.company.write({"pool_followup_activity_type_ids": [(5,)], "pool_followup_subtype_ids": [(5,)]})
         self.rule(days=30)
         self.customer = self.customers[0]
         self.backdate(self.customer, 25)
@@ -40,6 +42,12 @@ class TestFollowupsThatCount(RecycleCase):
 
     def test_logged_call_counts(self):
         self.log_call()
+        self.assertEqual(self.customer.pool_recycle_days, 30)
+
+    def test_any_done_activity_counts_when_nothing_is_configured(self):
+        todo = self.customer.activity_schedule("mail.mail_activity_data_todo", user_id=self.user_a.id)
+        todo.action_feedback(feedback="Done")
+        self.customer.invalidate_recordset()
         self.assertEqual(self.customer.pool_recycle_days, 30)
 
     def test_opening_or_editing_never_counts(self):
@@ -298,3 +306,20 @@ class TestWarnTheManager(RecycleCase):
         self.run_cron()
         self.assertEqual(self.digests(self.manager.partner_id).subject, "即将退回公海的客户")
         self.assertEqual(self.digests(self.user_a.partner_id).subject, "Customers returning to the pool soon")
+
+
+@tagged("post_install", "-at_install")
+class TestRulesDemo(PoolCase):
+    """The demo shows each rule to a newcomer."""
+
+    def test_demo_seeds(self):
+        dealer_pool = self.env.ref("crm_public_pool.demo_pool_dealer", raise_if_not_found=False)
+        if not dealer_pool:
+            self.skipTest("database without demo data")
+        chenjing = self.env.ref("crm_public_pool.demo_user_chenjing")
+        self.assertIn(chenjing.id, chenjing._pool_absences())
+        waiting = self.env["res.partner"].search([("pool_id", "=", dealer_pool.id), ("pool_unplaced_reason", "!=", False)])
+        self.assertEqual(set(waiting.mapped("pool_unplaced_reason")), {AWAY})
+        self.assertEqual(dealer_pool.unplaced_count, len(waiting))
+        self.assertTrue(self.env.ref("crm_public_pool.demo_rule_east_low_revenue").warn_manager)
+        self.assertTrue(self.env.ref("base.main_company").pool_followup_activity_type_ids)
