@@ -265,6 +265,24 @@ class TestExplainedNonAssignment(PoolCase):
         with self.assertQueryCount(pool_admin=30):
             wizard.action_apply()
 
+    def _prepare_retry(self, count):
+        self.env["res.partner"]._pool_record_unplaced({partner.id: AT_LIMIT for partner in self.queue[:count]})
+        self.env.invalidate_all()
+
+    @users("pool_admin")
+    @warmup
+    def test_retry_five(self):
+        self._prepare_retry(5)
+        with self.assertQueryCount(pool_admin=36):
+            self.pool.with_env(self.env).action_pool_retry_unplaced()
+
+    @users("pool_admin")
+    @warmup
+    def test_retry_twenty(self):
+        self._prepare_retry(20)
+        with self.assertQueryCount(pool_admin=36):
+            self.pool.with_env(self.env).action_pool_retry_unplaced()
+
 
 @tagged("post_install", "-at_install")
 class TestWarnTheManager(RecycleCase):
