@@ -40,6 +40,8 @@
         "data/crm_public_pool_dashboard_data.xml",
         "views/crm_public_pool_dashboard_views.xml",
         "views/crm_public_pool_rule_views.xml",
+        "views/crm_public_pool_rules_views.xml",
+        "data/ir_cron_rules_data.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -48,5 +50,6 @@
     },
     "demo": [
         "demo/crm_public_pool_demo.xml",
+        "demo/crm_public_pool_rules_demo.xml",
     ],
 }

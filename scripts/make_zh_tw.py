@@ -1,4 +1,4 @@
-"""Regenerate crm_public_pool/i18n/zh_TW.po from zh_CN.po.
+"""Regenerate every addon's i18n/zh_TW.po from its zh_CN.po.
 
 Every msgstr of the simplified Chinese translation is converted with OpenCC's ``s2twp``
 configuration (traditional characters with Taiwan's vocabulary: 軟體, 資訊, 預設, ...);
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import opencc
 
-I18N = Path(__file__).resolve().parent.parent / "crm_public_pool" / "i18n"
+PROJECT = Path(__file__).resolve().parent.parent
 # A placeholder is copied as it is, never handed to OpenCC.
 PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]|%[a-z%]|\{[A-Za-z_][A-Za-z0-9_]*\}")
 
@@ -48,12 +48,13 @@ def convert_po(source, converter):
 
 def main():
     converter = opencc.OpenCC("s2twp")
-    source = (I18N / "zh_CN.po").read_text(encoding="utf-8")
-    target = convert_po(source, converter)
-    if '"Language: zh_TW\\n"' not in target:
-        sys.exit("zh_CN.po has no 'Language: zh_CN' header line")
-    (I18N / "zh_TW.po").write_text(target, encoding="utf-8")
-    print("wrote %s" % (I18N / "zh_TW.po"))
+    for source_path in sorted(PROJECT.glob("*/i18n/zh_CN.po")):
+        target = convert_po(source_path.read_text(encoding="utf-8"), converter)
+        if '"Language: zh_TW\\n"' not in target:
+            sys.exit("%s has no 'Language: zh_CN' header line" % source_path)
+        target_path = source_path.with_name("zh_TW.po")
+        target_path.write_text(target, encoding="utf-8")
+        print("wrote %s" % target_path)
 
 
 if __name__ == "__main__":

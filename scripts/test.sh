@@ -8,6 +8,8 @@ LOG_DIR=${LOG_DIR:-$PROJECT_DIR/.test-logs/run-$$}
 mkdir -p "$LOG_DIR"
 passed=0
 failed=0
+# The addon, its bridges, and through them hr, hr_holidays, sale_crm and account from Odoo's tree.
+ADDONS=(crm_public_pool crm_public_pool_hr crm_public_pool_hr_holidays crm_public_pool_sale crm_public_pool_account)
 
 if find_odoo; then
     PY=$(install_requirements "$ODOO_PY") || { echo "installing requirements failed"; exit 1; }
@@ -29,7 +31,7 @@ failed=$((failed + ${f:-0}))
 [ "$pytest_status" -eq 0 ] || [ "${f:-0}" -gt 0 ] || failed=$((failed + 1))
 
 echo "== pylint-odoo"
-if "$PY" -m pylint --rcfile=.pylintrc crm_public_pool crm_public_pool_hr; then
+if "$PY" -m pylint --rcfile=.pylintrc "${ADDONS[@]}"; then
     passed=$((passed + 1))
 else
     echo "pylint-odoo found problems"
@@ -50,8 +52,8 @@ if [ -z "$ODOO_MISSING" ]; then
         fi
         dropdb --if-exists "$db" 2>/dev/null
         "$PY" "$ODOO_BIN" -d "$db" "${DB_ARGS[@]}" --addons-path="$ODOO_ADDONS" \
-            -i crm_public_pool,crm_public_pool_hr --test-enable \
-            --test-tags "/crm_public_pool,/crm_public_pool_hr" \
+            -i "$(IFS=,; echo "${ADDONS[*]}")" --test-enable \
+            --test-tags "$(printf '/%s,' "${ADDONS[@]}" | sed 's/,$//')" \
             --stop-after-init --http-port "$port" --gevent-port $((port + 1)) \
             --log-level=test --max-cron-threads=0 >"$log" 2>&1
         odoo_status=$?

@@ -448,3 +448,81 @@ def test_performance_scores_drive_the_shares():
 )
 def test_region_candidates_order(key, expected):
     assert d.region_candidates(key) == expected
+
+
+# Receivers who are there: absent members never receive, and keep their round-robin turn.
+
+
+def test_round_robin_passes_over_an_absent_member_and_owes_them_the_turn():
+    members = [Member(1), Member(2, absent=True), Member(3)]
+    plan = d.round_robin(items_of(3), members)
+    assert [u for _i, u, _r in plan.assignments] == [1, 3, 1]
+    assert plan.owed_user_ids == [2]
+    assert plan.last_user_id == 1
+    # Back the next day: served first, without moving the cursor, then the rotation goes on.
+    back = [Member(1), Member(2), Member(3)]
+    plan = d.round_robin(items_of(3, start=3), back, 1, plan.owed_user_ids)
+    assert [u for _i, u, _r in plan.assignments] == [2, 2, 3]
+    assert [r for _i, _u, r in plan.assignments] == ["round_robin_owed", "round_robin", "round_robin"]
+    assert plan.owed_user_ids == []
+    assert plan.last_user_id == 3
+
+
+def test_round_robin_owes_an_absent_member_one_turn_however_long_the_absence():
+    members = [Member(1), Member(2, absent=True)]
+    owed = []
+    cursor = None
+    for batch in range(5):
+        plan = d.round_robin(items_of(4, start=batch * 4), members, cursor, owed)
+        assert plan.counts() == {1: 4}
+        owed, cursor = plan.owed_user_ids, plan.last_user_id
+    assert owed == [2]
+    plan = d.round_robin(items_of(4, start=100), [Member(1), Member(2)], cursor, owed)
+    # The one owed turn, then the rotation after member 1.
+    assert [u for _i, u, _r in plan.assignments] == [2, 2, 1, 2]
+
+
+def test_round_robin_stays_fair_when_members_come_and_go():
+    """Over many batches with random absences, turns missed while away are made up once."""
+    rng = random.Random(3)
+    ids = [4, 8, 15, 16, 23]
+    totals = Counter()
+    cursor, owed = None, []
+    for _ in range(400):
+        absent = set(rng.sample(ids, rng.randint(0, 2)))
+        members = [Member(u, absent=u in absent) for u in ids]
+        plan = d.round_robin(items_of(rng.randint(0, 9)), members, cursor, owed)
+        assert not absent & set(plan.counts())
+        totals.update(plan.counts())
+        cursor, owed = plan.last_user_id, plan.owed_user_ids
+    assert max(totals.values()) - min(totals.values()) <= 0.15 * max(totals.values())
+
+
+def test_everyone_absent_is_its_own_reason():
+    members = [Member(1, absent=True), Member(2, free_capacity=0)]
+    for strategy in (d.round_robin, d.least_loaded, d.by_performance):
+        plan = strategy(items_of(2), members)
+        assert plan.unplaced == [(1, d.ABSENT), (2, d.ABSENT)], strategy.__name__
+    assert d.assign_to_user(items_of(1), Member(1, absent=True)).unplaced == [(1, d.ABSENT)]
+    # Full members are not absent ones: capacity stays the reason.
+    assert d.least_loaded(items_of(1), [Member(2, free_capacity=0)]).unplaced == [(1, d.CAPACITY)]
+    region = d.by_region(items_of(1, region_key=(1, None, None)), {(1, None, None): [1]}, members)
+    assert region.unplaced == [(1, d.ABSENT)]
+
+
+def test_absent_members_get_no_share_by_performance():
+    members = [Member(1, score=0.9, absent=True), Member(2, score=0.1), Member(3, score=0.1)]
+    plan = d.by_performance(items_of(6), members)
+    assert plan.counts() == {2: 3, 3: 3}
+
+
+def test_customers_returned_to_previous_owners_do_not_count_against_fairness():
+    # Member 1 gets two old customers back; the newcomers are still shared as if that had not happened.
+    members = [Member(1, load=5), Member(2, load=5)]
+    items = [*items_of(2, previous_user_ids=(1,)), *items_of(2, start=2)]
+    plan = d.previous_owner_first(items, members, fallback="least_loaded")
+    assert plan.counts() == {1: 3, 2: 1}
+    assert [u for _i, u, r in plan.assignments if r == "least_loaded"] == [1, 2]
+    # Absent previous owners are skipped like full ones.
+    plan = d.previous_owner_first(items_of(1, previous_user_ids=(1,)), [Member(1, absent=True), Member(2)])
+    assert plan.counts() == {2: 1}

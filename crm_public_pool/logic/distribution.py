@@ -19,6 +19,7 @@ NO_MEMBER = "no_member"
 CAPACITY = "capacity"
 NO_REGION = "no_region"
 NO_PREVIOUS_OWNER = "no_previous_owner"
+ABSENT = "absent"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Member:
     load: int = 0
     score: float = 0.0
     region_keys: frozenset = frozenset()
+    # Paused, on leave or archived: never receives a customer, but keeps a round-robin turn.
+    absent: bool = False
 
 
 @dataclass
@@ -49,12 +52,14 @@ class Plan:
     ``assignments`` holds ``(item_id, user_id, reason)``, ``unplaced`` holds
     ``(item_id, reason_code)``.  ``last_user_id`` is the user who received the last placed
     item; round-robin keeps the incoming cursor when it places nothing, so the caller can
-    always persist it.
+    always persist it.  ``owed_user_ids`` are the absent members whose round-robin turn came
+    and went: the next round-robin serves them first once they are back.
     """
 
     assignments: list = field(default_factory=list)
     unplaced: list = field(default_factory=list)
     last_user_id: int | None = None
+    owed_user_ids: list = field(default_factory=list)
 
     def place(self, item_id, user_id, reason):
         """Record one assignment."""
@@ -70,6 +75,9 @@ class Plan:
         for line in other.assignments:
             self.place(*line)
         self.unplaced.extend(other.unplaced)
+        if other.last_user_id is not None:
+            self.last_user_id = other.last_user_id
+        self.owed_user_ids = list(dict.fromkeys(self.owed_user_ids + other.owed_user_ids))
 
     def counts(self):
         """Number of customers per user."""
@@ -113,11 +121,18 @@ class _Ledger:
         }
         self.load = {m.user_id: m.load for m in self.members.values()}
 
-    def has_room(self, user_id):
+    def has_capacity(self, user_id):
+        """Room under the member's limit, whether or not they are there to take it."""
         if user_id not in self.free:
             return False
         free = self.free[user_id]
         return free is None or free > 0
+
+    def is_absent(self, user_id):
+        return user_id in self.members and self.members[user_id].absent
+
+    def has_room(self, user_id):
+        return self.has_capacity(user_id) and not self.is_absent(user_id)
 
     def with_room(self, user_ids=None):
         candidates = self.members if user_ids is None else user_ids
@@ -135,14 +150,23 @@ class _Ledger:
             return (0, 0, self.load[user_id], user_id)
         return (1, -free, self.load[user_id], user_id)
 
-    def full_reason(self):
-        """Why nothing can be placed once no member has room."""
-        return CAPACITY if self.members else NO_MEMBER
+    def full_reason(self, user_ids=None):
+        """Why nothing can be placed once none of ``user_ids`` (default: all members) has room."""
+        candidates = self.members if user_ids is None else [u for u in user_ids if u in self.members]
+        if not candidates:
+            return NO_MEMBER
+        if any(self.is_absent(u) and self.has_capacity(u) for u in candidates):
+            return ABSENT
+        return CAPACITY
 
-    def remaining_members(self):
-        """Members as they stand now, for handing over to another strategy."""
+    def remaining_members(self, keep_load=False):
+        """Members as they stand now, for handing over to another strategy.
+
+        With ``keep_load`` the customers taken so far use up capacity but do not count as
+        load, so the next strategy's fairness ignores them.
+        """
         return [
-            replace(m, free_capacity=self.free[u], load=self.load[u])
+            replace(m, free_capacity=self.free[u], load=m.load if keep_load else self.load[u])
             for u, m in self.members.items()
         ]
 
@@ -165,26 +189,49 @@ def assign_to_user(items, member):
     return plan
 
 
-def round_robin(items, members, start_after_user_id=None):
+def round_robin(items, members, start_after_user_id=None, owed_user_ids=()):
     """Deal customers in turn by ascending user id, after the previous distribution's last user.
 
     Members without room are skipped; among those that keep room, counts differ by at most one.
+    An absent member whose turn comes is passed over and owed that turn: members in
+    ``owed_user_ids`` who are back and have room are served first, without moving the cursor.
+    A member is owed at most one turn, however long they were away.
     """
     items, ledger = _prepare(items, members)
     order = sorted(ledger.members)
     # The cursor is compared by id so that it still works after its user left the pool.
     start = 0 if start_after_user_id is None else bisect_right(order, start_after_user_id)
-    turn = deque(u for u in order[start:] + order[:start] if ledger.has_room(u))
-    plan = Plan(last_user_id=start_after_user_id)
+    turn = deque(u for u in order[start:] + order[:start] if ledger.has_capacity(u))
+    owed = [u for u in dict.fromkeys(owed_user_ids) if u in ledger.members]
+    first = deque(u for u in owed if ledger.has_room(u))
+    still_owed = [u for u in owed if ledger.is_absent(u) and ledger.has_capacity(u)]
+    plan = Plan()
+    cursor = start_after_user_id
     for item in items:
-        if not turn:
+        if first:
+            user_id = first.popleft()
+            ledger.take(user_id)
+            plan.place(item.id, user_id, "round_robin_owed")
+            continue
+        user_id = None
+        while turn:
+            candidate = turn.popleft()
+            if ledger.is_absent(candidate):
+                if candidate not in still_owed:
+                    still_owed.append(candidate)
+                continue
+            user_id = candidate
+            break
+        if user_id is None:
             plan.skip(item.id, ledger.full_reason())
             continue
-        user_id = turn.popleft()
         ledger.take(user_id)
         plan.place(item.id, user_id, "round_robin")
+        cursor = user_id
         if ledger.has_room(user_id):
             turn.append(user_id)
+    plan.last_user_id = cursor
+    plan.owed_user_ids = still_owed
     return plan
 
 
@@ -272,7 +319,7 @@ def by_region(items, members_by_region, members):
             continue
         with_room = ledger.with_room(users)
         if not with_room:
-            plan.skip(item.id, CAPACITY)
+            plan.skip(item.id, ledger.full_reason(users))
             continue
         user_id = min(with_room, key=ledger.rank)
         ledger.take(user_id)
@@ -337,8 +384,9 @@ def by_performance(items, members):
     round-robin.  Shares left over by full members are re-spread among the others.
     """
     items, ledger = _prepare(items, members)
-    scores = {u: max(m.score, 0) for u, m in ledger.members.items()}
-    if ledger.members and not any(scores.values()):
+    scores = {u: 0 if m.absent else max(m.score, 0) for u, m in ledger.members.items()}
+    present = [u for u, m in ledger.members.items() if not m.absent]
+    if present and not any(scores.values()):
         plan = round_robin(items, ledger.members.values())
         plan.assignments = [
             (i, u, "by_performance: all scores 0, round_robin") for i, u, _r in plan.assignments
@@ -385,7 +433,8 @@ def previous_owner_first(items, members, fallback="least_loaded"):
             plan.skip(item.id, NO_PREVIOUS_OWNER)
         return plan
     strategy = FALLBACKS[fallback] if isinstance(fallback, str) else fallback
-    plan.extend(strategy(rest, ledger.remaining_members()))
+    # Customers returned to their previous owner do not count against the fallback's fairness.
+    plan.extend(strategy(rest, ledger.remaining_members(keep_load=True)))
     return plan
 
 

@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import crm_public_pool_duplicate_mixin
 from . import crm_public_pool_masking_mixin
 from . import res_partner
+from . import res_partner_rules
 from . import res_users
 from . import crm_public_pool
 from . import crm_public_pool_rule
@@ -11,6 +12,7 @@ from . import crm_public_pool_log
 from . import crm_public_pool_claim_request
 from . import crm_public_pool_registration
 from . import mail_message
+from . import mail_activity
 from . import crm_lead
 from . import crm_public_pool_snapshot
 from . import crm_public_pool_demo

@@ -11,7 +11,6 @@ from .checks import check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE
 
 
-
 class CrmPublicPool(models.Model):
     _name = "crm.public.pool"
     _description = "Customer Pool"
@@ -110,6 +109,11 @@ class CrmPublicPool(models.Model):
         "res.users", string="Round-robin Cursor", copy=False,
         help="Last member served by round-robin: the next distribution continues after them.",
     )
+    rr_owed_user_ids = fields.Many2many(
+        "res.users", "crm_public_pool_rr_owed_rel", "pool_id", "user_id", string="Round-robin Turns Owed",
+        copy=False, help="Members who were away when their round-robin turn came: served first once back.",
+    )
+    unplaced_count = fields.Integer(string="Unplaced", compute="_compute_unplaced_count")
     performance_period_days = fields.Integer(
         string="Performance Period (days)", default=7, help="Performance is measured over these last days."
     )
@@ -193,6 +197,16 @@ class CrmPublicPool(models.Model):
             pool.pooled_count = by_state.get("pool", 0)
             pool.owned_count = by_state.get("private", 0)
             pool.partner_count = pool.pooled_count + pool.owned_count
+
+    def _compute_unplaced_count(self):
+        groups = self.env["res.partner"].sudo()._read_group(
+            [("pool_id", "in", self.ids), ("pool_state", "=", "pool"), ("pool_unplaced_reason", "!=", False)],
+            ["pool_id"],
+            ["__count"],
+        )
+        counts = {pool.id: count for pool, count in groups}
+        for pool in self:
+            pool.unplaced_count = counts.get(pool.id, 0)
 
     def _compute_request_count(self):
         groups = self.env["crm.public.pool.claim.request"].sudo()._read_group(
@@ -335,6 +349,7 @@ class CrmPublicPool(models.Model):
         if not user.exists():
             raise UserError(self.env._("User %s does not exist.", user_id))
         self._check_admin()
+        user._pool_check_available()
         partners = partners._pool_lock_rows()
         strangers = partners.filtered(lambda p: p.sudo().pool_id != self)
         if strangers:
@@ -377,6 +392,46 @@ class CrmPublicPool(models.Model):
             left=sum(left.values()),
         )
         return self.env["res.partner"]._pool_notification(message)
+
+    def action_pool_retry_unplaced(self):
+        """Distribute again the customers distribution left in the pool, now that things may have changed.
+
+        Customers a distribution rule of the pool matches go by that rule; the others round-robin
+        among the members who are there. Those still left keep (a refreshed) reason.
+        """
+        self._check_admin()
+        Engine = self.env["crm.public.pool.distribution"]
+        placed = left = 0
+        for pool in self:
+            partners = self.env["res.partner"].sudo().search(
+                [("pool_id", "=", pool.id), ("pool_state", "=", "pool"), ("pool_unplaced_reason", "!=", False)],
+                order="id",
+            )
+            rules = pool.sudo().distribution_ids.filtered("active")
+            matched = partners.browse()
+            for rule in rules:
+                matched |= rule._select(partners - matched)
+            if matched:
+                rules._distribute(matched)
+            rest = partners - matched
+            if rest:
+                plan, _scores = Engine._plan(pool, rest, "round_robin")
+                Engine._apply_plan(
+                    pool, [(p, u) for p, u, _r in plan.assignments], "round_robin",
+                    last_user_id=plan.last_user_id, owed_user_ids=plan.owed_user_ids,
+                )
+                Engine._record_unplaced(plan)
+            still = partners.filtered(lambda p: p.pool_state == "pool")
+            placed += len(partners) - len(still)
+            left += len(still)
+        message = self.env._("%(placed)s unplaced customers distributed; %(left)s stay in the pool.", placed=placed, left=left)
+        return self.env["res.partner"]._pool_notification(message)
+
+    def action_open_unplaced(self):
+        self.ensure_one()
+        action = self.action_open_customers()
+        action["context"] = dict(action["context"], search_default_filter_pooled=0, search_default_filter_unplaced=1)
+        return action
 
     def _performance_weights(self):
         self.ensure_one()
@@ -531,10 +586,13 @@ class CrmPublicPool(models.Model):
                     break
         self._recycle_refresh_dates()
         self._recycle_drop_stale_warnings()
-        warnings = []
+        warnings, manager_warnings = [], []
         for rule in rules:
-            warnings.extend(rule._recycle_warn(now))
-        self._recycle_notify_owners(warnings, now)
+            rule_warnings = rule._recycle_warn(now)
+            warnings.extend(rule_warnings)
+            if rule.warn_manager:
+                manager_warnings.extend(rule_warnings)
+        self._recycle_notify_owners(warnings, now, manager_warnings)
         self._escalate_unclaimed(now)
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -589,8 +647,12 @@ class CrmPublicPool(models.Model):
         )
         self.env["mail.activity"].invalidate_model()
 
-    def _recycle_notify_owners(self, warnings, now):
-        """One To-Do per warned customer for its owner, and one digest e-mail per owner and day."""
+    def _recycle_notify_owners(self, warnings, now, manager_warnings=()):
+        """One To-Do per warned customer for its owner, and one digest e-mail per recipient and day.
+
+        ``manager_warnings`` (from rules that warn the manager) also go to the leader of the
+        owner's sales team, in the same digest as the leader's own customers.
+        """
         if not warnings:
             return
         activity_type_id = self.env["crm.public.pool.rule"]._warning_activity_type_id()
@@ -610,23 +672,27 @@ class CrmPublicPool(models.Model):
                 for partner_id, owner_id, deadline, note in warnings
             ]
         )
-        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT from_user_id FROM crm_public_pool_log
-             WHERE action = 'warn' AND date >= %s AND date < %s AND from_user_id IN %s
-            """,
-            [today, now, tuple({owner_id for _p, owner_id, _d, _n in warnings})],
-        )
-        already_told = {row[0] for row in self.env.cr.fetchall()}
-        by_owner = defaultdict(list)
+        Users = self.env["res.users"].sudo()
         names = dict(self.env["res.partner"].sudo().browse([w[0] for w in warnings]).mapped(lambda p: (p.id, p.name)))
+        by_recipient = defaultdict(list)
         for partner_id, owner_id, deadline, note in warnings:
-            if owner_id not in already_told:
-                by_owner[owner_id].append((names[partner_id], fields.Date.to_string(deadline.date()), note))
+            by_recipient[owner_id].append((names[partner_id], fields.Date.to_string(deadline.date()), note, False))
+        owners = Users.browse({w[1] for w in manager_warnings})
+        leaders = {owner.id: owner.sale_team_id.user_id for owner in owners}
+        for partner_id, owner_id, deadline, note in manager_warnings:
+            leader = leaders[owner_id]
+            if leader and leader.id != owner_id and leader.active:
+                by_recipient[leader.id].append(
+                    (names[partner_id], fields.Date.to_string(deadline.date()), note, Users.browse(owner_id).name)
+                )
+        today = fields.Date.context_today(self)
+        recipients = Users.browse(by_recipient).filtered(lambda u: u.pool_digest_date != today)
+        if not recipients:
+            return
         template = self.env.ref("crm_public_pool.mail_template_pool_recycle_digest")
-        for owner_id, lines in by_owner.items():
-            template.sudo().with_context(pool_warnings=tuple(lines)).send_mail(owner_id)
+        for recipient in recipients:
+            template.sudo().with_context(pool_warnings=tuple(by_recipient[recipient.id])).send_mail(recipient.id)
+        recipients.write({"pool_digest_date": today})
 
     def _escalate_unclaimed(self, now):
         """Customers left unclaimed too long are assigned round-robin or moved to another pool."""
@@ -652,21 +718,12 @@ class CrmPublicPool(models.Model):
                 pool._escalate_assign(partners, note)
 
     def _escalate_assign(self, partners, note):
+        """Round-robin among the members who are there, continuing the pool's rotation."""
         self.ensure_one()
-        members = self.member_all_user_ids.filtered(lambda u: u.active and not u.share)
-        counts = members._pool_owned_counts()
-        plan = round_robin(
-            [{"id": partner_id} for partner_id in partners.ids],
-            [
-                {
-                    "user_id": user.id,
-                    "free_capacity": (user._pool_limits()[0] - counts.get(user.id, (0, 0))[0]) if user._pool_limits()[0] else None,
-                }
-                for user in members
-            ],
+        Engine = self.env["crm.public.pool.distribution"]
+        plan, _scores = Engine._plan(self, partners, "round_robin")
+        Engine._apply_plan(
+            self, [(p, u) for p, u, _r in plan.assignments], "round_robin",
+            last_user_id=plan.last_user_id, owed_user_ids=plan.owed_user_ids, note=note,
         )
-        by_user = defaultdict(list)
-        for partner_id, user_id, _reason in plan.assignments:
-            by_user[user_id].append(partner_id)
-        for user_id, partner_ids in by_user.items():
-            partners.browse(partner_ids)._pool_lock_rows()._pool_move_to_owner(self.env["res.users"].browse(user_id), "assign", note=note)
+        Engine._record_unplaced(plan)

@@ -61,3 +61,14 @@ class CrmPublicPool(models.Model):
                     "pool_last_followup_date": now - timedelta(days=rng.randint(0, days)),
                 })
         return True
+
+    @api.model
+    def _populate_demo_unplaced(self):
+        """Chen Jing, the dealer pool's only member, is paused: escalating its oldest waiting customers
+        leaves them in the pool, each saying why."""
+        pool = self.env.ref("crm_public_pool.demo_pool_dealer")
+        waiting = self.env["res.partner"].sudo().search(
+            [("pool_id", "=", pool.id), ("pool_state", "=", "pool")], order="id", limit=3
+        )
+        pool._escalate_assign(waiting, self.env._("unclaimed for more than %(days)s days", days=14))
+        return True

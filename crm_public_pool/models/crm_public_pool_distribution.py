@@ -105,7 +105,9 @@ class CrmPublicPoolDistribution(models.Model):
                 scores,
                 rule=rule,
                 last_user_id=plan.last_user_id,
+                owed_user_ids=plan.owed_user_ids,
             )
+            self._record_unplaced(plan)
             for code, count in plan.unplaced_counts().items():
                 left[code] += count
         return dict(left)
@@ -140,7 +142,9 @@ class CrmPublicPoolDistribution(models.Model):
         members = self._members(candidates, scores)
         items = self._items(partners, strategy)
         if strategy == "round_robin":
-            plan = distribution.round_robin(items, members, pool.rr_last_user_id.id or None)
+            plan = distribution.round_robin(
+                items, members, pool.rr_last_user_id.id or None, pool.rr_owed_user_ids.ids
+            )
         elif strategy == "least_loaded":
             plan = distribution.least_loaded(items, members)
         elif strategy == "region":
@@ -154,6 +158,7 @@ class CrmPublicPoolDistribution(models.Model):
     @api.model
     def _members(self, users, scores=None):
         counts = users._pool_owned_counts()
+        absences = users._pool_absences()
         members = []
         for user in users:
             max_owned = user._pool_limits()[0]
@@ -164,6 +169,7 @@ class CrmPublicPoolDistribution(models.Model):
                     free_capacity=max(max_owned - owned, 0) if max_owned else None,
                     load=owned,
                     score=(scores or {}).get(user.id, 0.0),
+                    absent=user.id in absences,
                 )
             )
         return members
@@ -244,12 +250,16 @@ class CrmPublicPoolDistribution(models.Model):
         return distribution.performance_scores(metrics, weights)
 
     @api.model
-    def _apply_plan(self, pool, assignments, strategy, scores=None, rule=None, last_user_id=None):
+    def _apply_plan(self, pool, assignments, strategy, scores=None, rule=None, last_user_id=None,
+                    owed_user_ids=None, note=None):
         """Move ``assignments`` ``[(partner id, user id)]``: one move per receiving user.
 
         Pooled customers are logged 'assign', owned ones 'transfer'; the note and the log's
         distribution fields carry the strategy, the receiver's score and the rule.
+        Round-robin keeps its cursor and the turns it owes absent members on the pool.
         """
+        if strategy == "round_robin" and owed_user_ids is not None and set(owed_user_ids) != set(pool.sudo().rr_owed_user_ids.ids):
+            pool.sudo().rr_owed_user_ids = [(6, 0, owed_user_ids)]
         if not assignments:
             return
         scores = scores or {}
@@ -262,11 +272,11 @@ class CrmPublicPoolDistribution(models.Model):
         for user_id in sorted(by_user):
             user = self.env["res.users"].browse(user_id)
             score = scores.get(user_id)
-            note = self.env._("Distribution: %s", label)
+            text = (f"{note}, " if note else "") + self.env._("Distribution: %s", label)
             if score is not None:
-                note += self.env._(", score %.4f", score)
+                text += self.env._(", score %.4f", score)
             if rule:
-                note += self.env._(", rule %s", rule.display_name)
+                text += self.env._(", rule %s", rule.display_name)
             info = {
                 "distribution_strategy": strategy,
                 "distribution_score": score or 0.0,
@@ -274,8 +284,8 @@ class CrmPublicPoolDistribution(models.Model):
             }
             partners = as_engine(Partner.browse(by_user[user_id]), distribution=info)
             pooled = partners.filtered(lambda p: p.pool_state == "pool")
-            pooled._pool_move_to_owner(user, "assign", note)
-            (partners - pooled)._pool_move_to_owner(user, "transfer", note)
+            pooled._pool_move_to_owner(user, "assign", text)
+            (partners - pooled)._pool_move_to_owner(user, "transfer", text)
         if strategy == "round_robin" and last_user_id:
             pool.sudo().rr_last_user_id = last_user_id
 
@@ -293,6 +303,7 @@ class CrmPublicPoolDistribution(models.Model):
         labels = {
             "assign_to_user": self.env._("Chosen user"),
             "round_robin": self.env._("Round-robin turn"),
+            "round_robin_owed": self.env._("Round-robin turn missed while away"),
             "least_loaded": self.env._("Most free capacity"),
             "previous_owner_first": self.env._("Owned or followed it up before"),
         }
@@ -312,4 +323,12 @@ class CrmPublicPoolDistribution(models.Model):
             distribution.NO_MEMBER: self.env._("no eligible member"),
             distribution.NO_REGION: self.env._("no row of the region map matches the address"),
             distribution.NO_PREVIOUS_OWNER: self.env._("no previous contact is a member with room"),
+            distribution.ABSENT: self.env._("every eligible member with room is paused, on leave or archived"),
         }.get(code, code)
+
+    @api.model
+    def _record_unplaced(self, plan):
+        """Let each customer a plan leaves in the pool say why."""
+        self.env["res.partner"]._pool_record_unplaced(
+            {partner_id: self._unplaced_label(code) for partner_id, code in plan.unplaced}
+        )

@@ -39,7 +39,17 @@ class CrmPublicPoolRule(models.Model):
     days_b = fields.Integer(string="Days (level B)", help="0 = use Days.")
     days_c = fields.Integer(string="Days (level C)", help="0 = use Days.")
     days_d = fields.Integer(string="Days (level D)", help="0 = use Days.")
-    amount = fields.Monetary(currency_field="currency_id", help="Low revenue: won revenue below this amount.")
+    amount = fields.Monetary(currency_field="currency_id", help="Low revenue: revenue below this amount.")
+    revenue_source = fields.Selection(
+        [("opportunity", "Won Opportunities")],
+        default="opportunity",
+        required=True,
+        help="Low revenue: what counts as revenue in the period, in the company currency.",
+    )
+    warn_manager = fields.Boolean(
+        string="Warn the Team Leader Too",
+        help="The leader of the owner's sales team gets the warning in the same daily digest.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     domain = fields.Char(default="[]", help="Custom filter: customers matching it are recycled.")
     include_won = fields.Boolean(
@@ -231,19 +241,12 @@ class CrmPublicPoolRule(models.Model):
                      ["days", "limit"], since_claim, days),
             )
         if self.rule_type == "low_revenue":
-            revenue = SQL(
-                """coalesce((SELECT sum(l.expected_revenue) FROM crm_lead l JOIN res_partner lp ON lp.id = l.partner_id
-                              JOIN crm_stage s ON s.id = l.stage_id
-                             WHERE lp.commercial_partner_id = p.id AND l.active AND s.is_won
-                               AND l.date_closed >= %s - make_interval(days => %s)), 0)""",
-                now, days,
-            )
+            revenue, template = self._revenue_sql(SQL("%s - make_interval(days => %s)", now, days))
             return (
                 claim_deadline,
                 SQL("%s < %s", revenue, self.amount),
                 claim_prefilter,
-                note(self.env._("won revenue %(revenue)s in the last %(days)s days, below %(limit)s"),
-                     ["revenue", "days", "limit"], revenue, days, SQL("%s", self.amount)),
+                note(template, ["revenue", "days", "limit"], revenue, days, SQL("%s", self.amount)),
             )
         query = self.env["res.partner"].sudo().with_context(active_test=False)._search(self._parsed_domain())
         return (
@@ -251,6 +254,24 @@ class CrmPublicPoolRule(models.Model):
             SQL("p.id IN %s", query.subselect()),
             SQL("TRUE"),
             note(self.env._("matches the filter %(domain)s"), ["domain"], SQL("%s", self.domain)),
+        )
+
+    def _revenue_sql(self, since):
+        """(revenue of ``p`` since ``since`` as SQL, note template) for the rule's revenue source.
+
+        Bridge addons add sources; each is one correlated sub-query, so the recycle stays one
+        statement per batch.
+        """
+        self.ensure_one()
+        return (
+            SQL(
+                """coalesce((SELECT sum(l.expected_revenue) FROM crm_lead l JOIN res_partner lp ON lp.id = l.partner_id
+                              JOIN crm_stage s ON s.id = l.stage_id
+                             WHERE lp.commercial_partner_id = p.id AND l.active AND s.is_won
+                               AND l.date_closed >= %s), 0)""",
+                since,
+            ),
+            self.env._("won revenue %(revenue)s in the last %(days)s days, below %(limit)s"),
         )
 
     def _due_where(self, now):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..logic.followup import WRITTEN_TYPES, is_followup
 from .engine import as_engine
 
 
@@ -24,26 +25,44 @@ class MailMessage(models.Model):
         return messages
 
     def _pool_track_followup(self):
-        """A note, e-mail, message or done activity on a customer or its leads is a follow-up."""
-        partner_ids, lead_ids = set(), set()
-        for message in self:
-            is_followup = message.message_type in ("comment", "email", "email_outgoing") or (
-                message.message_type == "notification" and message.mail_activity_type_id
-            )
-            if not is_followup or not message.res_id:
-                continue
-            if message.model == "res.partner":
-                partner_ids.add(message.res_id)
-            elif message.model == "crm.lead":
-                lead_ids.add(message.res_id)
-        if lead_ids:
-            leads = self.env["crm.lead"].sudo().browse(lead_ids).exists()
-            partner_ids.update(leads.partner_id.ids)
-        if not partner_ids:
+        """A message counting as a follow-up (see ``logic.followup``) on a customer or its leads.
+
+        What counts is configured per company (the customer's, else the current one). The
+        recycle date is refreshed in the same transaction, so the countdown moves at once.
+        """
+        # The message type first: it is in cache, and rules out the pool's own audit lines cheaply.
+        candidates = self.filtered(
+            lambda m: (m.message_type in WRITTEN_TYPES or (m.message_type == "notification" and m.mail_activity_type_id))
+            and m.model in ("res.partner", "crm.lead") and m.res_id
+        )
+        if not candidates:
             return
-        partners = self.env["res.partner"].sudo().browse(partner_ids).exists().commercial_partner_id
-        managed = partners.filtered("pool_state")
-        if managed:
-            as_engine(managed.with_context(tracking_disable=True)).write(
+        partner_ids = {m.res_id for m in candidates if m.model == "res.partner"}
+        lead_ids = {m.res_id for m in candidates if m.model == "crm.lead"}
+        leads = self.env["crm.lead"].sudo().browse(lead_ids).exists()
+        partner_by_lead = {lead.id: lead.partner_id.commercial_partner_id for lead in leads}
+        Partner = self.env["res.partner"].sudo()
+        existing = set(Partner.browse(partner_ids).exists().ids)
+        by_message = {}
+        for message in candidates:
+            if message.model == "res.partner":
+                partner = Partner.browse(message.res_id if message.res_id in existing else []).commercial_partner_id
+            else:
+                partner = partner_by_lead.get(message.res_id, Partner)
+            if partner.pool_state:
+                by_message[message] = partner
+        counted = Partner
+        for message, partner in by_message.items():
+            company = partner.company_id or self.env.company
+            if is_followup(
+                message.message_type,
+                message.mail_activity_type_id.id,
+                message.subtype_id.id,
+                company.sudo().pool_followup_activity_type_ids.ids,
+                company.sudo().pool_followup_subtype_ids.ids,
+            ):
+                counted |= partner
+        if counted:
+            as_engine(counted.with_context(tracking_disable=True)).write(
                 {"pool_last_followup_date": fields.Datetime.now()}
             )

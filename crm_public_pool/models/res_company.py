@@ -48,6 +48,21 @@ class ResCompany(models.Model):
         "about the company, separated by spaces or commas.",
     )
 
+    pool_followup_activity_type_ids = fields.Many2many(
+        "mail.activity.type",
+        "res_company_pool_followup_activity_type_rel",
+        string="Follow-up Activity Types",
+        help="Done activities of these types count as a follow-up. With no type and no subtype "
+        "chosen, every done activity, note and e-mail counts.",
+    )
+    pool_followup_subtype_ids = fields.Many2many(
+        "mail.message.subtype",
+        "res_company_pool_followup_subtype_rel",
+        string="Follow-up Message Subtypes",
+        help="Messages of these subtypes (e.g. Note, Discussions) count as a follow-up. With no type "
+        "and no subtype chosen, every done activity, note and e-mail counts.",
+    )
+
     _sql_constraints = [
         (
             "pool_limits_positive",

@@ -21,3 +21,7 @@ class ResConfigSettings(models.TransientModel):
     pool_max_registrations = fields.Integer(related="company_id.pool_max_registrations", readonly=False)
     pool_show_owner_to_registrant = fields.Boolean(related="company_id.pool_show_owner_to_registrant", readonly=False)
     pool_public_mail_domains = fields.Char(related="company_id.pool_public_mail_domains", readonly=False)
+    pool_followup_activity_type_ids = fields.Many2many(
+        related="company_id.pool_followup_activity_type_ids", readonly=False
+    )
+    pool_followup_subtype_ids = fields.Many2many(related="company_id.pool_followup_subtype_ids", readonly=False)

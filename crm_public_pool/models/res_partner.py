@@ -29,6 +29,7 @@ POOL_ENGINE_FIELDS = {
     "pool_recycle_date",
     "pool_warned_date",
     "pool_embargo_until",
+    "pool_unplaced_reason",
 }
 # The name earlier versions exported.
 POOL_PROTECTED_FIELDS = POOL_ENGINE_FIELDS

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .checks import check_integers
 from .engine import engine_fact
@@ -31,6 +31,18 @@ class ResUsers(models.Model):
     pool_capacity_used = fields.Float(
         string="Capacity Used (%)", compute="_compute_pool_customer_count"
     )
+    pool_paused = fields.Boolean(
+        string="Intake Paused",
+        copy=False,
+        help="No distribution, escalation or assignment gives this person customers while paused.",
+    )
+    pool_paused_until = fields.Date(
+        string="Paused Until",
+        copy=False,
+        help="Last day of the pause; it lifts by itself the day after. Empty: until resumed.",
+    )
+    # Day the last recycle digest went to this user: one digest per recipient and day.
+    pool_digest_date = fields.Date(copy=False, groups="base.group_system")
     # Bumped by every move that changes what a user owns: updating the row makes
     # concurrent moves for the same user serialize (see _pool_lock_capacity).
     pool_lock_version = fields.Integer(copy=False, groups="base.group_system")
@@ -44,7 +56,14 @@ class ResUsers(models.Model):
             "pool_locked_count",
             "pool_effective_max_customers",
             "pool_capacity_used",
+            "pool_paused",
+            "pool_paused_until",
         ]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        # A salesperson may pause their own intake; write() checks who pauses whom.
+        return super().SELF_WRITEABLE_FIELDS + ["pool_paused", "pool_paused_until"]
 
     @api.constrains("pool_max_customers", "pool_max_locked")
     def _check_pool_limits(self):
@@ -106,6 +125,8 @@ class ResUsers(models.Model):
 
     def write(self, vals):
         check_integers(self, [vals])
+        if {"pool_paused", "pool_paused_until"} & set(vals):
+            self._pool_check_may_pause()
         departing = self.browse()
         if vals.get("active") is False and not engine_fact(self.env, "departure_done"):
             departing = self.filtered("active")
@@ -152,6 +173,80 @@ class ResUsers(models.Model):
             problem = self.env._("%(user)s is not a member of pool %(pool)s", user=user.name, pool=pool.name)
         if problem:
             raise UserError(self.env._("Customers of pool %(pool)s cannot go to this user: %(problem)s.", pool=pool.name, problem=problem))
+    # Availability: who may receive customers today
+    # ------------------------------------------------------------------
+
+    def _pool_check_may_pause(self):
+        """Anyone may pause or resume themselves; pausing someone else takes an administrator of their pool."""
+        actor = self.env.user
+        others = self - actor
+        if not others or actor._is_superuser():
+            return
+        admin_pools = self.env["crm.public.pool"].sudo().search(
+            [("company_id", "in", actor.sudo().company_ids.ids)]
+        ).filtered(lambda pool: pool._is_admin(actor))
+        members = admin_pools.member_all_user_ids
+        strangers = others - members
+        if strangers:
+            raise AccessError(
+                self.env._(
+                    "Only an administrator of their pool may pause or resume someone else's intake (%s).",
+                    ", ".join(strangers.sudo().mapped("name")),
+                )
+            )
+
+    def pool_pause(self, until=False):
+        """Pause these users' intake, through ``until`` (a date, inclusive) or until resumed."""
+        self._pool_check_may_pause()
+        until = fields.Date.to_date(until) if until else False
+        today = fields.Date.context_today(self)
+        if until and until < today:
+            raise ValidationError(
+                self.env._("A pause must end today or later, not on %(until)s (today is %(today)s).",
+                           until=until, today=today)
+            )
+        self.sudo().write({"pool_paused": True, "pool_paused_until": until})
+        return True
+
+    def pool_resume(self):
+        """Lift the pause of these users now."""
+        self._pool_check_may_pause()
+        self.sudo().write({"pool_paused": False, "pool_paused_until": False})
+        return True
+
+    def _pool_absences(self, day=None):
+        """{user id: why} for these users who cannot take customers on ``day`` (default today).
+
+        Archived and paused users; bridge addons add people on leave.
+        """
+        day = day or fields.Date.context_today(self)
+        absences = {}
+        for user in self.sudo().with_context(active_test=False):
+            if not user.active:
+                absences[user.id] = self.env._("%s is archived", user.name)
+            elif user.pool_paused and (not user.pool_paused_until or user.pool_paused_until >= day):
+                absences[user.id] = (
+                    self.env._("%(user)s has paused their intake until %(until)s", user=user.name, until=user.pool_paused_until)
+                    if user.pool_paused_until
+                    else self.env._("%s has paused their intake", user.name)
+                )
+        return absences
+
+    def _pool_check_available(self):
+        """Refuse, naming the reason, to give customers to someone who cannot work them."""
+        absences = self._pool_absences()
+        if absences:
+            raise UserError(
+                self.env._("Customers cannot be given to someone who is not there: %s.", "; ".join(absences.values()))
+            )
+
+    @api.model
+    def _cron_pool_lift_pauses(self):
+        """Pauses whose last day has passed lift by themselves."""
+        today = fields.Date.context_today(self)
+        self.sudo().with_context(active_test=False).search(
+            [("pool_paused", "=", True), ("pool_paused_until", "!=", False), ("pool_paused_until", "<", today)]
+        ).write({"pool_paused": False, "pool_paused_until": False})
 
     # ------------------------------------------------------------------
     # Capacity: how many customers a user owns against their limit

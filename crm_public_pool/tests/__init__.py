@@ -14,3 +14,4 @@ from . import test_i18n
 from . import test_hostile_generated
 from . import test_masking_fields
 from . import test_recycle_equivalence
+from . import test_rules

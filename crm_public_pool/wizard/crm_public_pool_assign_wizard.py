@@ -24,6 +24,9 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
     )
     line_ids = fields.One2many("crm.public.pool.assign.wizard.line", "wizard_id", string="Preview")
     rr_last_user_id = fields.Many2one("res.users", string="Round-robin Cursor After Preview")
+    rr_owed_user_ids = fields.Many2many(
+        "res.users", "crm_public_pool_assign_wizard_owed_rel", string="Round-robin Turns Owed After Preview"
+    )
     previewed = fields.Boolean()
     summary = fields.Text(readonly=True)
 
@@ -49,9 +52,14 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         self._check_request()
         plan, scores = self._plan()
         Engine = self.env["crm.public.pool.distribution"]
+        # What stays in the pool comes first: it is what the admin has to act on.
         lines = [
+            {"sequence": index, "partner_id": partner_id, "reason": Engine._unplaced_label(code)}
+            for index, (partner_id, code) in enumerate(plan.unplaced)
+        ]
+        lines += [
             {
-                "sequence": index,
+                "sequence": len(plan.unplaced) + index,
                 "partner_id": partner_id,
                 "user_id": user_id,
                 "score": scores.get(user_id, 0.0),
@@ -59,15 +67,12 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
             }
             for index, (partner_id, user_id, reason) in enumerate(plan.assignments)
         ]
-        lines += [
-            {"sequence": len(lines) + index, "partner_id": partner_id, "reason": Engine._unplaced_label(code)}
-            for index, (partner_id, code) in enumerate(plan.unplaced)
-        ]
         self.line_ids.unlink()
         self.write(
             {
                 "line_ids": [(0, 0, vals) for vals in lines],
                 "rr_last_user_id": plan.last_user_id or False,
+                "rr_owed_user_ids": [(6, 0, plan.owed_user_ids)],
                 "previewed": True,
                 "summary": self._summary(plan.counts(), plan.unplaced_counts()),
             }
@@ -93,8 +98,10 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         plan, scores = self._plan()
         assignments = [(partner_id, user_id) for partner_id, user_id, _reason in plan.assignments]
         Engine = self.env["crm.public.pool.distribution"]
-        unplaced = Counter(Engine._unplaced_label(code) for _partner_id, code in plan.unplaced)
+        reasons = {partner_id: Engine._unplaced_label(code) for partner_id, code in plan.unplaced}
+        unplaced = Counter(reasons.values())
         last_user_id = plan.last_user_id
+        owed_user_ids = plan.owed_user_ids
         if self.previewed:
             shown = sorted((line.partner_id.id, line.user_id.id) for line in self.line_ids.sudo() if line.user_id)
             if shown != sorted(assignments):
@@ -106,21 +113,25 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
                         now=len(assignments),
                     )
                 )
-        if not assignments:
-            raise UserError(
-                self.env._(
-                    "None of the %(count)s customers can be distributed: %(why)s.",
-                    count=len(self._partners()),
-                    why="; ".join(f"{count} {reason}" for reason, count in unplaced.items()) or self.env._("nothing selected"),
-                )
-            )
         self.env["crm.public.pool.distribution"]._apply_plan(
             self.pool_id,
             assignments,
             self.strategy,
             scores if self.strategy == "performance" else None,
             last_user_id=last_user_id,
+            owed_user_ids=owed_user_ids,
         )
+        self.env["res.partner"]._pool_record_unplaced(reasons)
+        if not assignments:
+            # Nothing moves, but each customer now says why: the admin sees it under the Unplaced filter.
+            message = self.env._(
+                "None of the %(count)s customers can be distributed: %(why)s.",
+                count=len(reasons),
+                why="; ".join(f"{count} {reason}" for reason, count in unplaced.items()),
+            )
+            action = self.env["res.partner"]._pool_notification(message)
+            action["params"]["type"] = "warning"
+            return action
         message = self._summary(Counter(user_id for _partner_id, user_id in assignments), unplaced, labels=True)
         return self.env["res.partner"]._pool_notification(message)
 
@@ -175,7 +186,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
                 raise UserError(
                     self.env._("%(user)s is not a member of pool %(pool)s.", user=self.user_id.name, pool=pool.name)
                 )
-            self._check_user_room(partners)
+            self.user_id._pool_check_available()
         outsiders = self.user_ids - pool.sudo().member_all_user_ids
         if outsiders:
             raise UserError(
@@ -186,11 +197,6 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
                     names=", ".join(outsiders.mapped("name")),
                 )
             )
-
-    def _check_user_room(self, partners):
-        """One receiver: refuse rather than half-assign past their limit."""
-        user = self.user_id
-        user._pool_check_room(partners.filtered(lambda p: p.user_id != user))
 
     def _summary(self, counts, unplaced, labels=False):
         Engine = self.env["crm.public.pool.distribution"]

@@ -1,1 +1,2 @@
 from . import test_department_pool
+from . import test_translations

@@ -1,0 +1,39 @@
+from odoo import api, fields, models
+
+
+class CrmPublicPoolPauseWizard(models.TransientModel):
+    """Pause the intake of salespeople: no distribution, escalation or assignment reaches them."""
+
+    _name = "crm.public.pool.pause.wizard"
+    _description = "Pause Customer Intake"
+
+    user_ids = fields.Many2many("res.users", string="Salespeople", required=True, domain=[("share", "=", False)])
+    until = fields.Date(string="Paused Until", help="Last day of the pause; empty: until resumed.")
+    is_admin = fields.Boolean(compute="_compute_is_admin")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        if "user_ids" in fields_list and "default_user_ids" not in self.env.context:
+            res["user_ids"] = [(6, 0, self.env.user.ids)]
+        return res
+
+    @api.depends_context("uid")
+    def _compute_is_admin(self):
+        for wizard in self:
+            wizard.is_admin = self.env.user.has_group("crm_public_pool.group_pool_admin")
+
+    def action_pause(self):
+        self.ensure_one()
+        self.user_ids.pool_pause(self.until)
+        return self.env["res.partner"]._pool_notification(
+            self.env._("Intake paused for %(names)s until %(until)s.", names=", ".join(self.user_ids.mapped("name")),
+                       until=self.until or self.env._("resumed"))
+        )
+
+    def action_resume(self):
+        self.ensure_one()
+        self.user_ids.pool_resume()
+        return self.env["res.partner"]._pool_notification(
+            self.env._("Intake resumed for %s.", ", ".join(self.user_ids.mapped("name")))
+        )

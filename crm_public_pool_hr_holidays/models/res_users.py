@@ -1,0 +1,28 @@
+from odoo import fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    def _pool_absences(self, day=None):
+        """People on approved time off on ``day`` are away too."""
+        day = day or fields.Date.context_today(self)
+        absences = super()._pool_absences(day)
+        present = self.filtered(lambda u: u.id not in absences)
+        if not present:
+            return absences
+        leaves = self.env["hr.leave"].sudo().search(
+            [
+                ("user_id", "in", present.ids),
+                ("state", "=", "validate"),
+                ("request_date_from", "<=", day),
+                ("request_date_to", ">=", day),
+            ],
+            order="request_date_to desc",
+        )
+        for leave in leaves:
+            absences.setdefault(
+                leave.user_id.id,
+                self.env._("%(user)s is on time off until %(until)s", user=leave.user_id.name, until=leave.request_date_to),
+            )
+        return absences
