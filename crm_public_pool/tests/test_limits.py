@@ -148,6 +148,44 @@ class TestLimits(PoolCase):
         old.with_user(self.user_a).action_pool_claim()
         self.assertEqual(old.user_id, self.user_a, "what the filter offers can be claimed")
 
+    def test_claimable_now_and_the_claim_agree_customer_by_customer(self):
+        """The filter and the claim's check are the same rules: whatever one says, the other says."""
+        reason = self.env.ref("crm_public_pool.reason_no_budget")
+        released, embargoed, fresh = self.customers[:3]
+        released.with_user(self.user_a).action_pool_claim()
+        released.with_user(self.user_a).pool_release("no_need")
+        embargoed.with_user(self.user_b).action_pool_claim()
+        embargoed.with_user(self.user_b).pool_release(reason.code)
+        archived = self.customers[3]
+        archived._pool_transition("archive")
+        self.pool.write({"entry_lock_hours": 4, "reclaim_cooldown_days": 7, "daily_claim_limit": 5})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET pool_enter_date = %s WHERE id IN %s",
+            [fields.Datetime.now() - timedelta(days=1), tuple((self.customers[4:] | self.south_customer).ids)],
+        )
+        self.env.invalidate_all()
+        scope = (self.customers | self.south_customer).with_context(active_test=False)
+        for user in (self.user_a, self.user_b, self.user_c, self.admin):
+            claimable = self.env["res.partner"].with_user(user).with_context(active_test=False).search(
+                [("id", "in", scope.ids), ("pool_claimable", "=", True)]
+            )
+            for customer in scope:
+                with self.subTest(user=user.login, customer=customer.name):
+                    try:
+                        with self.env.cr.savepoint():
+                            customer.sudo()._check_claim_allowed(user)
+                        allowed = True
+                    except UserError:
+                        allowed = False
+                    self.assertEqual(customer in claimable, allowed)
+        self.assertNotIn(embargoed, claimable, "an embargo keeps it out for everyone, admins too")
+        with self.assertRaisesRegex(UserError, r"may not be claimed before .*: it was released as \"No budget this year\""):
+            embargoed.with_user(self.user_a).action_pool_claim()
+        self.pool.with_user(self.admin).pool_assign(embargoed.ids, self.user_a.id)
+        self.assertEqual(embargoed.user_id, self.user_a, "pool administrators may still assign it")
+        self.assertFalse(embargoed.pool_embargo_until, "an owner lifts the embargo")
+
     def test_negative_limits_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.user_a.pool_max_customers = -1
