@@ -10,6 +10,7 @@ import math
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..logic import matching
@@ -125,6 +126,8 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
         exact matches first; ``owner`` is the owner's name only for customers the user may read,
         or when the company lets registrants see who protects a customer.
         """
+        if not self.env.user.has_group("crm_public_pool.group_pool_user"):
+            raise AccessError(self.env._("Only salespeople may look up prospects in the customer pools."))
         check_texts(self.env, name=name, phone=phone, email=email, vat=vat)
         prospect = {"name": name or "", "phone": phone or "", "email": email or "", "vat": vat or ""}
         found = self._pool_find_duplicates(prospect, self.env.company)
