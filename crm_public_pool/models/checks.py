@@ -7,6 +7,7 @@ written, never in a database error halfway through a move.
 import unicodedata
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.models import BaseModel
 
 # PostgreSQL's integer columns hold -2**31 .. 2**31 - 1.
 INTEGER_MAX = 2**31 - 1
@@ -32,6 +33,8 @@ def check_integers(records, vals_list):
 
 def check_ids(env, value, what):
     """Return ``value`` (one id or a list of ids) as a list of ids, or refuse it naming ``what``."""
+    if isinstance(value, BaseModel):
+        return value.ids
     values = list(value) if isinstance(value, (list, tuple)) else [value]
     if not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= INTEGER_MAX for v in values):
         raise UserError(env._("%(what)s must be given as record ids, not %(value)r.", what=what, value=value))
@@ -59,7 +62,12 @@ def check_words(env, value, what):
 
 
 def check_id(env, value, what):
-    """Return ``value`` as one record id, or refuse it naming ``what``."""
+    """Return ``value`` as one record id, or refuse it naming ``what``.
+
+    Server code may pass a record, as the ORM accepts for a many2one; a client can only send ids.
+    """
+    if isinstance(value, BaseModel) and len(value) <= 1:
+        value = value.id
     if isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     if not (isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INTEGER_MAX):
@@ -69,6 +77,6 @@ def check_id(env, value, what):
 
 def optional_id(env, value, what):
     """``check_id`` for a value that may be empty: None when it is."""
-    if value is False or value is None or value == [] or value == ():
+    if value is False or value is None or value == [] or value == () or (isinstance(value, BaseModel) and not value):
         return None
     return check_id(env, value, what)
