@@ -1,6 +1,6 @@
 # Sourced by serve.sh and test.sh: finds an Odoo 18 and a PostgreSQL, installs the
-# project's Python requirements beside that Odoo. Sets ODOO_BIN, ODOO_PY, ODOO_ADDONS,
-# DB_ARGS, or ODOO_MISSING with the reason.
+# project's Python requirements (and the OCA addons it uses) beside that Odoo. Sets ODOO_BIN,
+# ODOO_PY, ODOO_ADDONS, DB_ARGS, or ODOO_MISSING with the reason.
 # shellcheck shell=bash
 
 PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -48,15 +48,21 @@ find_odoo() {
 install_requirements() {
     # Into Odoo's own virtualenv when it has one; else into the project's .venv that sees Odoo's packages.
     local py=$1
-    if "$py" -c "import sys; sys.exit(sys.prefix == sys.base_prefix)"; then
-        "$py" -m pip install -q --disable-pip-version-check -r "$PROJECT_DIR/requirements.txt" -r "$PROJECT_DIR/requirements-test.txt" >&2
-        echo "$py"
-    else
+    if ! "$py" -c "import sys; sys.exit(sys.prefix == sys.base_prefix)"; then
         [ -x "$PROJECT_DIR/.venv/bin/python" ] || "$py" -m venv --system-site-packages "$PROJECT_DIR/.venv" >&2
-        "$PROJECT_DIR/.venv/bin/python" -m pip install -q --disable-pip-version-check \
-            -r "$PROJECT_DIR/requirements.txt" -r "$PROJECT_DIR/requirements-test.txt" >&2
-        echo "$PROJECT_DIR/.venv/bin/python"
+        py="$PROJECT_DIR/.venv/bin/python"
     fi
+    "$py" -m pip install -q --disable-pip-version-check -r "$PROJECT_DIR/requirements.txt" \
+        -r "$PROJECT_DIR/requirements-test.txt" >&2 || return 1
+    # OCA's wheels require an "odoo" distribution, which a source tree is not: their own
+    # dependencies are in requirements.txt, the wheels go in without dependencies.
+    "$py" -m pip install -q --disable-pip-version-check --no-deps -r "$PROJECT_DIR/requirements-oca.txt" >&2 || return 1
+    echo "$py"
+}
+
+oca_addons_path() {
+    # Where the OCA wheels put their addons (the odoo/addons namespace of the interpreter $1).
+    "$1" -c "import os, sysconfig; print(os.path.join(sysconfig.get_paths()['purelib'], 'odoo', 'addons'))"
 }
 
 find_postgres() {

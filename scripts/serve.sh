@@ -12,6 +12,7 @@ if ! find_odoo; then
 fi
 find_postgres || exit 1
 PY=$(install_requirements "$ODOO_PY")
+ODOO_ADDONS="$ODOO_ADDONS,$(oca_addons_path "$PY")"
 
 if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
     echo "Creating database $DB with the crm_public_pool demo (about two minutes)..."

@@ -8,11 +8,14 @@ LOG_DIR=${LOG_DIR:-$PROJECT_DIR/.test-logs/run-$$}
 mkdir -p "$LOG_DIR"
 passed=0
 failed=0
-# The addon, its bridges, and through them hr, hr_holidays, sale_crm and account from Odoo's tree.
-ADDONS=(crm_public_pool crm_public_pool_hr crm_public_pool_hr_holidays crm_public_pool_sale crm_public_pool_account)
+# The addon, its bridges, and through them hr, hr_holidays, sale_crm and account from Odoo's tree
+# and OCA queue_job (requirements-oca.txt).
+ADDONS=(crm_public_pool crm_public_pool_hr crm_public_pool_hr_holidays crm_public_pool_sale crm_public_pool_account
+        crm_public_pool_queue)
 
 if find_odoo; then
     PY=$(install_requirements "$ODOO_PY") || { echo "installing requirements failed"; exit 1; }
+    ODOO_ADDONS="$ODOO_ADDONS,$(oca_addons_path "$PY")"
 else
     echo "Odoo tests skipped: $ODOO_MISSING"
     [ -x .venv-logic/bin/python ] || python3 -m venv .venv-logic

@@ -8,7 +8,9 @@ set -euo pipefail
 find_odoo || { echo "Cannot export: $ODOO_MISSING" >&2; exit 1; }
 find_postgres || exit 1
 PY=$(install_requirements "$ODOO_PY")
-MODULES=(crm_public_pool crm_public_pool_hr crm_public_pool_hr_holidays crm_public_pool_sale crm_public_pool_account)
+ODOO_ADDONS="$ODOO_ADDONS,$(oca_addons_path "$PY")"
+MODULES=(crm_public_pool crm_public_pool_hr crm_public_pool_hr_holidays crm_public_pool_sale crm_public_pool_account
+         crm_public_pool_queue)
 db="crm_public_pool_i18n_$$"
 trap 'dropdb --if-exists "$db" 2>/dev/null' EXIT
 "$PY" "$ODOO_BIN" -d "$db" "${DB_ARGS[@]}" --addons-path="$ODOO_ADDONS" -i "$(IFS=,; echo "${MODULES[*]}")" \
