@@ -584,19 +584,27 @@ class CrmPublicPool(models.Model):
                 Cron._notify_progress(done=done, remaining=max(total - done, 0))
                 if len(rows) < batch_size:
                     break
+        self._recycle_warn_owners(now, rules)
+        self._escalate_unclaimed(now)
+        # The count above is an estimate (a customer due under two rules counts twice, a claim
+        # may take a due one): once every rule is exhausted the job is done, or ir.cron would run
+        # the whole daily job again at once.
+        Cron._notify_progress(done=done, remaining=0)
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
+
+    def _recycle_warn_owners(self, now, rules=None):
+        """After the recycle: refresh the stored recycle dates, drop stale warnings, warn owners."""
         self._recycle_refresh_dates()
         self._recycle_drop_stale_warnings()
         warnings, manager_warnings = [], []
-        for rule in rules:
+        for rule in self._recycle_rules() if rules is None else rules:
             rule_warnings = rule._recycle_warn(now)
             warnings.extend(rule_warnings)
             if rule.warn_manager:
                 manager_warnings.extend(rule_warnings)
         self._recycle_notify_owners(warnings, now, manager_warnings)
-        self._escalate_unclaimed(now)
-        if commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done
 
     def _recycle_without_jit(self):
         # The rules' sub-queries make the planner's estimates high enough to JIT-compile every

@@ -256,12 +256,13 @@ class CrmPublicPoolDistribution(models.Model):
 
         Pooled customers are logged 'assign', owned ones 'transfer'; the note and the log's
         distribution fields carry the strategy, the receiver's score and the rule.
-        Round-robin keeps its cursor and the turns it owes absent members on the pool.
+        Round-robin keeps its cursor and the turns it owes absent members on the pool. Returns how
+        many background jobs do the moves (0 here: done at once; see crm_public_pool_queue).
         """
         if strategy == "round_robin" and owed_user_ids is not None and set(owed_user_ids) != set(pool.sudo().rr_owed_user_ids.ids):
             pool.sudo().rr_owed_user_ids = [(6, 0, owed_user_ids)]
         if not assignments:
-            return
+            return 0
         scores = scores or {}
         by_user = defaultdict(list)
         for partner_id, user_id in assignments:
@@ -288,6 +289,7 @@ class CrmPublicPoolDistribution(models.Model):
             (partners - pooled)._pool_move_to_owner(user, "transfer", text)
         if strategy == "round_robin" and last_user_id:
             pool.sudo().rr_last_user_id = last_user_id
+        return 0
 
     @api.model
     def _reason_label(self, strategy, reason):

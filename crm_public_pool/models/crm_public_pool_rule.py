@@ -310,10 +310,33 @@ class CrmPublicPoolRule(models.Model):
         )
         return {partner_id: (date, text) for partner_id, date, text in rows}
 
-    def _recycle_batch(self, now, batch_size):
-        """Recycle up to ``batch_size`` due customers in one statement; return their (id, old owner)."""
+    def _recycle_bounds(self, now, batch_size):
+        """Lowest id of each run of ``batch_size`` due customers (by id): the starts of disjoint batches."""
+        self.ensure_one()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM (SELECT p.id, row_number() OVER (ORDER BY p.id) AS rank
+                                     FROM res_partner p WHERE %s) due
+                    WHERE mod(rank, %s) = 1 ORDER BY id""",
+                self._due_where(now), batch_size,
+            )
+        )
+        return [row[0] for row in rows]
+
+    def _recycle_batch(self, now, batch_size, id_range=None):
+        """Recycle up to ``batch_size`` due customers in one statement; return their (id, old owner).
+
+        ``id_range`` ``(low, high)`` (``high`` None: no end) keeps the batch to those ids, so
+        batches run in parallel never wait for each other's rows.
+        """
         self.ensure_one()
         _deadline, _condition, _prefilter, note = self._criteria(now)
+        where = self._due_where(now)
+        if id_range:
+            low, high = id_range
+            where = SQL("%s AND p.id >= %s", where, low)
+            if high is not None:
+                where = SQL("%s AND p.id < %s", where, high)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -359,7 +382,7 @@ class CrmPublicPoolRule(models.Model):
              RETURNING partner_id, from_user_id
                 """,
                 note=note,
-                where=self._due_where(now),
+                where=where,
                 limit=batch_size,
                 target=self.target_pool_id.id or None,
                 now=now,

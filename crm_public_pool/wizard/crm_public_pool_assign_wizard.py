@@ -113,7 +113,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
                         now=len(assignments),
                     )
                 )
-        self.env["crm.public.pool.distribution"]._apply_plan(
+        jobs = self.env["crm.public.pool.distribution"]._apply_plan(
             self.pool_id,
             assignments,
             self.strategy,
@@ -133,6 +133,8 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
             action["params"]["type"] = "warning"
             return action
         message = self._summary(Counter(user_id for _partner_id, user_id in assignments), unplaced, labels=True)
+        if jobs:
+            message += " " + self.env._("%s background jobs move them; the audit log shows each move once done.", jobs)
         return self.env["res.partner"]._pool_notification(message)
 
     # ------------------------------------------------------------------
