@@ -15,3 +15,4 @@ from . import test_hostile_generated
 from . import test_masking_fields
 from . import test_recycle_equivalence
 from . import test_rules
+from . import test_servers
