@@ -14,20 +14,31 @@ trigram indexes are maintained as in production), then copies that database twic
   (batches of 5,000, one commit per batch; contacts, open leads, warnings and recycle dates
   included);
 - floor: one SQL statement that selects the due rows ``FOR UPDATE``, updates them and inserts
-  the log rows (a CTE), then commits.
+  the log rows (a CTE), then commits;
+- jobs (``--jobs``, on a third copy; the template then has ``crm_public_pool_queue``): two Odoo
+  servers load ``queue_job`` (``--load=base,web,queue_job``, channel ``root.crm_public_pool`` of
+  capacity ``--capacity``) behind a round-robin proxy (``proxy.py``) that the elected job runner
+  sends its jobs to, as a load balancer would; the daily job (``_cron_recycle``) enqueues the
+  jobs and the time runs until the last one is done. Each server's share comes from the jobs'
+  ``worker_pid`` and ``exec_time``; memory is each server's peak RSS growth during the run.
 
 It prints the time of each, their ratio and the cron's peak Python memory (``tracemalloc``),
-checks that both moved the same customers with one log row each, and drops the copies
+checks that every path moved the same customers with one log row each, and drops the copies
 (``--keep`` keeps them).
 """
 
 import argparse
 import os
 import resource
+import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import tracemalloc
+from collections import defaultdict
+
+from proxy import start_proxy
 
 TEMPLATE = "bench_recycle_tpl"
 SALESPEOPLE = 50
@@ -45,64 +56,87 @@ def main():
     parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
     parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    parser.add_argument("--jobs", action="store_true", help="also run the recycle as queue_job jobs on two servers")
+    parser.add_argument("--capacity", type=int, default=2, help="jobs of the channel running at once")
     args = parser.parse_args()
+    template = TEMPLATE + "_queue" if args.jobs else TEMPLATE
 
     project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     odoo_root = os.path.abspath(args.odoo)
     db_args = [f"--db_host={args.db_host}"] * bool(args.db_host) + [f"--db_user={args.db_user}"] * bool(args.db_user)
     pg_args = ["-h", args.db_host] * bool(args.db_host) + ["-U", args.db_user] * bool(args.db_user)
     addons = f"{odoo_root}/addons,{project}"
+    oca = os.path.join(sysconfig.get_paths()["purelib"], "odoo", "addons")
+    if os.path.isdir(oca):
+        addons += f",{oca}"
     sys.path.insert(0, odoo_root)
     import odoo  # noqa: PLC0415 - the Odoo tree is given on the command line
 
     odoo.tools.config.parse_config([f"--addons-path={addons}", "--log-level=warn", *db_args])
-    if TEMPLATE not in odoo.service.db.list_dbs(force=True):
-        print(f"creating database {TEMPLATE} with crm_public_pool ...", flush=True)
-        run([sys.executable, f"{odoo_root}/odoo-bin", "-d", TEMPLATE, *db_args, f"--addons-path={addons}",
-             "-i", "crm_public_pool", "--without-demo=all", "--stop-after-init", "--log-level=warn"])
-    prepare_template(odoo)
-    odoo.sql_db.close_db(TEMPLATE)
+    if template not in odoo.service.db.list_dbs(force=True):
+        modules = "crm_public_pool,crm_public_pool_queue" if args.jobs else "crm_public_pool"
+        print(f"creating database {template} with {modules} ...", flush=True)
+        run([sys.executable, f"{odoo_root}/odoo-bin", "-d", template, *db_args, f"--addons-path={addons}",
+             "-i", modules, "--without-demo=all", "--stop-after-init", "--log-level=warn"])
+    prepare_template(odoo, template)
+    odoo.sql_db.close_db(template)
 
     rows = []
+    shares = {}
     for size in args.customers:
-        generated, cron_db, floor_db = f"bench_recycle_{size}", f"bench_recycle_{size}_cron", f"bench_recycle_{size}_floor"
-        for name in (generated, cron_db, floor_db):
+        generated = f"bench_recycle_{size}"
+        copies = {path: f"{generated}_{path}" for path in ("cron", "floor", "jobs")[:3 if args.jobs else 2]}
+        for name in (generated, *copies.values()):
             run(["dropdb", "--if-exists", *pg_args, name])
-        run(["createdb", *pg_args, "-T", TEMPLATE, generated])
+        run(["createdb", *pg_args, "-T", template, generated])
         started = time.perf_counter()
         due = generate(odoo, generated, size)
         print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
         odoo.sql_db.close_db(generated)
-        run(["createdb", *pg_args, "-T", generated, cron_db])
-        run(["createdb", *pg_args, "-T", generated, floor_db])
-        cron_seconds, peak, cron_moved = run_cron(odoo, cron_db)
-        floor_seconds, floor_moved = run_floor(odoo, floor_db)
+        for name in copies.values():
+            run(["createdb", *pg_args, "-T", generated, name])
+        cron_seconds, peak, cron_moved = run_cron(odoo, copies["cron"])
+        floor_seconds, floor_moved = run_floor(odoo, copies["floor"])
+        jobs_seconds = None
+        if args.jobs:
+            jobs_seconds, jobs_moved, shares[size] = run_jobs(odoo, copies["jobs"], odoo_root, addons, db_args, args.capacity)
+            if jobs_moved != floor_moved:
+                sys.exit(f"paths disagree: jobs moved {len(jobs_moved)}, floor {len(floor_moved)}")
         if cron_moved != floor_moved or len(cron_moved) != due:
             sys.exit(f"paths disagree: cron moved {len(cron_moved)}, floor {len(floor_moved)}, expected {due}")
-        rows.append((size, due, cron_seconds, floor_seconds, peak))
-        print(f"  cron {cron_seconds:.1f} s, floor {floor_seconds:.1f} s", flush=True)
-        for name in (cron_db, floor_db):
+        rows.append((size, due, cron_seconds, floor_seconds, peak, jobs_seconds))
+        print(f"  cron {cron_seconds:.1f} s, floor {floor_seconds:.1f} s"
+              + (f", jobs {jobs_seconds:.1f} s" if jobs_seconds else ""), flush=True)
+        for name in copies.values():
             odoo.sql_db.close_db(name)
         if not args.keep:
-            for name in (generated, cron_db, floor_db):
+            for name in (generated, *copies.values()):
                 run(["dropdb", *pg_args, name])
 
     print("\n-- results --")
-    print("| customers | due | cron (`_recycle_run`) | SQL floor | cron / floor | cron peak Python memory |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    for size, due, cron_seconds, floor_seconds, peak in rows:
+    jobs_columns = " jobs on 2 servers | jobs / floor |" if args.jobs else ""
+    print(f"| customers | due | cron (`_recycle_run`) | SQL floor | cron / floor | cron peak Python memory |{jobs_columns}")
+    print("|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if args.jobs else ""))
+    for size, due, cron_seconds, floor_seconds, peak, jobs_seconds in rows:
+        jobs_cells = f" {jobs_seconds:.1f} s | {jobs_seconds / floor_seconds:.2f}x |" if jobs_seconds else ""
         print(f"| {size:,} | {due:,} | {cron_seconds:.1f} s | {floor_seconds:.1f} s | "
-              f"{cron_seconds / floor_seconds:.1f}x | {peak / 2**20:.1f} MiB |")
+              f"{cron_seconds / floor_seconds:.1f}x | {peak / 2**20:.1f} MiB |{jobs_cells}")
+    for size, servers in shares.items():
+        print(f"\nJobs at {size:,} customers (channel capacity {args.capacity}), per server:\n")
+        print("| server | jobs | customers recycled | time in jobs | peak RSS growth |")
+        print("|---|---:|---:|---:|---:|")
+        for label, (jobs, moved, seconds, growth) in servers.items():
+            print(f"| {label} | {jobs} | {moved:,} | {seconds:.1f} s | {growth:.0f} MiB |")
     print(f"\nprocess max RSS over the whole run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
-def prepare_template(odoo):
+def prepare_template(odoo, template):
     """50 salespeople and one pool with one rule: the fixed part of every size (once)."""
-    registry = odoo.modules.registry.Registry(TEMPLATE)
+    registry = odoo.modules.registry.Registry(template)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "no_reset_password": True})
         if env["res.users"].search_count([("login", "=", "sales00")]):
-            registry.delete(TEMPLATE)
+            registry.delete(template)
             return
         users = env["res.users"].create(
             [{"name": f"销售 {i:02d}", "login": f"sales{i:02d}", "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)]}
@@ -114,7 +148,7 @@ def prepare_template(odoo):
             {"pool_id": pool.id, "name": "No follow-up", "rule_type": "no_followup", "days": RULE_DAYS, "warn_days": 0,
              "include_open_opportunities": False}
         )
-    registry.delete(TEMPLATE)
+    registry.delete(template)
 
 
 def generate(odoo, dbname, size):
@@ -180,6 +214,89 @@ def run_cron(odoo, dbname):
         assert cr.fetchone()[0] == len(moved), "one log row per move"
     registry.delete(dbname)
     return seconds, peak, moved
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def memory_mib(pid, field):
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_jobs(odoo, dbname, odoo_root, addons, db_args, capacity):
+    """The daily job through queue_job on two servers behind a proxy; return (seconds, moved ids, shares)."""
+    ports = [free_port(), free_port()]
+    proxy_port = free_port()
+    start_proxy(proxy_port, ports)
+    environ = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=f"root:{capacity},root.crm_public_pool:{capacity}",
+                   ODOO_QUEUE_JOB_HOST="127.0.0.1", ODOO_QUEUE_JOB_PORT=str(proxy_port))
+    servers = [
+        subprocess.Popen(
+            [sys.executable, f"{odoo_root}/odoo-bin", "-d", dbname, *db_args, f"--addons-path={addons}",
+             "--db-filter", f"^{dbname}$", "--http-interface=127.0.0.1", f"--http-port={port}",
+             f"--gevent-port={free_port()}", "--workers=0", "--max-cron-threads=0",
+             "--load=base,web,queue_job", "--log-level=warn", "--limit-time-real=0"],
+            env=environ,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=2):
+                        break
+                except OSError:
+                    time.sleep(0.5)
+        time.sleep(8)  # the job runner waits 5 s after the server starts, then one server wins the election
+        baseline = {server.pid: memory_mib(server.pid, "VmRSS") for server in servers}
+        registry = odoo.modules.registry.Registry(dbname)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            started = time.perf_counter()
+            env["crm.public.pool"]._cron_recycle()
+            cr.commit()
+            while True:
+                cr.execute("SELECT count(*) FILTER (WHERE state != 'done'), count(*) FILTER (WHERE state = 'failed') "
+                           "FROM queue_job WHERE channel = 'root.crm_public_pool'")
+                waiting, failed = cr.fetchone()
+                cr.commit()
+                if failed:
+                    sys.exit(f"{failed} jobs failed in {dbname}")
+                if not waiting:
+                    break
+                time.sleep(0.2)
+            seconds = time.perf_counter() - started
+            cr.execute(
+                """SELECT worker_pid, count(*), sum(exec_time),
+                          sum(coalesce(substring(result from '^([0-9]+) ')::int, 0))
+                     FROM queue_job WHERE channel = 'root.crm_public_pool' GROUP BY worker_pid"""
+            )
+            by_pid = {pid: (jobs, moved, exec_time) for pid, jobs, exec_time, moved in cr.fetchall()}
+            cr.execute("SELECT partner_id FROM crm_public_pool_log WHERE action = 'recycle'")
+            moved = {row[0] for row in cr.fetchall()}
+            cr.execute("SELECT count(*) FROM crm_public_pool_log WHERE action = 'recycle'")
+            assert cr.fetchone()[0] == len(moved), "one log row per move"
+        registry.delete(dbname)
+        shares = defaultdict(tuple)
+        for index, server in enumerate(servers):
+            jobs, recycled, exec_time = by_pid.get(server.pid, (0, 0, 0.0))
+            growth = memory_mib(server.pid, "VmHWM") - baseline[server.pid]
+            shares[f"server {'AB'[index]}"] = (jobs, recycled, exec_time or 0.0, growth)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=60)
+    return seconds, moved, dict(shares)
 
 
 def run_floor(odoo, dbname):

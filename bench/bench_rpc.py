@@ -14,8 +14,20 @@ Run ``generate.py`` first. This starts Odoo on the database (``--workers 5``, 2 
   customer they own: the round trip of the cheapest authenticated call, measured in the same run;
 - pool list: a salesperson opens *Pool Customers* as the web client does: ``web_search_read`` with
   the list view's fields, the action's domain and its default filter (*In Pool*), the first page
-  of 80 and the count, ``--opens`` times; beside it, the same page and count in raw SQL as the
-  superuser (no access rules, no masking), the floor.
+  of 80 and the count, ``--opens`` times; beside it, the same salesperson opens the plain contacts
+  list (``base.view_partner_tree``, no domain: every partner they may see) the same way, and the
+  same page and count in raw SQL as the superuser (no access rules, no masking);
+- the morning rush (抢客户): ``--rush`` salespeople, all members of one pool and each logged in
+  once, claim ``--rush-customers`` freshly pooled customers at the same moment (each customer is
+  the target of the same number of them). Odoo's prefork server keeps only 8 pending connections
+  per worker and resets the rest, so, as a reverse proxy would, the clients hold at most
+  ``--in-flight`` connections at once and the others wait their turn; a call's time runs from the
+  common start to its answer, the wait included. Every customer must end with one owner and
+  every loser get the clear "no longer in the pool" refusal; anything else (a server error, a
+  serialization failure, a reset connection) is an escaped error. Then one client is refused
+  on the claimed customers for ``--seconds`` / 2: the refusal's own cost;
+- queries: the server logs each request with its query count (werkzeug's log line): the median
+  count of a claim, of a refusal and of the one-field read.
 
 It prints p50/p95 latency and calls per second for each, and checks afterwards that every claim
 moved its customer once (one claim row each) and that the invariants hold.
@@ -25,12 +37,15 @@ import argparse
 import http.client
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections import defaultdict
 
 from generate import add_db_arguments, odoo_setup, pool_invariant_violations
 
@@ -60,6 +75,12 @@ class Client:
         self.cookie = headers["Set-Cookie"].split(";", 1)[0]
 
     def post(self, path, params, cookie=None):
+        body, headers = self.post_raw(path, params, cookie)
+        if body.get("error"):
+            raise RuntimeError(f"{path}: {body['error']['data']['message']}")
+        return body["result"], headers
+
+    def post_raw(self, path, params, cookie=None):
         payload = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
         headers = {"Content-Type": "application/json"}
         if cookie:
@@ -71,13 +92,22 @@ class Client:
             body = json.loads(response.read())
         finally:
             connection.close()
-        if body.get("error"):
-            raise RuntimeError(f"{path}: {body['error']['data']['message']}")
-        return body["result"], response.headers
+        return body, response.headers
 
     def call(self, model, method, *args, **kwargs):
         params = {"model": model, "method": method, "args": list(args), "kwargs": kwargs}
         return self.post(f"/web/dataset/call_kw/{model}/{method}", params, self.cookie)[0]
+
+    def attempt(self, model, method, *args):
+        """Call and return ``(result, None)`` or ``(None, error data)``; a transport error is an error too."""
+        params = {"model": model, "method": method, "args": list(args), "kwargs": {}}
+        try:
+            body, _headers = self.post_raw(f"/web/dataset/call_kw/{model}/{method}", params, self.cookie)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            return None, {"name": type(error).__name__, "message": str(error)}
+        if body.get("error"):
+            return None, body["error"].get("data") or {"name": "?", "message": body["error"].get("message")}
+        return body["result"], None
 
 
 def run_phase(clients, work, seconds, most=None):
@@ -130,6 +160,10 @@ def main():
     parser.add_argument("--opens", type=int, default=60)
     parser.add_argument("--slice", type=int, default=1500,
                         help="pooled customers set aside per client and level: more than one claims in --seconds")
+    parser.add_argument("--rush", type=int, default=200, help="salespeople in the morning rush (0: no rush)")
+    parser.add_argument("--rush-customers", type=int, default=50)
+    parser.add_argument("--in-flight", type=int, default=32,
+                        help="connections held at once in the rush, as a reverse proxy would (below 8 per worker)")
     args = parser.parse_args()
     odoo, addons, db_args = odoo_setup(args)
 
@@ -143,14 +177,19 @@ def main():
                 WHERE u.login LIKE 'sales%%' GROUP BY u.id, u.login ORDER BY u.id"""
         )
         users = cr.fetchall()
-    needed = max(args.clients)
+    needed = max(*args.clients, args.rush)
     if len(users) < needed:
         sys.exit(f"{needed} salespeople needed, {len(users)} in {args.db}")
+    rush = prepare_rush(args, odoo, db, users) if args.rush else None
 
+    # Each request's query count is on werkzeug's log line.
+    server_log = args.server_log = tempfile.NamedTemporaryFile(prefix="bench_rpc_", suffix=".log", delete=False).name
+    args.segments = []
     server = subprocess.Popen(
         [sys.executable, f"{os.path.abspath(args.odoo)}/odoo-bin", "-d", args.db, *db_args, f"--addons-path={addons}",
          "--http-interface=127.0.0.1", f"--http-port={args.port}", f"--workers={args.workers}", "--max-cron-threads=0",
-         "--db-filter", f"^{args.db}$", "--log-level=warn", "--limit-time-real=600", "--limit-time-cpu=600"],
+         "--db-filter", f"^{args.db}$", "--log-level=warn", "--log-handler=werkzeug:INFO", f"--logfile={server_log}",
+         "--limit-time-real=600", "--limit-time-cpu=600"],
     )
     try:
         for _attempt in range(120):
@@ -162,9 +201,13 @@ def main():
             except OSError:
                 time.sleep(1)
         results, claimed_ids = run(args, odoo, db, users, customers)
+        if rush:
+            results["rush"] = run_rush(args, db, users, rush)
+            claimed_ids += rush["customers"]
     finally:
         server.terminate()
         server.wait(timeout=60)
+    results["queries"] = query_counts(server_log, args.segments)
     print("\n-- results --")
     report(args, customers, results)
     check(odoo, db, claimed_ids)
@@ -195,16 +238,20 @@ def run(args, odoo, db, users, customers):
         for client in clients:  # warm the workers' caches (registry, access rules of this user)
             for _ in range(args.workers):
                 client.call("res.partner", "read", [owned[clients.index(client)]], ["name"])
+        mark = os.path.getsize(args.server_log)
         floor, floor_rate, _ = run_phase(
             clients, lambda client, n: client.call("res.partner", "read", [owned[clients.index(client)]], ["name"]),
             args.seconds,
         )
+        args.segments.append(("read of one field", mark, os.path.getsize(args.server_log)))
 
         def claim(client, n):
             partner_id = pooled[clients.index(client)][n]
             client.call("res.partner", "action_pool_claim", [partner_id])
 
+        mark = os.path.getsize(args.server_log)
         latencies, rate, per_client = run_phase(clients, claim, args.seconds, most=args.slice)
+        args.segments.append(("claim", mark, os.path.getsize(args.server_log)))
         for index, done in enumerate(per_client):
             claimed_ids.extend(pooled[index][:done])
         results[count] = (floor, floor_rate, latencies, rate)
@@ -222,6 +269,16 @@ def run(args, odoo, db, users, customers):
                            order="", count_limit=10001, context=context)
         opens.append((time.perf_counter() - started) * 1000)
     assert len(page["records"]) == 80, page["length"]
+    with db.cursor() as cr:
+        cr.execute("SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'view_partner_tree'")
+        contacts_spec = list_specification(client, cr.fetchone()[0])
+    contacts = []
+    for _ in range(args.opens):
+        started = time.perf_counter()
+        contacts_page = client.call("res.partner", "web_search_read", [], contacts_spec, offset=0, limit=80,
+                                    order="", count_limit=10001, context={"lang": "zh_CN", "bin_size": True})
+        contacts.append((time.perf_counter() - started) * 1000)
+    assert len(contacts_page["records"]) == 80, contacts_page["length"]
     sql_floor = []
     with db.cursor() as cr:
         cr.execute("SELECT pool_id FROM crm_public_pool_member_user_rel WHERE user_id = %s", [users[0][0]])
@@ -245,8 +302,103 @@ def run(args, odoo, db, users, customers):
             )
             cr.fetchone()
             sql_floor.append((time.perf_counter() - started) * 1000)
-    results["list"] = (opens, sql_floor, page["length"], len(spec))
+    results["list"] = (opens, sql_floor, page["length"], len(spec), contacts, contacts_page["length"], len(contacts_spec))
     return results, claimed_ids
+
+
+def prepare_rush(args, odoo, db, users):
+    """Every rush salesperson joins the first pool; its customers with no previous owner enter it now."""
+    rushers = users[:args.rush]
+    pool_id = rushers[0][2]
+    registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env["crm.public.pool"].browse(pool_id).member_user_ids = [(4, uid) for uid, _login, _pool in rushers]
+        cr.execute(
+            """SELECT id FROM res_partner WHERE pool_id = %s AND pool_state = 'pool' AND active AND is_company
+                 AND pool_previous_user_id IS NULL ORDER BY id DESC LIMIT %s""",
+            [pool_id, args.rush_customers],
+        )
+        customers = [row[0] for row in cr.fetchall()]
+        cr.execute("UPDATE res_partner SET pool_enter_date = now() AT TIME ZONE 'UTC' - interval '1 minute' WHERE id IN %s",
+                   [tuple(customers)])
+    return {"pool_id": pool_id, "users": rushers, "customers": customers}
+
+
+def run_rush(args, db, users, rush):
+    """All rushers claim at once, ``--in-flight`` connections at most; then one client's refusals."""
+    gate = threading.Semaphore(args.in_flight)
+    clients = [None] * len(rush["users"])
+
+    def login(index, login_name):
+        with gate:
+            clients[index] = Client(args.port, args.db, login_name, login_name)
+
+    threads = [threading.Thread(target=login, args=(i, u[1])) for i, u in enumerate(rush["users"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Warm every worker's caches for these users, as a morning of reads would.
+    for client in clients:
+        client.call("res.users", "read", [client.uid], ["name"])
+    targets = [rush["customers"][i % len(rush["customers"])] for i in range(len(clients))]
+    random.Random(20261130).shuffle(targets)
+    outcomes = [None] * len(clients)
+    barrier = threading.Barrier(len(clients) + 1)
+    start = []
+
+    def claim(index):
+        barrier.wait()
+        with gate:
+            result, error = clients[index].attempt("res.partner", "action_pool_claim", [targets[index]])
+        outcomes[index] = ((time.perf_counter() - start[0]) * 1000, error)
+
+    threads = [threading.Thread(target=claim, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    start.append(time.perf_counter())
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    won = [ms for ms, error in outcomes if error is None]
+    refused = [ms for ms, error in outcomes if error and error.get("name") == "odoo.exceptions.UserError"
+               and "no longer in the pool" in error.get("message", "")]
+    escaped = [error for _ms, error in outcomes if error and not (error.get("name") == "odoo.exceptions.UserError"
+               and "no longer in the pool" in error.get("message", ""))]
+    with db.cursor() as cr:
+        cr.execute("SELECT id, user_id, pool_state FROM res_partner WHERE id IN %s", [tuple(rush["customers"])])
+        owners = {pid: (uid, state) for pid, uid, state in cr.fetchall()}
+    winners = {targets[i]: clients[i].uid for i, (_ms, error) in enumerate(outcomes) if error is None}
+    one_owner = all(owners[pid] == (winners.get(pid), "private") for pid in rush["customers"])
+    # One loser, refused again and again: the cost of a refusal alone.
+    loser = clients[next(i for i, (_ms, error) in enumerate(outcomes) if error)]
+    mark = os.path.getsize(args.server_log)
+    alone, _rate, _ = run_phase(
+        [loser], lambda client, n: client.attempt("res.partner", "action_pool_claim",
+                                                  [rush["customers"][n % len(rush["customers"])]]),
+        args.seconds / 2,
+    )
+    args.segments.append(("refusal (already claimed)", mark, os.path.getsize(args.server_log)))
+    print(f"  rush: {len(won)} claims, {len(refused)} refusals, {len(escaped)} escaped", flush=True)
+    return {"won": won, "refused": refused, "escaped": escaped, "one_owner": one_owner, "alone": alone,
+            "winners": len(winners)}
+
+
+def query_counts(server_log, segments):
+    """{label: (median, min, max, calls)} of the queries per call in each measured phase, from werkzeug's
+    log lines (path, status, query count, ...)."""
+    pattern = re.compile(rb'"POST /web/dataset/call_kw/[^ ]+ HTTP/[0-9.]+" \d+ - (\d+) ')
+    counts = defaultdict(list)
+    with open(server_log, "rb") as log:
+        for label, start, end in segments:
+            log.seek(start)
+            for line in log.read(end - start).splitlines():
+                match = pattern.search(line)
+                if match:
+                    counts[label].append(int(match.group(1)))
+    os.unlink(server_log)
+    return {label: (statistics.median(v), min(v), max(v), len(v)) for label, v in counts.items() if v}
 
 
 def report(args, customers, results):
@@ -261,15 +413,39 @@ def report(args, customers, results):
             f"{statistics.median(latencies):.1f} / {percentile(latencies, 0.95):.1f} ms | {rate:.1f} | "
             f"{statistics.median(latencies) / statistics.median(floor):.1f}x |"
         )
-    opens, sql_floor, length, nfields = results["list"]
+    opens, sql_floor, length, nfields, contacts, contacts_length, contacts_fields = results["list"]
     print(f"\nPool Customers list, first page of 80 and the count ({length:,} pooled customers visible, "
-          f"{nfields} fields), {len(opens)} openings\n")
-    print("| path | p50 | p95 |")
-    print("|---|---|---|")
-    print(f"| `web_search_read` over JSON-RPC as a salesperson | {statistics.median(opens):.1f} ms | "
-          f"{percentile(opens, 0.95):.1f} ms |")
-    print(f"| the same page and count in raw SQL (floor) | {statistics.median(sql_floor):.1f} ms | "
-          f"{percentile(sql_floor, 0.95):.1f} ms |")
+          f"{nfields} fields), {len(opens)} openings, beside the plain contacts list as the same salesperson "
+          f"({contacts_length:,} partners visible, {contacts_fields} fields)\n")
+    print("| path | p50 | p95 | p95 / contacts p95 |")
+    print("|---|---|---|---|")
+    print(f"| Pool Customers: `web_search_read` over JSON-RPC as a salesperson | {statistics.median(opens):.1f} ms | "
+          f"{percentile(opens, 0.95):.1f} ms | {percentile(opens, 0.95) / percentile(contacts, 0.95):.2f}x |")
+    print(f"| Contacts list (`base.view_partner_tree`), same salesperson | {statistics.median(contacts):.1f} ms | "
+          f"{percentile(contacts, 0.95):.1f} ms | 1x |")
+    print(f"| the Pool Customers page and count in raw SQL | {statistics.median(sql_floor):.1f} ms | "
+          f"{percentile(sql_floor, 0.95):.1f} ms | |")
+    if "rush" in results:
+        rush = results["rush"]
+        print(f"\nMorning rush: {args.rush} salespeople (each logged in once) claim {args.rush_customers} freshly "
+              f"pooled customers at the same moment, {args.in_flight} connections in flight at most (as a reverse "
+              f"proxy would hold them), --workers {args.workers}; times from the common start, queueing included\n")
+        print("| outcome | calls | p50 | p95 |")
+        print("|---|---:|---:|---:|")
+        for label, values in (("claim won", rush["won"]), ("refused: already claimed", rush["refused"]),
+                              ("refusal, 1 client alone", rush["alone"])):
+            if values:
+                print(f"| {label} | {len(values)} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms |")
+        alone = rush["alone"]
+        print(f"\nescaped errors: {len(rush['escaped'])} {[e.get('name') for e in rush['escaped'][:5]]}; "
+              f"{rush['winners']} customers won, each with exactly one owner: {rush['one_owner']}; "
+              f"refusal alone p95 / p50: {percentile(alone, 0.95) / statistics.median(alone):.2f}x")
+    queries = results["queries"]
+    print("\nQueries per call (median over the run, from the server's request log)\n")
+    print("| call | queries: median (min-max) | calls |")
+    print("|---|---:|---:|")
+    for label, (median, low, high, calls) in queries.items():
+        print(f"| {label} | {median:.0f} ({low}-{high}) | {calls} |")
 
 
 def check(odoo, db, claimed_ids):

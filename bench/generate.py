@@ -29,6 +29,7 @@ import os
 import random
 import subprocess
 import sys
+import sysconfig
 import time
 from datetime import datetime, timedelta
 
@@ -47,6 +48,10 @@ def odoo_setup(args):
     odoo_root = os.path.abspath(args.odoo)
     db_args = [f"--db_host={args.db_host}"] * bool(args.db_host) + [f"--db_user={args.db_user}"] * bool(args.db_user)
     addons = f"{odoo_root}/addons,{project}"
+    # OCA addons installed by the project's requirements-oca.txt (queue_job for crm_public_pool_queue).
+    oca = os.path.join(sysconfig.get_paths()["purelib"], "odoo", "addons")
+    if os.path.isdir(oca):
+        addons += f",{oca}"
     sys.path.insert(0, odoo_root)
     import odoo  # noqa: PLC0415 - the Odoo tree is given on the command line
 

@@ -143,10 +143,11 @@ class TestSeveralServers(RaceCase):
             while True:
                 self.assertIsNone(process.poll(), f"server {url} exited; see {log}")
                 try:
-                    if requests.post(url + "/web/webclient/version_info", json={}, timeout=5).ok:
-                        break
+                    answered = requests.post(url + "/web/webclient/version_info", json={}, timeout=5).ok
                 except requests.ConnectionError:
-                    pass
+                    answered = False
+                if answered:
+                    break
                 self.assertLess(time.monotonic(), deadline, f"server {url} never answered; see {log}")
                 time.sleep(0.5)
 
