@@ -55,12 +55,18 @@ def main():
         )
         warm, target = (row[0] for row in cr.fetchall())
         cr.execute(
-            "SELECT id FROM res_partner WHERE pool_id = %s AND pool_state = 'private' AND user_id != %s LIMIT 1",
+            "SELECT id FROM res_partner WHERE pool_id = %s AND pool_state = 'private' AND user_id != %s LIMIT 2",
             [pool_id, uid],
         )
-        taken = cr.fetchone()[0]
+        warm_taken, taken = (row[0] for row in cr.fetchall())
         env = odoo.api.Environment(cr, uid, {"lang": "zh_CN"})
+        # A worker that served a few requests has its registry caches (access rules, groups) warm.
         env["res.partner"].browse(warm).action_pool_claim()
+        try:
+            with cr.savepoint():
+                env["res.partner"].browse(warm_taken).action_pool_claim()
+        except odoo.exceptions.UserError:
+            pass
         env.flush_all()
         for label, partner_id in (("claim", target), ("refusal: owned by a colleague", taken)):
             env.invalidate_all()
@@ -68,6 +74,7 @@ def main():
             recorder.queries.clear()
             sql_logger.addHandler(recorder)
             sql_logger.setLevel(logging.DEBUG)
+            sql_logger.propagate = False
             error = None
             try:
                 with cr.savepoint():
@@ -78,6 +85,7 @@ def main():
             finally:
                 sql_logger.removeHandler(recorder)
                 sql_logger.setLevel(logging.WARNING)
+                sql_logger.propagate = True
             queries = [q for q in recorder.queries if not q[0].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))]
             print(f"\n{label}: {len(queries)} queries" + (f" ({error})" if error else ""))
             for number, (query, where) in enumerate(queries, 1):

@@ -7,8 +7,10 @@ In order, each as its own process, printing as it goes:
 
 1. ``generate.py``: a fresh database ``bench_pool`` of N customers (200 salespeople, 5 pools);
 2. ``bench_rpc.py`` on it: claims over JSON-RPC with 1, 8 and 32 clients beside a one-field
-   read, and the Pool Customers list opening beside raw SQL;
-3. ``bench_recycle.py --customers N``: the recycle cron beside the SQL floor;
+   read, the morning rush of 200 salespeople on 50 customers, and the Pool Customers list opening
+   beside the contacts list and raw SQL;
+3. ``bench_recycle.py --customers N --jobs``: the recycle cron and the recycle as jobs on two
+   servers beside the SQL floor;
 4. ``bench_duplicates.py --size N``: the duplicate check beside an ILIKE scan.
 
 The machine (CPU, cores, memory, PostgreSQL, Odoo and Python versions) and each benchmark's
@@ -84,7 +86,7 @@ def main():
     sections.append(("Claims over JSON-RPC and the pool list (`bench_rpc.py`)",
                      *run("rpc", [py, "bench_rpc.py", *common, "--db", "bench_pool",
                                   "--slice", str(max(20, min(1500, size // 400)))])))
-    sections.append(("Recycling (`bench_recycle.py`)", *run("recycle", [py, "bench_recycle.py", *common, "--customers", str(size)])))
+    sections.append(("Recycling (`bench_recycle.py`)", *run("recycle", [py, "bench_recycle.py", *common, "--customers", str(size), "--jobs"])))
     sections.append(("Duplicate check of a registration (`bench_duplicates.py`)",
                      *run("duplicates", [py, "bench_duplicates.py", *common, "--db", "bench_dup_report", "--size", str(size)])))
     if not args.keep:
