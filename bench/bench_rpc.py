@@ -307,22 +307,24 @@ def run(args, odoo, db, users, customers):
 
 
 def prepare_rush(args, odoo, db, users):
-    """Every rush salesperson joins the first pool; its customers with no previous owner enter it now."""
+    """A pool of all rush salespeople; pooled customers with no previous owner move into it now (audited)."""
     rushers = users[:args.rush]
-    pool_id = rushers[0][2]
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env["crm.public.pool"].browse(pool_id).member_user_ids = [(4, uid) for uid, _login, _pool in rushers]
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        Pool = env["crm.public.pool"]
+        pool = Pool.search([("name", "=", "抢客户")], limit=1) or Pool.create({"name": "抢客户", "pool_type": "company"})
+        pool.member_user_ids = [(6, 0, [uid for uid, _login, _pool in rushers])]
         cr.execute(
-            """SELECT id FROM res_partner WHERE pool_id = %s AND pool_state = 'pool' AND active AND is_company
+            """SELECT id FROM res_partner WHERE pool_id != %s AND pool_state = 'pool' AND active AND is_company
                  AND pool_previous_user_id IS NULL ORDER BY id DESC LIMIT %s""",
-            [pool_id, args.rush_customers],
+            [pool.id, args.rush_customers],
         )
-        customers = [row[0] for row in cr.fetchall()]
-        cr.execute("UPDATE res_partner SET pool_enter_date = now() AT TIME ZONE 'UTC' - interval '1 minute' WHERE id IN %s",
-                   [tuple(customers)])
-    return {"pool_id": pool_id, "users": rushers, "customers": customers}
+        customers = env["res.partner"].browse([row[0] for row in cr.fetchall()])
+        customers._pool_lock_rows()._pool_apply(
+            "transfer", {"pool_id": pool.id, "pool_enter_date": odoo.fields.Datetime.now()}, note="morning rush"
+        )
+    return {"pool_id": pool.id, "users": rushers, "customers": customers.ids}
 
 
 def run_rush(args, db, users, rush):
