@@ -4,7 +4,7 @@ import json
 from odoo import api, fields, models
 
 from odoo.addons.crm_public_pool.models.crm_public_pool_rule import RECYCLE_BATCH_SIZE
-from odoo.addons.queue_job.delay import group
+from odoo.addons.queue_job.delay import chain, group
 
 CHANNEL = "root.crm_public_pool"
 # States of a job that has not run yet, or is running.
@@ -27,9 +27,11 @@ class CrmPublicPool(models.Model):
     def _recycle_enqueue(self, now=None, batch_size=RECYCLE_BATCH_SIZE):
         """Enqueue one job per rule and batch of due customers, then the warnings and the escalations.
 
-        Batches are disjoint id ranges of the customers due at ``now``, so they run in parallel
-        without waiting for each other. Identity keys name the rule, the day and the range: while
-        the day's jobs wait or run, a rerun enqueues nothing. Returns the number of jobs enqueued.
+        Batches of a rule are disjoint id ranges of the customers due at ``now``, so they run in
+        parallel without waiting for each other; the rules run one after the other in their order,
+        so a customer due under two rules is recycled by the first, as the preview says. Identity
+        keys name the rule, the day and the range: while the day's jobs wait or run, a rerun
+        enqueues nothing. Returns the number of jobs enqueued.
         """
         if not self:
             return 0
@@ -40,17 +42,21 @@ class CrmPublicPool(models.Model):
             [("identity_key", "=", warn_key), ("state", "in", OPEN_JOB_STATES)], limit=1
         ):
             return 0
-        batches = []
+        stages = []
+        jobs = 0
         for rule in self._recycle_rules():
             bounds = rule._recycle_bounds(now, batch_size)
-            for low, high in zip(bounds, [*bounds[1:], None]):
-                batches.append(
-                    rule.delayable(
-                        channel=CHANNEL,
-                        identity_key=f"crm_public_pool_recycle:{rule.id}:{day}:{low}",
-                        description=self.env._("Recycle: %(rule)s, customers from #%(low)s", rule=rule.name, low=low),
-                    )._recycle_batch_job(now, batch_size, low, high)
-                )
+            batches = [
+                rule.delayable(
+                    channel=CHANNEL,
+                    identity_key=f"crm_public_pool_recycle:{rule.id}:{day}:{low}",
+                    description=self.env._("Recycle: %(rule)s, customers from #%(low)s", rule=rule.name, low=low),
+                )._recycle_batch_job(now, batch_size, low, high)
+                for low, high in zip(bounds, [*bounds[1:], None])
+            ]
+            if batches:
+                stages.append(group(*batches))
+                jobs += len(batches)
         followers = [
             self.delayable(
                 channel=CHANNEL, identity_key=warn_key, description=self.env._("Recycle: warn owners, refresh dates")
@@ -64,11 +70,9 @@ class CrmPublicPool(models.Model):
             )._escalate_unclaimed_job(now)
             for pool in self.filtered("unclaimed_days")
         ]
-        if batches:
-            group(*batches).on_done(*followers).delay()
-        else:
-            group(*followers).delay()
-        return len(batches) + len(followers)
+        stages.append(group(*followers))
+        (chain(*stages) if len(stages) > 1 else stages[0]).delay()
+        return jobs + len(followers)
 
     def _recycle_warn_owners_job(self, now):
         self._recycle_without_jit()
