@@ -89,6 +89,7 @@ class TestSeveralServers(RaceCase):
             cls.parked_escalations = cr.fetchall()
             cr.execute("SELECT nextcall FROM ir_cron WHERE id = %s", [cls.cron_id])
             cls.cron_nextcall = cr.fetchone()[0]
+        cls.release_idle_connections()
         cls.servers = [cls.start_server(index) for index in range(SERVERS)]
 
     @classmethod
