@@ -8,6 +8,7 @@ is elected) and the recycle runs as jobs. Nothing here may depend on which serve
 
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -110,6 +111,7 @@ class TestSeveralServers(RaceCase):
             if cls.with_queue:
                 cr.execute("DELETE FROM queue_job WHERE channel = 'root.crm_public_pool'")
         cls.registry.clear_cache()
+        shutil.rmtree(cls.log_dir, ignore_errors=True)
         super().tearDownClass()
 
     @classmethod
