@@ -16,3 +16,4 @@ from . import test_masking_fields
 from . import test_recycle_equivalence
 from . import test_rules
 from . import test_servers
+from . import test_screens
