@@ -146,6 +146,20 @@ class TestScreensRegistration(PoolCase):
         self.assertNotEqual(registration.partner_id, own, "approving registers the prospect as another company")
         self.assertEqual((registration.partner_id.name, registration.partner_id.user_id), ("杭州瑞达精工机械有限公司", self.user_a))
 
+    def test_lookup_by_brand_alone(self):
+        """People type the brand: place names and the legal form must not hide the customer."""
+        pooled = self.env["res.partner"].create(
+            {"name": "广州市宏图物流有限公司", "is_company": True, "pool_id": self.pool.id}
+        )
+        self.env["res.partner"].create({"name": "广州市宏图贸易有限公司", "is_company": True, "pool_id": self.pool.id})
+        Partner = self.env["res.partner"].with_user(self.user_a)
+        found = Partner.pool_lookup(name="宏图物流")
+        self.assertEqual([row["partner_id"] for row in found], [pooled.id])
+        self.assertEqual(found[0]["match"], "near")
+        self.assertEqual(len(Partner.pool_lookup(name="宏图")), 2, "the brand alone finds every line of business")
+        wizard = self.env["crm.public.pool.register.wizard"].with_user(self.user_a).new({"name": "宏图物流"})
+        self.assertIn("广州市宏图物流有限公司", wizard.lookup_result)
+
     def test_colleague_customer_is_not_a_link(self):
         self.env["res.partner"].with_context(pool_manage=True).create(
             {"name": "Shenzhen Shengda Textile Co., Ltd.", "is_company": True, "user_id": self.user_b.id, "pool_id": self.pool.id}
