@@ -515,6 +515,15 @@ class CrmPublicPool(models.Model):
             "target": "current",
         }
 
+    def action_recycle_now(self):
+        """Run today's recycle of these pools at once, as the daily job would (pool administrators)."""
+        self._check_admin()
+        moved = self.sudo()._recycle_run()
+        return self.env["res.partner"]._pool_notification(
+            self.env._("%(count)s customers returned to the pool by the rules of %(pools)s.",
+                       count=moved, pools=", ".join(self.mapped("name")))
+        )
+
     def action_pool_cleanup(self):
         """Archive the pooled customers marked invalid (pool administrators)."""
         self._check_admin()

@@ -17,3 +17,5 @@ from . import test_recycle_equivalence
 from . import test_rules
 from . import test_servers
 from . import test_screens
+from . import test_walk
+from . import test_flows
