@@ -22,6 +22,9 @@ POOL_KEY_FIELDS = [
     "pool_name_key", "pool_phone_keys", "pool_email_key", "pool_domain_key", "pool_vat_key", "pool_brand_key",
 ]
 
+# Longest brand-alone probe looked up by its brand key only (characters of the name key).
+BRAND_ALONE_MAX = 6
+
 # pg_trgm's verdict per database: it cannot change while the server runs.
 _TRGM_MODES = {}
 
@@ -226,11 +229,14 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
         name_key = probe.get("name_norm")
         order = "id"
         order_params = []
+        # A brand typed alone (宏图物流) is found by the brand key; its few trigrams would match
+        # every name sharing the line of business, the slow tail of the similarity search.
+        brand_alone = bool(brand) and name_key == brand.replace("|", "") and len(name_key) <= BRAND_ALONE_MAX
         if name_key:
             mode = mode or self._pool_trgm_mode()
             conditions.append("pool_name_key = %s")
             params.append(name_key)
-            if mode == "trgm":
+            if mode == "trgm" and not brand_alone:
                 self.env.cr.execute(
                     "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                     [str(trigram_floor(len(name_key), threshold))],
@@ -239,7 +245,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
                 params.append(name_key)
                 order = "similarity(pool_name_key, %s) DESC, id"
                 order_params.append(name_key)
-            else:
+            elif not brand_alone:
                 # Without usable trigrams: any shared pair of characters, then the precise score.
                 pairs = {name_key[i : i + 2] for i in range(max(1, len(name_key) - 1))}
                 conditions.append("pool_name_key LIKE ANY(%s)")
