@@ -39,12 +39,15 @@ class CrmPublicPool(models.Model):
                  "dealer": ref("crm_public_pool.demo_pool_dealer")}
         users = {"demo": ref("base.user_demo"), "liwei": ref("crm_public_pool.demo_user_liwei"),
                  "chenjing": ref("crm_public_pool.demo_user_chenjing")}
-        sources = [ref("crm_public_pool.utm_source_%s" % key) for key in
-                   ("trade_show", "platform_inquiry", "website_inquiry", "directory", "purchased_list")]
+        sources = [ref("crm_public_pool.demo_source_%s" % key) for key in
+                   ("canton_fair", "alibaba", "website", "qichacha", "purchased_list")]
         self._demo_install_chinese()
         vals_list = self._demo_customer_values(rng, count, pools, users, sources)
         Partner = self.env["res.partner"].sudo().with_context(pool_manage=True, tracking_disable=True)
-        partners = Partner.create(vals_list)
+        # A Chinese company's history reads in Chinese, a Latin one's in English.
+        chinese = [vals for vals in vals_list if not vals["name"].isascii()]
+        partners = Partner.with_context(lang="zh_CN").create(chinese)
+        partners |= Partner.create([vals for vals in vals_list if vals["name"].isascii()])
         self._demo_backdate(rng, partners, users)
         self._demo_leads(rng, partners)
         self._demo_snapshots(rng, pools)
@@ -115,6 +118,9 @@ class CrmPublicPool(models.Model):
         people = [users["demo"], users["liwei"], users["chenjing"]]
         logs = []
         created_dates = []
+        # Two of Marc Demo's customers are about to return to the pool: his cards show it in red.
+        warned = partners.sudo().filtered(lambda p: p.user_id == users["demo"])[:2]
+        warned.write({"pool_level": "c"})
         for partner in partners.sudo():
             created = now - timedelta(days=rng.randint(30, HISTORY_DAYS), hours=rng.randint(1, 9))
             created_dates.append((partner.id, created))
@@ -122,7 +128,7 @@ class CrmPublicPool(models.Model):
             if partner.pool_state == "private":
                 claimed = created + timedelta(days=rng.randint(1, 25))
                 # A few of each owner's customers sit inside the warning window, none past it.
-                silent = rng.choice([2, 5, 9, 14, 20, 25, 26, 27])
+                silent = rng.choice([2, 5, 9, 14, 20, 25, 26, 27]) if partner not in warned else 26
                 followup = max(now - timedelta(days=silent, hours=2), claimed)
                 updates.update(pool_claim_date=claimed, pool_last_followup_date=followup)
                 logs.append({"date": claimed, "action": "claim", "partner": partner, "user": partner.user_id,
@@ -156,7 +162,7 @@ class CrmPublicPool(models.Model):
         ])
         partners.invalidate_recordset()
         self.env["res.partner"].invalidate_model()
-        self.search([])._recycle_refresh_dates()
+        partners.sudo().pool_id._recycle_refresh_dates()
 
     @api.model
     def _demo_leads(self, rng, partners):
@@ -213,11 +219,18 @@ class CrmPublicPool(models.Model):
         if len(requests) >= 3:
             requests[0].action_approve()
             requests[1].action_reject("该客户由渠道经理统一跟进")
+        # Key customers: locked by their owners against the recycle rules.
+        as_user(demo)["res.partner"].search(
+            [("user_id", "=", demo.id), ("pool_state", "=", "private"), ("pool_level", "=", "a")], limit=1
+        ).action_pool_lock()
+        as_user(users["liwei"])["res.partner"].search(
+            [("user_id", "=", users["liwei"].id), ("pool_state", "=", "private")], limit=2, order="id"
+        ).action_pool_lock()
         Registration = as_user(demo)["crm.public.pool.registration"]
         for vals in (
             {"name": "宁波明光纺织品进出口有限公司", "contact_name": "王芳", "phone": "0574-8765 4321",
              "email": "wangfang@mingguang-textile.cn", "level": "b"},
-            {"name": "深圳市盛达纺织有限公司", "contact_name": "周杰", "phone": "+86 138 1234 5678", "level": "b"},
+            {"name": "深圳市盛达纺织有限公司", "contact_name": "周杰", "phone": "+86 755 2688 0417", "level": "b"},
         ):
             registration = Registration.create(vals)
             registration.action_submit()

@@ -104,16 +104,15 @@ class CrmPublicPoolRegistration(models.Model):
 
     def _comparison_table(self, partner):
         """Rows of what the registrant typed beside what the disputed customer holds."""
-        _ = self.env._
         values = partner.read(["name", "vat", "phone", "email", "website", "user_id", "pool_id"])[0]
         rows = [
-            (_("Company Name"), self.name, values["name"]),
-            (_("USCC / VAT"), self.vat, values["vat"]),
-            (_("Phone"), self.phone, values["phone"]),
-            (_("E-mail"), self.email, values["email"]),
-            (_("Website"), self.website, values["website"]),
-            (_("Owner"), self.user_id.name, values["user_id"] and values["user_id"][1]),
-            (_("Customer Pool"), False, values["pool_id"] and values["pool_id"][1]),
+            (self.env._("Company Name"), self.name, values["name"]),
+            (self.env._("USCC / VAT"), self.vat, values["vat"]),
+            (self.env._("Phone"), self.phone, values["phone"]),
+            (self.env._("E-mail"), self.email, values["email"]),
+            (self.env._("Website"), self.website, values["website"]),
+            (self.env._("Owner"), self.user_id.name, values["user_id"] and values["user_id"][1]),
+            (self.env._("Customer Pool"), False, values["pool_id"] and values["pool_id"][1]),
         ]
         body = Markup("").join(
             Markup("<tr%s><th>%s</th><td>%s</td><td>%s</td></tr>")
@@ -123,7 +122,7 @@ class CrmPublicPoolRegistration(models.Model):
         return Markup(
             '<table class="table table-sm o_pool_comparison"><thead><tr><th></th><th>%s</th><th>%s</th></tr></thead>'
             "<tbody>%s</tbody></table>"
-        ) % (_("This registration"), _("Disputed customer"), body)
+        ) % (self.env._("This registration"), self.env._("Disputed customer"), body)
 
     @api.depends("state", "match_ids", "partner_id")
     def _compute_can_appeal(self):

@@ -74,7 +74,7 @@ class TestScreens(PoolCase):
         customer.action_pool_claim()
         action = customer.action_pool_log_followup()
         self.assertEqual(action["context"]["default_subtype_xmlid"], "mail.mt_note")
-        composer = self.env["mail.compose.message"].with_user(self.user_a).with_context(action["context"]).create(
+        composer = self.env["mail.compose.message"].with_user(self.user_a).with_context(**action["context"]).create(
             {"body": "Called, sending a quote"}
         )
         composer._action_send_mail()
@@ -109,6 +109,15 @@ class TestScreens(PoolCase):
         self.assertEqual((request.state, request.review_note), ("rejected", "Reserved for the key-account team"))
         log = self.logs(customer, "request").sorted("id")[-1]
         self.assertEqual((log.user_id, log.to_user_id, log.note), (self.admin, self.user_a, "Reserved for the key-account team"))
+
+    def test_receiver_pickers_show_load_against_limit(self):
+        self.set_limit(self.user_b, owned=3)
+        self.customers[7].with_user(self.user_b).action_pool_claim()
+        Users = self.env["res.users"].with_user(self.admin).with_context(pool_show_load=True)
+        self.assertEqual(Users.browse(self.user_b.id).display_name, "Bob Pool (1 of 3)")
+        found = dict(Users.name_search("Bob Pool"))
+        self.assertEqual(found[self.user_b.id], "Bob Pool (1 of 3)")
+        self.assertEqual(self.user_b.with_user(self.admin).display_name, "Bob Pool", "elsewhere the name alone")
 
     def test_preview_says_why_a_member_gets_nothing(self):
         self.set_limit(self.user_b, owned=1)
@@ -149,16 +158,16 @@ class TestScreensRegistration(PoolCase):
     def test_lookup_by_brand_alone(self):
         """People type the brand: place names and the legal form must not hide the customer."""
         pooled = self.env["res.partner"].create(
-            {"name": "广州市宏图物流有限公司", "is_company": True, "pool_id": self.pool.id}
+            {"name": "广州市澜海物流有限公司", "is_company": True, "pool_id": self.pool.id}
         )
-        self.env["res.partner"].create({"name": "广州市宏图贸易有限公司", "is_company": True, "pool_id": self.pool.id})
+        self.env["res.partner"].create({"name": "广州市澜海贸易有限公司", "is_company": True, "pool_id": self.pool.id})
         Partner = self.env["res.partner"].with_user(self.user_a)
-        found = Partner.pool_lookup(name="宏图物流")
+        found = Partner.pool_lookup(name="澜海物流")
         self.assertEqual([row["partner_id"] for row in found], [pooled.id])
         self.assertEqual(found[0]["match"], "near")
-        self.assertEqual(len(Partner.pool_lookup(name="宏图")), 2, "the brand alone finds every line of business")
-        wizard = self.env["crm.public.pool.register.wizard"].with_user(self.user_a).new({"name": "宏图物流"})
-        self.assertIn("广州市宏图物流有限公司", wizard.lookup_result)
+        self.assertEqual(len(Partner.pool_lookup(name="澜海")), 2, "the brand alone finds every line of business")
+        wizard = self.env["crm.public.pool.register.wizard"].with_user(self.user_a).new({"name": "澜海物流"})
+        self.assertIn("广州市澜海物流有限公司", wizard.lookup_result)
 
     def test_colleague_customer_is_not_a_link(self):
         self.env["res.partner"].with_context(pool_manage=True).create(
