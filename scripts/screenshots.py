@@ -414,7 +414,7 @@ def shot_claim_request_reject(browser, users):
     browser.click(".o_list_renderer button[name=action_reject_wizard]")
     browser.wait(".modal .o_field_widget[name=note] textarea")
     browser.type(".modal .o_field_widget[name=note] textarea", "该客户由渠道经理统一跟进")
-    return 480
+    return 640
 
 
 def shot_settings(browser, users):

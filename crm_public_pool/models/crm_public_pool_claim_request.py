@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .checks import check_texts
@@ -25,6 +25,14 @@ class CrmPublicPoolClaimRequest(models.Model):
     reviewer_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
     review_note = fields.Text(readonly=True)
     company_id = fields.Many2one(related="pool_id.company_id", store=True)
+
+    @api.depends("partner_id", "user_id")
+    def _compute_display_name(self):
+        for request in self:
+            request.display_name = self.env._(
+                "%(customer)s, requested by %(user)s",
+                customer=request.sudo().partner_id.name, user=request.sudo().user_id.name,
+            )
 
     def action_approve(self):
         self._check_reviewable()

@@ -99,6 +99,7 @@ class TestScreens(PoolCase):
         customer = self.customers[2]
         customer.with_user(self.user_a).action_pool_claim()
         request = self.env["crm.public.pool.claim.request"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(request.with_user(self.admin).display_name, f"{customer.name}, requested by Alice Pool")
         with self.assertRaisesRegex(UserError, "Say why"):
             request.with_user(self.admin).action_reject("  ")
         wizard = self.env["crm.public.pool.claim.request.reject.wizard"].with_user(self.admin).create(
