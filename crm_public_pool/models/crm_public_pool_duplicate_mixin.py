@@ -22,8 +22,8 @@ POOL_KEY_FIELDS = [
     "pool_name_key", "pool_phone_keys", "pool_email_key", "pool_domain_key", "pool_vat_key", "pool_brand_key",
 ]
 
-# Longest brand-alone probe looked up by its brand key only (characters of the name key).
-BRAND_ALONE_MAX = 6
+# Longest brand-alone probe (a 2-3 character brand and its trade) looked up by its brand key only.
+BRAND_ALONE_MAX = 8
 
 # pg_trgm's verdict per database: it cannot change while the server runs.
 _TRGM_MODES = {}
