@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .engine import in_engine
+
 
 class ResPartner(models.Model):
     """What the customer screens need to show each user only what they may do."""
@@ -74,18 +76,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _pool_check_create_pool(self, vals_list):
-        """Say which pool refuses a new customer, instead of a bare access error."""
-        if self.env.su or self._pool_is_privileged():
+        """Say which pool refuses a new customer and what to do instead, before the engine refuses."""
+        if self.env.su or in_engine(self.env):
             return
-        Pool = self.env["crm.public.pool"]
+        user = self.env.user
         for vals in vals_list:
-            if not self._pool_should_manage(vals):
+            if not self._pool_should_manage(vals) or vals.get("user_id") or self.env.context.get("default_user_id"):
                 continue
-            owner = vals.get("user_id", self.env.context.get("default_user_id"))
-            if owner:
-                continue
-            pool = Pool.sudo().browse(vals.get("pool_id")) or Pool._get_default_pool(self.env.company)
-            if pool and not pool._is_member(self.env.user):
+            pool = self._pool_target_pool(vals)
+            if not (pool._is_member(user) or pool._is_admin(user)):
                 raise UserError(
                     self.env._(
                         "You are not a member of pool %s, so a customer you create there would be out of "
