@@ -7,7 +7,7 @@ from .engine import in_engine
 class ResPartner(models.Model):
     """What the customer screens need to show each user only what they may do."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     pool_may_write = fields.Boolean(
         compute="_compute_pool_may_write",
