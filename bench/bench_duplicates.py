@@ -1,15 +1,16 @@
 """Duplicate check of a registration (客户报备) against N customers, beside a plain ILIKE scan.
 
-    cd /opt/odoo && .venv/bin/python /work/main/bench/bench_duplicates.py \
-        --odoo . --db bench_dup --size 1000000 --db_host 127.0.0.1 --db_user root
+    ./scripts/bench.sh bench_duplicates.py --db bench_dup --size 1000000
 
 Creates the database with crm_public_pool when it does not exist, bulk-inserts the missing
-customers with raw SQL (Chinese company names, their normalised keys computed by the addon's
-own ``normalize_company_name``; 90% owned, 10% pooled), then runs 200 probes (half with the
-legal suffix dropped, half with one character of the brand changed) through the addon's check
-(``res.partner._pool_find_duplicates``) and through ``name ILIKE '%probe%'``, and prints p50 /
-p95 per check, how many probes found their customer, and the speed ratio.  Run it again with a
-larger ``--size`` to grow the same database.
+customers with raw SQL (Chinese company names, their normalised and brand keys computed by the
+addon's own ``normalize_company_name`` and ``brand_key``; 90% owned, 10% pooled), then runs
+300 probes (a third with the legal suffix dropped, a third with one character of the brand
+changed, a third with the brand alone, as people type it: 宏图物流 for 广州市宏图物流有限公司)
+through the addon's check (``res.partner._pool_find_duplicates``) and through
+``name ILIKE '%probe%'``, and prints p50 / p95 per check and per kind of probe, how many probes
+found their customer, and the speed ratio.  Run it again with a larger ``--size`` to grow the
+same database.
 """
 
 import argparse
@@ -51,7 +52,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_db_arguments(parser, db="bench_dup")
     parser.add_argument("--size", type=int, default=1_000_000, help="customers in the database")
-    parser.add_argument("--probes", type=int, default=200)
+    parser.add_argument("--probes", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20260101)
     args = parser.parse_args()
 
@@ -67,7 +68,7 @@ def main():
             check=True,
         )
     registry = odoo.modules.registry.Registry(args.db)
-    from odoo.addons.crm_public_pool.logic.names import normalize_company_name  # noqa: PLC0415
+    from odoo.addons.crm_public_pool.logic.names import brand_key, brand_parts, normalize_company_name  # noqa: PLC0415
 
     rng = random.Random(args.seed)
     with registry.cursor() as cr:
@@ -82,6 +83,7 @@ def main():
             started = time.perf_counter()
             cr.execute("DROP INDEX IF EXISTS res_partner_pool_name_key_trgm_idx")
             cr.execute("DROP INDEX IF EXISTS res_partner__pool_name_key_index")
+            cr.execute("DROP INDEX IF EXISTS res_partner_pool_brand_key_idx")
             user_id = env.ref("base.user_admin").id
             batch = 100_000
             for start in range(0, missing, batch):
@@ -91,14 +93,14 @@ def main():
                     owned = rng.random() < 0.9
                     rows.write(
                         "\t".join(
-                            (name, name, normalize_company_name(name), str(company.id), str(pool.id),
+                            (name, name, normalize_company_name(name), brand_key(name), str(company.id), str(pool.id),
                              "private" if owned else "pool", str(user_id) if owned else r"\N", "t", "t", "contact")
                         )
                         + "\n"
                     )
                 rows.seek(0)
                 cr.copy_expert(
-                    "COPY res_partner (name, complete_name, pool_name_key, company_id, pool_id, pool_state, user_id,"
+                    "COPY res_partner (name, complete_name, pool_name_key, pool_brand_key, company_id, pool_id, pool_state, user_id,"
                     " is_company, active, type) FROM STDIN",
                     rows,
                 )
@@ -116,8 +118,10 @@ def main():
         probes = []
         for index, (partner_id, name) in enumerate(cr.fetchall()):
             key = normalize_company_name(name)
-            if index % 2 == 0:
+            if index % 3 == 0:
                 probe, kind = key, "dropped"  # the legal suffix dropped
+            elif index % 3 == 2:
+                probe, kind = "".join(brand_parts(name)), "brand"  # the brand alone, no place nor legal form
             else:
                 city = next((c for c in CITIES if key.startswith(c)), "")
                 position = len(city) + rng.randrange(max(1, len(key) - len(city) - 2))
@@ -127,32 +131,42 @@ def main():
 
         Partner = env["res.partner"]
         mode = Partner._pool_trgm_mode()
+        kinds = ("dropped", "changed", "brand")
         timings = {"addon": [], "ilike": []}
-        found = {"addon": {"dropped": 0, "changed": 0}, "ilike": {"dropped": 0, "changed": 0}}
+        kind_timings = {(method, kind): [] for method in timings for kind in kinds}
+        found = {method: dict.fromkeys(kinds, 0) for method in timings}
         for partner_id, probe, kind in probes:
             started = time.perf_counter()
             matches = Partner._pool_find_duplicates({"name": probe}, company)
             timings["addon"].append((time.perf_counter() - started) * 1000)
+            kind_timings["addon", kind].append(timings["addon"][-1])
             found["addon"][kind] += partner_id in {partner.id for partner, _verdict, _reasons in matches}
             env.invalidate_all()
             started = time.perf_counter()
             cr.execute("SELECT id FROM res_partner WHERE name ILIKE %s LIMIT 50", [f"%{probe}%"])
             ids = {row[0] for row in cr.fetchall()}
             timings["ilike"].append((time.perf_counter() - started) * 1000)
+            kind_timings["ilike", kind].append(timings["ilike"][-1])
             found["ilike"][kind] += partner_id in ids
         cr.rollback()
 
-    half = len(probes) // 2
+    counts = {kind: sum(1 for _p, _probe, k in probes if k == kind) for kind in kinds}
     print("\n-- results --")
     print(f"{args.size:,} customers, {len(probes)} probes, pg_trgm mode: {mode}\n")
-    print("| method | p50 | p95 | found (dropped / changed) |")
+    print("| method | p50 | p95 | found (dropped / changed / brand alone) |")
     print("|---|---|---|---|")
     for method, label in (("ilike", "`ILIKE '%probe%'` scan"), ("addon", "addon duplicate check")):
         values = timings[method]
         print(
             f"| {label} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms | "
-            f"{found[method]['dropped']}/{half} / {found[method]['changed']}/{len(probes) - half} |"
+            + " / ".join(f"{found[method][kind]}/{counts[kind]}" for kind in kinds) + " |"
         )
+    print("\n| method | probe | p50 | p95 |")
+    print("|---|---|---|---|")
+    for method, label in (("ilike", "`ILIKE` scan"), ("addon", "addon check")):
+        for kind in kinds:
+            values = kind_timings[method, kind]
+            print(f"| {label} | {kind} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms |")
     ratio_p50 = statistics.median(timings["ilike"]) / statistics.median(timings["addon"])
     ratio_p95 = percentile(timings["ilike"], 0.95) / percentile(timings["addon"], 0.95)
     print(f"\naddon vs scan: {ratio_p50:.1f}x faster at p50, {ratio_p95:.1f}x at p95")

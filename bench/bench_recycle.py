@@ -1,7 +1,6 @@
 """Daily recycle of N customers (10% due) through the addon's cron path, beside the SQL floor.
 
-    cd /opt/odoo && .venv/bin/python /work/main/bench/bench_recycle.py \
-        --odoo . --customers 100000 300000 --db_host 127.0.0.1 --db_user root
+    ./scripts/bench.sh bench_recycle.py --customers 100000 300000
 
 Creates the template database ``bench_recycle_tpl`` with crm_public_pool when it does not exist
 (50 salespeople, one pool with a "no follow-up for 30 days" rule, ``warn_days`` 0 so that both

@@ -1,7 +1,6 @@
 """Claims through JSON-RPC with 1, 8 and 32 clients, and the pool list opening, on a generated database.
 
-    cd /opt/odoo && .venv/bin/python /work/main/bench/bench_rpc.py \
-        --odoo . --db bench_pool --db_host 127.0.0.1 --db_user root
+    ./scripts/bench.sh bench_rpc.py --db bench_pool
 
 Run ``generate.py`` first. This starts Odoo on the database (``--workers 5``, 2 x cores + 1 as Odoo advises; no cron) and:
 

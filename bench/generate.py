@@ -1,7 +1,6 @@
 """Generate a pool database: N customers, M salespeople, K pools, with a deterministic seed.
 
-    cd /opt/odoo && .venv/bin/python /work/main/bench/generate.py \
-        --odoo . --db bench_pool --customers 1000000 --users 200 --pools 5 --db_host 127.0.0.1 --db_user root
+    ./scripts/bench.sh generate.py --db bench_pool --customers 1000000 --users 200 --pools 5
 
 Creates the database with crm_public_pool (no demo data) and then, in bulk:
 

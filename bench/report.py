@@ -1,7 +1,6 @@
 """Run every benchmark at one size and write one report into the README.
 
-    cd /opt/odoo && .venv/bin/python /work/main/bench/report.py \
-        --odoo . --customers 1000000 --db_host 127.0.0.1 --db_user root
+    ./scripts/bench.sh report.py --customers 1000000
 
 In order, each as its own process, printing as it goes:
 

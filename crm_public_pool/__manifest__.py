@@ -44,6 +44,9 @@
         "data/ir_cron_rules_data.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_public_pool/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "crm_public_pool/static/tests/tours/*.js",
         ],

@@ -1,18 +1,15 @@
 """Take the screenshots of the user documentation from a running demo.
 
 The images in ``crm_public_pool/static/description/`` (README and ``index.html``) come from the
-demo database that ``scripts/serve.sh`` creates. Start the demo, then run this script with a
-Python that has ``websocket-client`` (Odoo's venv has it, see requirements-test.txt):
+demo database that ``scripts/serve.sh`` creates: its demo data already holds the history, rules,
+requests and appeal the images show. Start the demo, then run this script with a Python that has
+``websocket-client`` (Odoo's venv has it, see requirements-test.txt):
 
     POOL_DB=pool_docs POOL_PORT=8079 ./scripts/serve.sh &
-    /opt/odoo/.venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8079 --db pool_docs --prepare
+    python scripts/screenshots.py --url http://127.0.0.1:8079 --db pool_docs
 
-``--prepare`` first plays a little history on the demo through the normal JSON-RPC API, as the
-demo users would in the web client: the manager adds recycle rules, Li Wei claims and releases
-customers and creates one, Chen Jing asks to claim dealer-pool customers and the pool
-administrator approves one, Marc Demo registers two prospects (one new, one resembling Li Wei's
-customer), the daily size snapshot runs, and Chinese (zh_CN) is installed. It changes the
-database, so use a demo database you can drop; it is skipped when the recycle rules exist.
+``--prepare`` plays a little more history through the JSON-RPC API on a demo that has no recycle
+rule yet (an older demo); it is skipped when the demo's rules exist.
 
 The pages are opened in headless Chromium (``--chromium``, default /usr/bin/chromium) through the
 Chrome DevTools Protocol, logged in with each user's session cookie, at 1440x900. ``--only NAME``
@@ -249,7 +246,7 @@ class Browser:
 
 
 # A shot opens its page as one of the demo users; it returns the height of the top part of the
-# viewport to keep, or None for all of it.
+# viewport to keep, None for all of it, or the PNG it took itself.
 
 
 def _record(rpc, model, domain, order="id"):
@@ -361,6 +358,78 @@ def shot_pool_form_recycle_rules(browser, users):
     browser.wait(".o_field_widget[name=rule_ids] .o_data_row")
 
 
+def shot_dashboard_capacity(browser, users):
+    """Salespeople Capacity opens (its domain once held a ref() the browser could not evaluate)."""
+    browser.login(users["pooladmin"])
+    browser.goto(ACTION % "action_pool_capacity_report")
+    browser.wait(".o_list_renderer .o_data_row")
+    return 420
+
+
+def shot_returning_soon(browser, users):
+    """Returning to Pool Soon beside the default In Pool filter: OR-ed, so the owned customers show."""
+    browser.login(users["demo"])
+    browser.goto(ACTION % "action_pool_customers")
+    browser.wait(".o_list_renderer .o_data_row")
+    browser.click(".o_searchview_dropdown_toggler")
+    browser.wait(".o_filter_menu")
+    browser.evaluate(
+        "[...document.querySelectorAll('.o_filter_menu .o_menu_item')]"
+        ".find(e => e.textContent.includes('Returning to Pool Soon')).click()"
+    )
+    browser.wait(".o_list_renderer .o_data_row")
+    browser.click(".o_searchview_dropdown_toggler")
+    for _descending in range(2):
+        browser.click(".o_list_renderer th[data-name=pool_state]")
+        browser.wait(".o_list_renderer .o_data_row")
+    return 620
+
+
+def shot_register_brand(browser, users):
+    """The brand alone finds 广州市宏图物流有限公司 in the pool."""
+    browser.login(users["demo"])
+    browser.goto(ACTION % "action_pool_register_wizard")
+    browser.wait(".modal .o_field_widget[name=name] input")
+    browser.type(".modal .o_field_widget[name=name] input", "宏图物流")
+    browser.wait(".modal .o_field_widget[name=lookup_result]")
+    return 560
+
+
+def shot_appeal_review(browser, users):
+    """A pool administrator reviews an appeal: the registration beside the disputed customer."""
+    pool_admin = users["pooladmin"]
+    registration = _record(pool_admin, "crm.public.pool.registration", [("state", "=", "appealed")])
+    browser.login(pool_admin)
+    browser.goto(ACTION % "action_pool_registrations" + "/%s" % registration)
+    browser.wait(".o_form_view .o_notebook")
+    browser.click(".o_notebook .nav-link[name=comparison]")
+    browser.wait(".o_pool_comparison")
+
+
+def shot_claim_request_reject(browser, users):
+    """Rejecting a claim request asks for the reason the requester is told."""
+    browser.login(users["pooladmin"])
+    browser.goto(ACTION % "action_pool_claim_requests")
+    browser.wait(".o_list_renderer button[name=action_reject_wizard]")
+    browser.click(".o_list_renderer button[name=action_reject_wizard]")
+    browser.wait(".modal .o_field_widget[name=note] textarea")
+    browser.type(".modal .o_field_widget[name=note] textarea", "该客户由渠道经理统一跟进")
+    return 640
+
+
+def shot_my_customers_phone(browser, users):
+    """My Customers on a phone: the cards, with the days-left bars."""
+    browser.login(users["demo"])
+    browser.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=True)
+    try:
+        browser.goto(ACTION % "action_pool_my_customers")
+        browser.wait(".o_kanban_renderer .o_kanban_record")
+        data = browser.send("Page.captureScreenshot", format="png", captureBeyondViewport=False)["data"]
+    finally:
+        browser.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
+    return base64.b64decode(data)
+
+
 def shot_settings(browser, users):
     browser.login(users["admin"])
     browser.goto("/odoo/action-crm.crm_config_settings_action")
@@ -382,9 +451,16 @@ SHOTS = {
     "dashboard_moves.png": shot_dashboard_moves,
     "pool_form_recycle_rules.png": shot_pool_form_recycle_rules,
     "settings.png": shot_settings,
+    "dashboard_capacity.png": shot_dashboard_capacity,
+    "returning_soon.png": shot_returning_soon,
+    "register_brand.png": shot_register_brand,
+    "appeal_review.png": shot_appeal_review,
+    "claim_request_reject.png": shot_claim_request_reject,
     # Marc Demo's language is zh_CN while these are taken.
     "pool_customers_zh_CN.png": shot_pool_customers,
     "customer_form_pooled_zh_CN.png": shot_customer_form_pooled,
+    "my_customers_kanban_zh_CN.png": shot_my_customers_kanban,
+    "my_customers_phone.png": shot_my_customers_phone,
 }
 
 
@@ -417,8 +493,11 @@ def main():
             demo = users["demo"]
             demo.call("res.users", "write", [demo.uid], {"lang": lang})
             try:
-                height = SHOTS[name](browser, users)
-                browser.capture(args.out / name, height)
+                result = SHOTS[name](browser, users)
+                if isinstance(result, bytes):  # taken by the shot itself (another viewport)
+                    (args.out / name).write_bytes(result)
+                else:
+                    browser.capture(args.out / name, result)
             except Exception:
                 failed = Path(tempfile.gettempdir()) / ("failed-" + name)
                 browser.capture(failed)

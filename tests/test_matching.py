@@ -23,6 +23,7 @@ def _score(probe, candidate, **kwargs):
 def test_fingerprint():
     assert fingerprint(HUAWEI) == {
         "name_norm": "华为技术",
+        "brand": "华为|技术",
         "phones": ("+8675528780808",),
         "email": "li.lei@huawei.com",
         "domain": "huawei.com",
@@ -34,7 +35,7 @@ def test_fingerprint_of_odoo_values():
     # Odoo gives False for empty fields, and values as a dict
     assert fingerprint(
         {"name": "Siemens AG", "phone": False, "email": False, "website": False, "vat": False}
-    ) == {"name_norm": "siemens", "phones": (), "email": False, "domain": False, "vat": False}
+    ) == {"name_norm": "siemens", "brand": "siemens|", "phones": (), "email": False, "domain": False, "vat": False}
 
 
 def test_fingerprint_rejects_unknown_fields():

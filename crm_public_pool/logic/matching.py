@@ -42,6 +42,7 @@ def fingerprint(prospect: Prospect | Mapping, default_region: str = "CN", extra_
     )
     return {
         "name_norm": names.normalize_company_name(prospect.name),
+        "brand": names.brand_key(prospect.name),
         "phones": tuple(dict.fromkeys(phones)),
         "email": contacts.normalize_email(prospect.email),
         "domain": contacts.company_domain(prospect.email, prospect.website, extra_public),
@@ -55,8 +56,10 @@ def score_candidate(probe_fp: dict, candidate_fp: dict, name_threshold: float = 
     """``(verdict, reasons)`` for a candidate customer against the probed prospect.
 
     'exact' when the tax id, a phone, the e-mail, the company domain or the normalised name is
-    the same; 'near' when only the names are similar (at least ``name_threshold``); else None.
-    Reasons are ordered codes: 'vat', 'phone', 'email', 'domain', 'name' and 'name~0.87'.
+    the same; 'near' when only the names are similar (at least ``name_threshold``) or the
+    candidate carries the probe's brand whatever places surround it (``names.brand_matches``);
+    else None. Reasons are ordered codes: 'vat', 'phone', 'email', 'domain', 'name',
+    'name~0.87' and 'brand'.
     """
     reasons = []
     if probe_fp.get("vat") and probe_fp["vat"] == candidate_fp.get("vat"):
@@ -74,6 +77,9 @@ def score_candidate(probe_fp: dict, candidate_fp: dict, name_threshold: float = 
         similarity = names.normalized_similarity(probe_name or "", candidate_name or "")
         if similarity >= name_threshold:
             reasons.append(f"name~{similarity:.2f}")
+            verdict = verdict or NEAR
+        if names.brand_matches(probe_fp.get("brand", ""), candidate_fp.get("brand", "")):
+            reasons.append("brand")
             verdict = verdict or NEAR
     return verdict, reasons
 

@@ -186,3 +186,118 @@ def normalized_similarity(a_norm: str, b_norm: str) -> float:
 def name_similarity(a: str, b: str) -> float:
     """Similarity in [0, 1] of two company names, compared on their normalised keys."""
     return normalized_similarity(normalize_company_name(a), normalize_company_name(b))
+
+
+# Where a company is registered comes before its brand (广州市宏图物流 -> 宏图物流); people type the
+# brand alone. Provinces, the major cities and the pinyin of those, stripped from the front.
+_CJK_PLACES = tuple(
+    sorted(
+        (
+            "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
+            "广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 "
+            "广州 深圳 杭州 南京 苏州 成都 武汉 西安 青岛 厦门 宁波 长沙 郑州 济南 合肥 福州 东莞 佛山 "
+            "无锡 大连 沈阳 昆明 南昌 石家庄 太原 哈尔滨 长春 南宁 贵阳 兰州 乌鲁木齐 呼和浩特 银川 西宁 "
+            "拉萨 海口 三亚 珠海 中山 惠州 江门 汕头 温州 嘉兴 绍兴 金华 台州 湖州 常州 南通 徐州 扬州 "
+            "镇江 泰州 盐城 连云港 烟台 潍坊 临沂 淄博 威海 洛阳 襄阳 宜昌 株洲 岳阳 泉州 漳州 莆田 芜湖 "
+            "保定 唐山 廊坊 邯郸 绵阳 宜宾 柳州 桂林 义乌 昆山 江阴 常熟 张家港 顺德 南海 浦东"
+        ).split(),
+        key=len,
+        reverse=True,
+    )
+)
+_CJK_PLACE_UNITS = ("特别行政区", "自治区", "新区", "省", "市", "区", "县")
+# An unlisted place is still "two or three ideographs and 市/省/县/镇" at the very front.
+_CJK_PLACE_PATTERN = re.compile(r"^[\u4e00-\u9fff]{2,3}[市省县镇]")
+_LATIN_PLACES = frozenset(
+    (
+        "china beijing tianjin shanghai chongqing guangdong jiangsu zhejiang fujian shandong hubei hunan "
+        "sichuan henan hebei anhui jiangxi liaoning guangzhou shenzhen hangzhou nanjing suzhou chengdu "
+        "wuhan xian xi'an qingdao xiamen ningbo changsha zhengzhou jinan hefei fuzhou dongguan foshan wuxi "
+        "dalian shenyang kunming nanchang zhuhai zhongshan huizhou shantou wenzhou jiaxing shaoxing jinhua "
+        "taizhou changzhou nantong yiwu kunshan hongkong hong kong macau taiwan"
+    ).split()
+)
+# What a company does comes after its brand (宏图 + 物流): a brand may be typed with or without it.
+_CJK_INDUSTRIES = tuple(
+    sorted(
+        (
+            "科技 技术 电子科技 信息科技 网络科技 信息技术 生物科技 环保科技 智能科技 电子 电器 电气 贸易 国际贸易 "
+            "进出口 实业 机械 精密机械 机电 化工 物流 国际物流 供应链 供应链管理 建设 建筑 建材 装饰 新材料 "
+            "医疗器械 医药 制药 文化传媒 传媒 广告 餐饮 餐饮管理 服装 服饰 食品 汽车配件 汽车零部件 能源 "
+            "投资 投资管理 房地产 房地产开发 印刷 包装 家具 纺织 纺织品 光电 软件 五金 塑料 咨询 管理咨询 "
+            "物业 物业管理 农业 教育 旅游 酒店"
+        ).split(),
+        key=len,
+        reverse=True,
+    )
+)
+_LATIN_INDUSTRIES = frozenset(
+    (
+        "trading trade import export imp exp industrial industries industry technology technologies tech "
+        "electronics electronic electric electrical machinery machine logistics textile textiles garment "
+        "garments foods food chemical chemicals materials medical pharmaceutical software auto parts "
+        "packaging printing furniture energy investment consulting supply chain international"
+    ).split()
+)
+
+
+def _strip_cjk_place(key):
+    while True:
+        place = next((p for p in _CJK_PLACES if key.startswith(p) and len(key) > len(p) + 1), "")
+        if place:
+            rest = key[len(place):]
+            unit = next((u for u in _CJK_PLACE_UNITS if rest.startswith(u) and len(rest) > len(u) + 1), "")
+            key = rest[len(unit):]
+            continue
+        match = _CJK_PLACE_PATTERN.match(key)
+        if match and len(key) > match.end() + 1:
+            key = key[match.end():]
+            continue
+        return key
+
+
+def brand_parts(name: str) -> tuple:
+    """``(brand, industry)`` of a company name: '广州市宏图物流有限公司' -> ('宏图', '物流').
+
+    The name without its legal form, its places in front and its line of business behind:
+    what people type when they look a company up ('宏图物流', or only '宏图'). ('', '') for a
+    name with nothing else.
+    """
+    if not name:
+        return "", ""
+    tokens = _tokens(name)
+    tokens = _strip_legal_forms(tokens) or tokens
+    if not tokens:
+        return "", ""
+    if _is_wide(tokens[0][0]):
+        tokens[0] = _strip_cjk_place(tokens[0])
+    else:
+        while len(tokens) > 1 and tokens[0] in _LATIN_PLACES:
+            tokens.pop(0)
+    industry = []
+    while len(tokens) > 1 and tokens[-1] in _LATIN_INDUSTRIES:
+        industry.insert(0, tokens.pop())
+    last = tokens[-1]
+    if _is_wide(last[-1]):
+        trade = next((t for t in _CJK_INDUSTRIES if last.endswith(t) and len(last) >= len(t) + 2), "")
+        if trade:
+            tokens[-1] = last[: -len(trade)]
+            industry.insert(0, trade)
+    return "".join(tokens), "".join(industry)
+
+
+def brand_key(name: str) -> str:
+    """'brand|industry', the indexed form of ``brand_parts`` ('' without a brand)."""
+    brand, industry = brand_parts(name)
+    return f"{brand}|{industry}" if brand else ""
+
+
+def brand_matches(probe_key: str, candidate_key: str) -> bool:
+    """Whether a candidate carries the brand of a probe: same brand, and the same line of
+    business unless the probe names none ('宏图' finds 宏图物流 and 宏图贸易; '宏图物流' only the first).
+    """
+    if not (probe_key and candidate_key):
+        return False
+    probe_brand, _, probe_industry = probe_key.partition("|")
+    brand, _, industry = candidate_key.partition("|")
+    return probe_brand == brand and (not probe_industry or probe_industry == industry)

@@ -23,3 +23,4 @@ from . import res_partner_import
 from . import mail_activity
 from . import ir_attachment
 from . import ir_binary
+from . import res_partner_ui

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules import module as odoo_module
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..logic.distribution import round_robin
 from .checks import check_id, check_ids, check_integers
@@ -515,6 +515,15 @@ class CrmPublicPool(models.Model):
             "target": "current",
         }
 
+    def action_recycle_now(self):
+        """Run today's recycle of these pools at once, as the daily job would (pool administrators)."""
+        self._check_admin()
+        moved = self.sudo()._recycle_run()
+        return self.env["res.partner"]._pool_notification(
+            self.env._("%(count)s customers returned to the pool by the rules of %(pools)s.",
+                       count=moved, pools=", ".join(self.mapped("name")))
+        )
+
     def action_pool_cleanup(self):
         """Archive the pooled customers marked invalid (pool administrators)."""
         self._check_admin()
@@ -665,6 +674,7 @@ class CrmPublicPool(models.Model):
             return
         activity_type_id = self.env["crm.public.pool.rule"]._warning_activity_type_id()
         model_id = self.env["ir.model"]._get_id("res.partner")
+        texts = self._recycle_warning_texts(warnings)
         # The digest replaces the per-activity notification e-mails.
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
@@ -673,26 +683,31 @@ class CrmPublicPool(models.Model):
                     "res_id": partner_id,
                     "activity_type_id": activity_type_id,
                     "user_id": owner_id,
-                    "date_deadline": deadline.date(),
-                    "summary": self.env._("Returns to the pool on %s unless followed up", deadline.date()),
-                    "note": note,
+                    "date_deadline": texts[partner_id]["day"],
+                    "summary": texts[partner_id]["summary"],
+                    "note": texts[partner_id]["note"],
                 }
-                for partner_id, owner_id, deadline, note in warnings
+                for partner_id, owner_id, _deadline, _note in warnings
             ]
         )
         Users = self.env["res.users"].sudo()
         names = dict(self.env["res.partner"].sudo().browse([w[0] for w in warnings]).mapped(lambda p: (p.id, p.name)))
         by_recipient = defaultdict(list)
-        for partner_id, owner_id, deadline, note in warnings:
-            by_recipient[owner_id].append((names[partner_id], fields.Date.to_string(deadline.date()), note, False))
+        for partner_id, owner_id, _deadline, _note in warnings:
+            by_recipient[owner_id].append((names[partner_id], texts[partner_id]["date"], texts[partner_id]["note"], False))
         owners = Users.browse({w[1] for w in manager_warnings})
         leaders = {owner.id: owner.sale_team_id.user_id for owner in owners}
-        for partner_id, owner_id, deadline, note in manager_warnings:
-            leader = leaders[owner_id]
-            if leader and leader.id != owner_id and leader.active:
-                by_recipient[leader.id].append(
-                    (names[partner_id], fields.Date.to_string(deadline.date()), note, Users.browse(owner_id).name)
-                )
+        told_leaders = [
+            (partner_id, leaders[owner_id].id, deadline, note, owner_id)
+            for partner_id, owner_id, deadline, note in manager_warnings
+            if leaders[owner_id] and leaders[owner_id].id != owner_id and leaders[owner_id].active
+        ]
+        # The leader reads the lines in the leader's own language.
+        leader_texts = self._recycle_warning_texts([line[:4] for line in told_leaders]) if told_leaders else {}
+        names.update(self.env["res.partner"].sudo().browse([line[0] for line in told_leaders]).mapped(lambda p: (p.id, p.name)))
+        for partner_id, leader_id, _deadline, _note, owner_id in told_leaders:
+            text = leader_texts[partner_id]
+            by_recipient[leader_id].append((names[partner_id], text["date"], text["note"], Users.browse(owner_id).name))
         today = fields.Date.context_today(self)
         recipients = Users.browse(by_recipient).filtered(lambda u: u.pool_digest_date != today)
         if not recipients:
@@ -701,6 +716,30 @@ class CrmPublicPool(models.Model):
         for recipient in recipients:
             template.sudo().with_context(pool_warnings=tuple(by_recipient[recipient.id])).send_mail(recipient.id)
         recipients.write({"pool_digest_date": today})
+
+    def _recycle_warning_texts(self, warnings):
+        """{partner id: day, date, summary, note} of each warning, in its owner's language and time zone.
+
+        The daily job runs as the superuser in the server's language; its To-Dos and digest are
+        read by the owners.
+        """
+        owners = self.env["res.users"].sudo().browse({owner_id for _p, owner_id, _d, _n in warnings})
+        by_owner = {owner.id: owner for owner in owners}
+        texts = {}
+        for (lang, tz), group in tools.groupby(warnings, lambda w: (by_owner[w[1]].lang or "en_US", by_owner[w[1]].tz or "UTC")):
+            env = self.with_context(lang=lang, tz=tz).env
+            partners = env["res.partner"].sudo().browse([w[0] for w in group])
+            reasons = {partner.id: partner.pool_recycle_reason for partner in partners}
+            for partner_id, _owner_id, deadline, note in group:
+                day = fields.Date.context_today(partners, deadline)
+                date = format_date(env, day, lang_code=lang)
+                texts[partner_id] = {
+                    "day": day,
+                    "date": date,
+                    "summary": env._("Returns to the pool on %s unless followed up", date),
+                    "note": reasons.get(partner_id) or note,
+                }
+        return texts
 
     def _escalate_unclaimed(self, now):
         """Customers left unclaimed too long are assigned round-robin or moved to another pool."""

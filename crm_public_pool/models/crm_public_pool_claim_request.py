@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .checks import check_texts
@@ -26,6 +26,14 @@ class CrmPublicPoolClaimRequest(models.Model):
     review_note = fields.Text(readonly=True)
     company_id = fields.Many2one(related="pool_id.company_id", store=True)
 
+    @api.depends("partner_id", "user_id")
+    def _compute_display_name(self):
+        for request in self:
+            request.display_name = self.env._(
+                "%(customer)s, requested by %(user)s",
+                customer=request.sudo().partner_id.name, user=request.sudo().user_id.name,
+            )
+
     def action_approve(self):
         self._check_reviewable()
         for request in self:
@@ -34,14 +42,45 @@ class CrmPublicPoolClaimRequest(models.Model):
             )
         self.sudo().write({"state": "approved", "reviewer_id": self.env.uid})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
-        return True
+        return self.env["res.partner"]._pool_notification(
+            self.env._("%s claim requests approved: the customers belong to their requesters now.", len(self))
+        )
+
+    def action_reject_wizard(self):
+        self._check_reviewable()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.public.pool.claim.request.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Reject Claim Requests"),
+            "context": {"default_request_ids": self.ids},
+        }
 
     def action_reject(self, note=False):
+        """Refuse the requests, with the reason the requesters are told."""
         check_texts(self.env, note=note)
+        if not (note or "").strip():
+            raise UserError(self.env._("Say why the claim request is rejected: the requester is told."))
         self._check_reviewable()
-        self.sudo().write({"state": "rejected", "reviewer_id": self.env.uid, "review_note": note or False})
+        self.sudo().write({"state": "rejected", "reviewer_id": self.env.uid, "review_note": note})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
-        return True
+        partners = self.env["res.partner"]
+        partners._pool_log(
+            [{"partner": request.sudo().partner_id, "action": "request", "pool_id": request.pool_id.id,
+              "to_user_id": request.user_id.id, "note": note} for request in self],
+            lambda log: self.env._("Claim request of %(user)s rejected by %(reviewer)s",
+                                   user=log["to_user_name"], reviewer=log["user_name"]),
+        )
+        for request in self:
+            request.sudo().message_post(
+                body=self.env._("Claim request for %(customer)s rejected: %(note)s",
+                                customer=request.partner_id.name, note=note),
+                partner_ids=request.user_id.partner_id.ids,
+            )
+        return partners._pool_notification(
+            self.env._("%s claim requests rejected: the requesters are told why.", len(self))
+        )
 
     def _check_reviewable(self):
         for request in self:

@@ -18,7 +18,12 @@ from .checks import check_texts
 
 _logger = logging.getLogger(__name__)
 
-POOL_KEY_FIELDS = ["pool_name_key", "pool_phone_keys", "pool_email_key", "pool_domain_key", "pool_vat_key"]
+POOL_KEY_FIELDS = [
+    "pool_name_key", "pool_phone_keys", "pool_email_key", "pool_domain_key", "pool_vat_key", "pool_brand_key",
+]
+
+# Longest brand-alone probe (a 2-3 character brand and its trade) looked up by its brand key only.
+BRAND_ALONE_MAX = 8
 
 # pg_trgm's verdict per database: it cannot change while the server runs.
 _TRGM_MODES = {}
@@ -58,6 +63,9 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
     pool_email_key = fields.Char(compute="_compute_pool_keys", store=True, index="btree_not_null")
     pool_domain_key = fields.Char(compute="_compute_pool_keys", store=True, index="btree_not_null")
     pool_vat_key = fields.Char(compute="_compute_pool_keys", store=True, index="btree_not_null")
+    pool_brand_key = fields.Char(
+        compute="_compute_pool_keys", store=True, help="'brand|industry': the name without places and legal form."
+    )
 
     def init(self):
         if self._abstract:
@@ -70,6 +78,16 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
                  WHERE pool_phone_keys IS NOT NULL
                 """,
                 SQL.identifier(f"{self._table}_pool_phone_keys_idx"), table,
+            )
+        )
+        # Equality and prefix ('宏图|%': the brand typed without its line of business).
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS %s ON %s (pool_brand_key text_pattern_ops)
+                 WHERE pool_brand_key IS NOT NULL
+                """,
+                SQL.identifier(f"{self._table}_pool_brand_key_idx"), table,
             )
         )
         if self._pool_trgm_install():
@@ -117,6 +135,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             partner.pool_email_key = keys["email"] or False
             partner.pool_domain_key = keys["domain"] or False
             partner.pool_vat_key = keys["vat"] or False
+            partner.pool_brand_key = keys["brand"] or False
 
     @api.model
     def pool_lookup(self, name=False, phone=False, email=False, vat=False):
@@ -169,9 +188,10 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
         probe = matching.fingerprint(prospect, extra_public=extra_public)
         rows = self._pool_duplicate_candidates(probe, company, threshold, limit=limit, mode=mode)
         found = []
-        for partner_id, name_key, phone_keys, email_key, domain_key, vat_key in rows:
+        for partner_id, name_key, phone_keys, email_key, domain_key, vat_key, brand_key in rows:
             candidate = {
                 "name_norm": name_key or "",
+                "brand": brand_key or "",
                 "phones": tuple((phone_keys or "").split()),
                 "email": email_key,
                 "domain": domain_key,
@@ -198,14 +218,25 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
         if probe.get("phones"):
             conditions.append("(pool_phone_keys IS NOT NULL AND string_to_array(pool_phone_keys, ' ') && %s::text[])")
             params.append(list(probe["phones"]))
+        brand = probe.get("brand")
+        if brand:
+            if brand.endswith("|"):  # no line of business typed: any of the brand's
+                conditions.append("pool_brand_key LIKE %s")
+                params.append(brand.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            else:
+                conditions.append("pool_brand_key = %s")
+                params.append(brand)
         name_key = probe.get("name_norm")
         order = "id"
         order_params = []
+        # A brand typed alone (宏图物流) is found by the brand key; its few trigrams would match
+        # every name sharing the line of business, the slow tail of the similarity search.
+        brand_alone = bool(brand) and name_key == brand.replace("|", "") and len(name_key) <= BRAND_ALONE_MAX
         if name_key:
             mode = mode or self._pool_trgm_mode()
             conditions.append("pool_name_key = %s")
             params.append(name_key)
-            if mode == "trgm":
+            if mode == "trgm" and not brand_alone:
                 self.env.cr.execute(
                     "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                     [str(trigram_floor(len(name_key), threshold))],
@@ -214,7 +245,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
                 params.append(name_key)
                 order = "similarity(pool_name_key, %s) DESC, id"
                 order_params.append(name_key)
-            else:
+            elif not brand_alone:
                 # Without usable trigrams: any shared pair of characters, then the precise score.
                 pairs = {name_key[i : i + 2] for i in range(max(1, len(name_key) - 1))}
                 conditions.append("pool_name_key LIKE ANY(%s)")

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from ..logic import contacts, matching
 from .checks import check_texts, has_words
@@ -77,6 +79,50 @@ class CrmPublicPoolRegistration(models.Model):
     pool_id = fields.Many2one(related="partner_id.pool_id", string="Customer Pool")
     pool_state = fields.Selection(related="partner_id.pool_state", string="Customer Status")
     can_appeal = fields.Boolean(compute="_compute_can_appeal")
+    partner_readable = fields.Boolean(compute="_compute_partner_readable")
+    comparison_html = fields.Html(
+        string="Comparison", compute="_compute_comparison_html", sanitize=False,
+        help="The registration beside the customer it disputes, for the reviewer.",
+    )
+
+    @api.depends_context("uid")
+    @api.depends("partner_id")
+    def _compute_partner_readable(self):
+        for registration in self:
+            partner = registration.sudo().partner_id
+            registration.partner_readable = bool(partner) and bool(partner.with_env(self.env)._filtered_access("read"))
+
+    @api.depends_context("uid")
+    @api.depends("state", "partner_id", "name", "vat", "phone", "email", "website", "contact_name")
+    def _compute_comparison_html(self):
+        for registration in self:
+            partner = registration.sudo().partner_id.with_env(self.env)
+            if registration.state != "appealed" or not partner or not partner._filtered_access("read"):
+                registration.comparison_html = False
+                continue
+            registration.comparison_html = registration._comparison_table(partner)
+
+    def _comparison_table(self, partner):
+        """Rows of what the registrant typed beside what the disputed customer holds."""
+        values = partner.read(["name", "vat", "phone", "email", "website", "user_id", "pool_id"])[0]
+        rows = [
+            (self.env._("Company Name"), self.name, values["name"]),
+            (self.env._("USCC / VAT"), self.vat, values["vat"]),
+            (self.env._("Phone"), self.phone, values["phone"]),
+            (self.env._("E-mail"), self.email, values["email"]),
+            (self.env._("Website"), self.website, values["website"]),
+            (self.env._("Owner"), self.user_id.name, values["user_id"] and values["user_id"][1]),
+            (self.env._("Customer Pool"), False, values["pool_id"] and values["pool_id"][1]),
+        ]
+        body = Markup("").join(
+            Markup("<tr%s><th>%s</th><td>%s</td><td>%s</td></tr>")
+            % (Markup(' class="table-warning"') if (mine or "") == (theirs or "") and mine else "", label, mine or "", theirs or "")
+            for label, mine, theirs in rows
+        )
+        return Markup(
+            '<table class="table table-sm o_pool_comparison"><thead><tr><th></th><th>%s</th><th>%s</th></tr></thead>'
+            "<tbody>%s</tbody></table>"
+        ) % (self.env._("This registration"), self.env._("Disputed customer"), body)
 
     @api.depends("state", "match_ids", "partner_id")
     def _compute_can_appeal(self):
@@ -209,7 +255,9 @@ class CrmPublicPoolRegistration(models.Model):
               "note": reason}],
             lambda log: self.env._("%(user)s appealed a registration of %(name)s", user=log["to_user_name"], name=self.name),
         )
-        return True
+        return self.env["res.partner"]._pool_notification(
+            self.env._("Appeal sent to %s: you are told when it is decided.", ", ".join(reviewers.mapped("name")))
+        )
 
     def action_approve(self):
         """Give the disputed customer to the registrant (pool admins; capacity applies)."""
@@ -217,6 +265,10 @@ class CrmPublicPoolRegistration(models.Model):
         for registration in self:
             partner = registration.sudo().partner_id._pool_lock_rows()
             previous_owner = partner.user_id
+            if previous_owner == registration.user_id:
+                # The registrant's own look-alike: the reviewer agrees it is another company.
+                registration._register_new(state="approved")
+                continue
             note = self.env._("Registration appeal approved by %s", self.env.user.name)
             if previous_owner != registration.user_id:
                 action = "transfer" if partner.pool_state == "private" else "assign"
@@ -233,7 +285,9 @@ class CrmPublicPoolRegistration(models.Model):
                 )
             registration._protect(partner, state="approved")
         self._close_review()
-        return True
+        return self.env["res.partner"]._pool_notification(
+            self.env._("%s appeals approved: the registrants are told.", len(self))
+        )
 
     def action_reject(self, note=False):
         """Refuse the appeal (pool admins)."""
@@ -250,7 +304,9 @@ class CrmPublicPoolRegistration(models.Model):
                 ),
             )
         self._close_review()
-        return True
+        return self.env["res.partner"]._pool_notification(
+            self.env._("%s appeals rejected: the registrants are told why.", len(self))
+        )
 
     # ------------------------------------------------------------------
     # Business methods
@@ -385,7 +441,7 @@ class CrmPublicPoolRegistration(models.Model):
                 return other
         return self.browse()
 
-    def _register_new(self):
+    def _register_new(self, state="registered"):
         pool = self.env["crm.public.pool"]._get_default_pool(self.company_id)
         if not pool:
             raise UserError(
@@ -408,9 +464,9 @@ class CrmPublicPoolRegistration(models.Model):
         )
         if self.contact_name:
             Partner.create({"name": self.contact_name, "parent_id": partner.id, "type": "contact"})
-        self._protect(partner)
+        self._protect(partner, state=state)
         message = self.env._("%(name)s is registered to you until %(until)s.", name=self.name,
-                             until=fields.Datetime.to_string(self.protected_until) if self.protected_until else "-")
+                             until=format_datetime(self.env, self.protected_until) if self.protected_until else "-")
         self.sudo().result_message = message
         return self._notification(message, "success")
 
@@ -438,13 +494,15 @@ class CrmPublicPoolRegistration(models.Model):
     def _appeal_target(self):
         """The customer an appeal disputes: a colleague's exact match, else the first near match.
 
-        An exact match in a pool is claimed, not appealed.
+        An exact match in a pool is claimed, not appealed. A near match of the registrant's own
+        customer is appealed too: approving it registers the prospect as a separate company.
         """
         if self.partner_id:
             owned_by_other = self.partner_id.pool_state == "private" and self.partner_id.user_id != self.user_id
             return self.partner_id if owned_by_other else self.partner_id.browse()
         if not isinstance(self.id, int):  # a registration being edited, not yet saved
-            return self.match_ids.filtered(lambda p: p.user_id != self.user_id)[:1]
+            others = self.match_ids.filtered(lambda p: p.user_id != self.user_id)
+            return (others or self.match_ids)[:1]
         # From the table, not the cache: a registrant's own read of match_ids leaves in the cache
         # only the matches they may read, and a colleague's customer is not one of them.
         field = self._fields["match_ids"]
@@ -453,8 +511,8 @@ class CrmPublicPoolRegistration(models.Model):
         self.env.cr.execute(
             SQL(
                 """SELECT p.id FROM %s r JOIN res_partner p ON p.id = r.%s
-                    WHERE r.%s = %s AND p.user_id IS DISTINCT FROM %s
-                    ORDER BY p.complete_name, p.id DESC LIMIT 1""",
+                    WHERE r.%s = %s
+                    ORDER BY p.user_id IS NOT DISTINCT FROM %s, p.complete_name, p.id DESC LIMIT 1""",
                 SQL.identifier(field.relation), SQL.identifier(field.column2), SQL.identifier(field.column1),
                 self.id, self.user_id.id or None,
             )
@@ -483,9 +541,10 @@ class CrmPublicPoolRegistration(models.Model):
     def _close_review(self):
         self.sudo().write({"reviewer_id": self.env.uid})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
-        for registration in self:
-            registration.sudo().message_post(
-                body=self.env._("Appeal %(state)s by %(user)s.", state=registration.state, user=self.env.user.name),
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for registration in self.sudo():
+            registration.message_post(
+                body=self.env._("Appeal %(state)s by %(user)s.", state=states[registration.state], user=self.env.user.name),
                 partner_ids=registration.user_id.partner_id.ids,
             )
 

@@ -320,3 +320,19 @@ class ResUsers(models.Model):
             [tuple(self.ids)],
         )
         return {user_id: (owned, locked) for user_id, owned, locked in self.env.cr.fetchall()}
+
+    @api.depends_context("pool_show_load")
+    def _compute_display_name(self):
+        """In the receiver pickers of the pool wizards: each person's load against their limit."""
+        super()._compute_display_name()
+        if not self.env.context.get("pool_show_load"):
+            return
+        users = self.filtered("id")
+        counts = users.sudo()._pool_owned_counts()
+        for user in users:
+            owned = counts.get(user.id, (0, 0))[0]
+            limit = user._pool_limits()[0]
+            user.display_name = self.env._(
+                "%(name)s (%(owned)s of %(limit)s)", name=user.display_name, owned=owned,
+                limit=limit or self.env._("no limit"),
+            )

@@ -16,3 +16,6 @@ from . import test_masking_fields
 from . import test_recycle_equivalence
 from . import test_rules
 from . import test_servers
+from . import test_screens
+from . import test_walk
+from . import test_flows

@@ -217,7 +217,8 @@ class TestRecycle(RecycleCase):
         digests = Mail.search([("subject", "=", "Customers returning to the pool soon")])
         for _run in range(2):
             self.run_cron()
-            activities = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("activity_type_id", "=", warn_type.id)])
+            activities = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "in", (soon | later).ids),
+                                                           ("activity_type_id", "=", warn_type.id)])
             self.assertEqual((activities.res_id, activities.user_id), (soon.id, self.user_a))
             self.assertEqual(len(self.logs(soon, "warn")), 1)
             self.assertFalse(self.logs(later, "warn"))

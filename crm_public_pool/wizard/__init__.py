@@ -8,3 +8,5 @@ from . import crm_public_pool_assign_wizard_line
 from . import crm_public_pool_recycle_preview
 from . import base_partner_merge_automatic_wizard
 from . import crm_public_pool_pause_wizard
+from . import crm_public_pool_claim_request_reject_wizard
+from . import crm_public_pool_assign_wizard_member

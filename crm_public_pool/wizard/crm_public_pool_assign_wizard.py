@@ -23,6 +23,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         help="Leave empty to distribute among all members of the pool.",
     )
     line_ids = fields.One2many("crm.public.pool.assign.wizard.line", "wizard_id", string="Preview")
+    member_ids = fields.One2many("crm.public.pool.assign.wizard.member", "wizard_id", string="Members")
     rr_last_user_id = fields.Many2one("res.users", string="Round-robin Cursor After Preview")
     rr_owed_user_ids = fields.Many2many(
         "res.users", "crm_public_pool_assign_wizard_owed_rel", string="Round-robin Turns Owed After Preview"
@@ -68,9 +69,11 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
             for index, (partner_id, user_id, reason) in enumerate(plan.assignments)
         ]
         self.line_ids.unlink()
+        self.member_ids.unlink()
         self.write(
             {
                 "line_ids": [(0, 0, vals) for vals in lines],
+                "member_ids": [(0, 0, vals) for vals in self._member_lines(plan)],
                 "rr_last_user_id": plan.last_user_id or False,
                 "rr_owed_user_ids": [(6, 0, plan.owed_user_ids)],
                 "previewed": True,
@@ -145,6 +148,39 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         return self.env["crm.public.pool.distribution"]._plan(
             self.pool_id, self._partners(), self.strategy, user=self.user_id, users=self.user_ids
         )
+
+    def _member_lines(self, plan):
+        """Each candidate member with their load, limit and share; why they receive nothing."""
+        if self.strategy == "user":
+            users = self.user_id
+        else:
+            users = self.pool_id.sudo().member_all_user_ids.filtered(lambda u: u.active and not u.share)
+            if self.user_ids:
+                users &= self.user_ids
+        received = Counter(user_id for _partner_id, user_id, _reason in plan.assignments)
+        counts = users._pool_owned_counts()
+        why_not = {
+            "round_robin": self.env._("Fewer customers than members: their turn did not come"),
+            "least_loaded": self.env._("Others had more free capacity"),
+            "region": self.env._("No customer in the regions mapped to them"),
+            "performance": self.env._("Performance score too low for a share"),
+            "previous_owner": self.env._("No customer they owned or followed up before"),
+            "user": self.env._("Not chosen"),
+        }
+        lines = []
+        for user in users:
+            owned = counts.get(user.id, (0, 0))[0]
+            limit = user._pool_limits()[0]
+            note = False
+            if not received[user.id]:
+                if limit and owned >= limit:
+                    note = self.env._("At their limit: %(owned)s of %(limit)s", owned=owned, limit=limit)
+                else:
+                    note = why_not.get(self.strategy, False)
+            lines.append(
+                {"user_id": user.id, "owned": owned, "limit": limit, "received": received[user.id], "note": note}
+            )
+        return lines
 
     def _partners(self):
         if self.partner_ids:

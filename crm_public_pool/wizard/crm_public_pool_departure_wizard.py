@@ -32,7 +32,14 @@ class CrmPublicPoolDepartureWizard(models.TransientModel):
         self.ensure_one()
         if self.successor_id == self.user_id:
             raise UserError(self.env._("The successor of %s cannot be themselves.", self.user_id.name))
-        self._customers().with_env(self.env)._pool_departure(self.successor_id)
+        customers = self._customers()
+        customers.with_env(self.env)._pool_departure(self.successor_id)
         if self.archive_user:
             as_engine(self.user_id, departure_done=True).action_archive()
-        return {"type": "ir.actions.act_window_close"}
+        if self.successor_id:
+            message = self.env._("%(count)s customers of %(user)s went to %(successor)s.",
+                                 count=len(customers), user=self.user_id.name, successor=self.successor_id.name)
+        else:
+            message = self.env._("%(count)s customers of %(user)s returned to their pools.",
+                                 count=len(customers), user=self.user_id.name)
+        return self.env["res.partner"]._pool_notification(message)

@@ -14,7 +14,5 @@ class CrmPublicPoolRegistrationNoteWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if self.mode == "appeal":
-            self.registration_id.action_appeal(self.note)
-        else:
-            self.registration_id.action_reject(self.note)
-        return {"type": "ir.actions.act_window_close"}
+            return self.registration_id.action_appeal(self.note)
+        return self.registration_id.action_reject(self.note)

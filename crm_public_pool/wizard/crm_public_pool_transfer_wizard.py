@@ -15,4 +15,6 @@ class CrmPublicPoolTransferWizard(models.TransientModel):
         owned = self.partner_ids.filtered(lambda p: p.pool_state == "private")
         if owned:
             owned.pool_transfer(self.user_id.id)
-        return {"type": "ir.actions.act_window_close"}
+        return self.env["res.partner"]._pool_notification(
+            self.env._("%(count)s customers now belong to %(user)s.", count=len(self.partner_ids), user=self.user_id.name)
+        )

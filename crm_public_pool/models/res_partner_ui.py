@@ -1,0 +1,138 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .engine import in_engine
+
+
+class ResPartner(models.Model):
+    """What the customer screens need to show each user only what they may do."""
+
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    pool_may_write = fields.Boolean(
+        compute="_compute_pool_may_write",
+        help="The current user may edit this customer; the form is read-only otherwise.",
+    )
+
+    pool_recycle_progress = fields.Integer(
+        string="Time Left (%)",
+        compute="_compute_pool_recycle_progress",
+        help="Share of the time between the last follow-up (or the claim) and the return to the pool still left.",
+    )
+
+    @api.depends("pool_recycle_date", "pool_last_followup_date", "pool_claim_date")
+    def _compute_pool_recycle_progress(self):
+        now = fields.Datetime.now()
+        for partner in self:
+            start = max(filter(None, [partner.pool_last_followup_date, partner.pool_claim_date]), default=None)
+            end = partner.pool_recycle_date
+            if not end or not start or end <= start:
+                partner.pool_recycle_progress = 0
+                continue
+            left = max((end - now).total_seconds(), 0)
+            partner.pool_recycle_progress = round(100 * left / (end - start).total_seconds())
+
+    @api.depends_context("uid")
+    @api.depends("user_id", "pool_state", "pool_id")
+    def _compute_pool_may_write(self):
+        saved = self.filtered("id")
+        writable = saved._filtered_access("write") if saved else saved
+        for partner in self:
+            partner.pool_may_write = not partner.id or partner in writable
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """A customer the user may not write opens read-only, instead of failing on Save."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type != "form":
+            return arch, view
+        sheet = arch.find(".//sheet")
+        if sheet is None:
+            return arch, view
+        for node in arch.iter("field"):
+            if node.get("name") == "pool_may_write" or _inside_subview(node, arch):
+                continue
+            readonly = (node.get("readonly") or "").strip()
+            field = self._fields.get(node.get("name"))
+            if readonly in ("1", "True", "true") or (not readonly and (not field or field.readonly)):
+                continue
+            node.set("readonly", f"({readonly}) or not pool_may_write" if readonly and readonly not in ("0", "False", "false") else "not pool_may_write")
+        flag = arch.makeelement("field", {"name": "pool_may_write", "invisible": "1"})
+        sheet.insert(0, flag)
+        return arch, view
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._pool_check_create_pool(vals_list)
+        return super().create(vals_list)
+
+    def _write_company_type(self):
+        # The form sends the company type with every new record: writing it back unchanged would
+        # need write access, which the creator of a customer that goes straight to a pool lacks.
+        for partner in self:
+            is_company = partner.company_type == "company"
+            if partner.is_company != is_company:
+                partner.is_company = is_company
+
+    @api.model
+    def _pool_check_create_pool(self, vals_list):
+        """Say which pool refuses a new customer and what to do instead, before the engine refuses."""
+        if self.env.su or in_engine(self.env):
+            return
+        user = self.env.user
+        for vals in vals_list:
+            if not self._pool_should_manage(vals) or vals.get("user_id") or self.env.context.get("default_user_id"):
+                continue
+            pool = self._pool_target_pool(vals)
+            if not (pool._is_member(user) or pool._is_admin(user)):
+                raise UserError(
+                    self.env._(
+                        "You are not a member of pool %s, so a customer you create there would be out of "
+                        "your reach: create it from My Customers (it becomes yours) or choose one of your pools.",
+                        pool.name,
+                    )
+                )
+
+    def action_pool_lock(self):
+        result = super().action_pool_lock()
+        return self._pool_notification(
+            self.env._("%s customers locked: the recycle rules leave them with their owner.", len(self))
+        ) if result is True else result
+
+    def action_pool_unlock(self):
+        result = super().action_pool_unlock()
+        return self._pool_notification(
+            self.env._("%s customers unlocked: the recycle rules apply to them again.", len(self))
+        ) if result is True else result
+
+    def action_pool_log_followup(self):
+        """Open the chatter's log-note composer on the customer, as a follow-up."""
+        self.ensure_one()
+        if not self.pool_may_write:
+            raise UserError(
+                self.env._("%s is not yours: claim it before logging a follow-up.", self.display_name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Log a Follow-up"),
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": self.ids,
+                "default_subtype_xmlid": "mail.mt_note",
+                "default_composition_mode": "comment",
+                "default_message_type": "comment",
+            },
+        }
+
+
+def _inside_subview(node, root):
+    """Whether ``node`` belongs to the list or form of an x2many field (another record)."""
+    parent = node.getparent()
+    while parent is not None and parent is not root:
+        if parent.tag == "field":
+            return True
+        parent = parent.getparent()
+    return False
