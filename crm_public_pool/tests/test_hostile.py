@@ -24,6 +24,22 @@ USER_ERRORS = (
 )
 
 
+def execute_kw(case, user, password, model, method, args, kwargs):
+    """Call ``model.method`` over /jsonrpc as a script would, from the HttpCase ``case``; return (result, error)."""
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [case.env.cr.dbname, user.id, password, model, method, args, kwargs],
+        },
+    }
+    body = case.url_open("/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}).json()
+    return body.get("result"), body.get("error")
+
+
 @tagged("post_install", "-at_install")
 class TestHostileInput(AccessCase, HttpCase):
     """Salesperson A (East pool, owns "mine"), B owns "bobs", C is in the South pool only,
@@ -53,19 +69,7 @@ class TestHostileInput(AccessCase, HttpCase):
 
     def rpc(self, user, model, method, *args, **kwargs):
         """``execute_kw`` over /jsonrpc with the user's login and password; return (result, error)."""
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self.env.cr.dbname, user.id, self.password(user), model, method, list(args), kwargs],
-            },
-        }
-        response = self.url_open("/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"})
-        body = response.json()
-        return body.get("result"), body.get("error")
+        return execute_kw(self, user, self.password(user), model, method, list(args), kwargs)
 
     def password(self, user):
         if user == self.env.ref("base.user_admin"):

@@ -31,6 +31,7 @@ from odoo.tools import mute_logger
 
 from .invariants import assert_pool_invariants
 from .test_access import MASKED_FIELDS, AccessCase
+from .test_hostile import execute_kw
 
 _logger = logging.getLogger(__name__)
 
@@ -110,19 +111,8 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
         return user.login.ljust(8, "x")
 
     def rpc(self, user, model, method, args, kwargs=None):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self.env.cr.dbname, user.id, self.password(user), model, method, args,
-                         dict(kwargs or {}, context=self.forged_context(user))],
-            },
-        }
-        body = self.url_open("/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}).json()
-        return body.get("result"), body.get("error")
+        return execute_kw(self, user, self.password(user), model, method, args,
+                          dict(kwargs or {}, context=self.forged_context(user)))
 
     def forged_context(self, user):
         context = {key: True for key in context_keys_in_source()}
