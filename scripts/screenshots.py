@@ -430,6 +430,16 @@ def shot_my_customers_phone(browser, users):
     return base64.b64decode(data)
 
 
+def shot_accept_or_return(browser, users):
+    """A customer the East pool's administrator has just assigned to Marc Demo: Accept or Return."""
+    demo = users["demo"]
+    partner = _record(demo, "res.partner", [("user_id", "=", demo.uid), ("pool_accept_deadline", "!=", False)])
+    browser.login(demo)
+    browser.goto(ACTION % "action_pool_my_customers" + "/%s" % partner)
+    browser.wait(".o_form_view button[name=action_pool_accept]")
+    return 520
+
+
 def shot_settings(browser, users):
     browser.login(users["admin"])
     browser.goto("/odoo/action-crm.crm_config_settings_action")
@@ -456,6 +466,7 @@ SHOTS = {
     "register_brand.png": shot_register_brand,
     "appeal_review.png": shot_appeal_review,
     "claim_request_reject.png": shot_claim_request_reject,
+    "accept_or_return.png": shot_accept_or_return,
     # Marc Demo's language is zh_CN while these are taken.
     "pool_customers_zh_CN.png": shot_pool_customers,
     "customer_form_pooled_zh_CN.png": shot_customer_form_pooled,

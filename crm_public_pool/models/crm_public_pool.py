@@ -89,6 +89,12 @@ class CrmPublicPool(models.Model):
     claim_requires_approval = fields.Boolean(
         help="Claims become requests that a pool administrator approves."
     )
+    accept_hours = fields.Integer(
+        string="Acceptance Window (hours)",
+        help="Customers assigned from this pool (by an administrator, a distribution rule or escalation) "
+        "wait this many hours for their new owner to accept them; declined or not accepted in time, they go "
+        "to the next candidate of the strategy that placed them, else back to the pool (0 = no acceptance).",
+    )
     masked_field_ids = fields.Many2many(
         "ir.model.fields",
         "crm_public_pool_masked_field_rel",

@@ -247,3 +247,20 @@ class CrmPublicPool(models.Model):
         )
         pool._escalate_assign(waiting, self.env._("unclaimed for more than %(days)s days", days=14))
         return True
+
+    @api.model
+    def _populate_demo_acceptance(self):
+        """The East pool asks for acceptance within 48 hours: its administrator has just distributed
+        two customers, and Li Wei and Marc Demo each have one to accept or return."""
+        pool = self.env.ref("crm_public_pool.demo_pool_east")
+        admin = self.env.ref("crm_public_pool.demo_user_pool_admin")
+        pool.accept_hours = 48
+        waiting = self.env["res.partner"].sudo().search(
+            [("pool_id", "=", pool.id), ("pool_state", "=", "pool")], order="id desc", limit=2
+        )
+        users = self.env.ref("crm_public_pool.demo_user_liwei") | self.env.ref("base.user_demo")
+        as_admin = self.env(user=admin, context=dict(self.env.context, lang=admin.lang, tz=admin.tz))
+        for partner, user in zip(waiting, users):
+            pool.with_env(as_admin).pool_assign(partner.ids, user.id)
+        return True
+

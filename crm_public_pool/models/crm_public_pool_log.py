@@ -19,6 +19,9 @@ LOG_ACTIONS = [
     ("departure", "Departure"),
     ("warn", "Warned"),
     ("restore", "Restored"),
+    ("accept", "Accepted"),
+    ("decline", "Declined"),
+    ("timeout", "Not Accepted in Time"),
 ]
 
 

@@ -5,7 +5,8 @@ from .engine import engine_fact
 
 
 class CrmPublicPoolLog(models.Model):
-    """Distribution facts of an 'assign' (or redistributing 'transfer') row, for the published report."""
+    """Distribution facts of an 'assign' row (or a redistributing 'transfer', or a 'decline' or 'timeout'
+    passing the customer to the strategy's next candidate), for the published report."""
 
     _inherit = "crm.public.pool.log"
 
@@ -18,5 +19,5 @@ class CrmPublicPoolLog(models.Model):
         # The distribution engine passes its facts inside the engine's token of the move it makes.
         info = engine_fact(self.env, "distribution")
         if info:
-            rows = [dict(row, **info) if row.get("action") in ("assign", "transfer") else row for row in rows]
+            rows = [dict(row, **info) if row.get("action") in ("assign", "transfer", "decline", "timeout") else row for row in rows]
         return super()._log_moves(rows)

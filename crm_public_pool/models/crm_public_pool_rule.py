@@ -162,6 +162,15 @@ class CrmPublicPoolRule(models.Model):
     def _warning_activity_type_id(self):
         return self.env["ir.model.data"]._xmlid_to_res_id("crm_public_pool.mail_activity_type_pool_recycle", raise_if_not_found=False) or None
 
+    @api.model
+    def _accept_activity_type_id(self):
+        return self.env["ir.model.data"]._xmlid_to_res_id("crm_public_pool.mail_activity_type_pool_accept", raise_if_not_found=False) or None
+
+    @api.model
+    def _own_activity_type_ids(self):
+        """The pool's own To-Dos (recycle warning, acceptance): no follow-up plan, gone when the customer returns."""
+        return tuple(filter(None, (self._warning_activity_type_id(), self._accept_activity_type_id()))) or (0,)
+
     def _scope_sql(self, now):
         """Owned, unlocked, active customers of the rule's pool that the rule may recycle."""
         scope = SQL(
@@ -171,7 +180,7 @@ class CrmPublicPoolRule(models.Model):
         )
         if self.include_open_opportunities:
             return scope
-        # Our own warning is a planned activity too: it must not stop the recycle it announces.
+        # Our own To-Dos are planned activities too: the warning must not stop the recycle it announces.
         return SQL(
             """%s
                AND NOT EXISTS (SELECT 1 FROM crm_lead l
@@ -181,8 +190,9 @@ class CrmPublicPoolRule(models.Model):
                                   AND s.is_won IS NOT TRUE)
                AND NOT EXISTS (SELECT 1 FROM mail_activity a
                                 WHERE a.res_model = 'res.partner' AND a.res_id = p.id
-                                  AND a.date_deadline >= %s AND a.activity_type_id IS DISTINCT FROM %s)""",
-            scope, now.date(), self._warning_activity_type_id(),
+                                  AND a.date_deadline >= %s
+                                  AND (a.activity_type_id IS NULL OR a.activity_type_id NOT IN %s))""",
+            scope, now.date(), self._own_activity_type_ids(),
         )
 
     def _won_leads_sql(self, since=None):
@@ -352,7 +362,7 @@ class CrmPublicPoolRule(models.Model):
                     UPDATE res_partner p
                        SET pool_state = 'pool', user_id = NULL, pool_previous_user_id = due.old_user_id,
                            pool_id = coalesce(%(target)s, p.pool_id), pool_enter_date = %(now)s,
-                           pool_recycle_date = NULL, pool_warned_date = NULL,
+                           pool_recycle_date = NULL, pool_warned_date = NULL, pool_accept_deadline = NULL,
                            write_uid = %(uid)s, write_date = %(now)s
                       FROM due
                      WHERE p.id = due.id
@@ -370,7 +380,7 @@ class CrmPublicPoolRule(models.Model):
                        AND NOT EXISTS (SELECT 1 FROM crm_stage s WHERE s.id = l.stage_id AND s.is_won)
                 ), warnings AS (
                     DELETE FROM mail_activity a USING moved m
-                     WHERE a.res_model = 'res.partner' AND a.res_id = m.id AND a.activity_type_id = %(warn_type)s
+                     WHERE a.res_model = 'res.partner' AND a.res_id = m.id AND a.activity_type_id IN %(own_types)s
                 )
                 INSERT INTO crm_public_pool_log
                        (date, partner_id, partner_name, pool_id, from_pool_id, action, user_id, from_user_id,
@@ -387,7 +397,7 @@ class CrmPublicPoolRule(models.Model):
                 target=self.target_pool_id.id or None,
                 now=now,
                 uid=SUPERUSER_ID,
-                warn_type=self._warning_activity_type_id(),
+                own_types=self._own_activity_type_ids(),
                 rule=self.id,
                 company=self.company_id.id,
             )

@@ -20,6 +20,18 @@ class MailActivity(models.Model):
         customers._pool_refresh_recycle_date()
         return res
 
+    def _action_done(self, feedback=False, attachment_ids=None):
+        # "Mark done" on an "Accept or return" To-Do accepts the customer (as its owner), and the
+        # acceptance replaces the To-Do: it is no follow-up, so no message is posted for it.
+        accept_type_id = self.env["crm.public.pool.rule"]._accept_activity_type_id()
+        accepting = self.filtered(lambda a: a.res_model == "res.partner" and a.activity_type_id.id == accept_type_id)
+        waiting = self.env["res.partner"].sudo().browse(accepting.mapped("res_id")).exists().filtered("pool_accept_deadline")
+        accepting = accepting.filtered(lambda a: a.res_id in waiting.ids)
+        if accepting:
+            waiting.with_env(self.env).action_pool_accept()
+        rest = self.exists() if accepting else self
+        return super(MailActivity, rest)._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         # Activities of a customer masked to the caller are hidden with its fields.
@@ -30,9 +42,9 @@ class MailActivity(models.Model):
         return without_masked_documents.check(self, super()._check_access(operation), operation)
 
     def _pool_customers(self):
-        """Owned customers whose recycle date a planned activity holds (our own warnings do not)."""
-        warning_type_id = self.env["crm.public.pool.rule"]._warning_activity_type_id()
-        ids = {a.res_id for a in self if a.res_model == "res.partner" and a.activity_type_id.id != warning_type_id}
+        """Owned customers whose recycle date a planned activity holds (the pool's own To-Dos do not)."""
+        own_type_ids = self.env["crm.public.pool.rule"]._own_activity_type_ids()
+        ids = {a.res_id for a in self if a.res_model == "res.partner" and a.activity_type_id.id not in own_type_ids}
         Partner = self.env["res.partner"].sudo()
         if not ids:
             return Partner

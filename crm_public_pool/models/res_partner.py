@@ -29,6 +29,7 @@ POOL_ENGINE_FIELDS = {
     "pool_recycle_date",
     "pool_warned_date",
     "pool_embargo_until",
+    "pool_accept_deadline",
     "pool_unplaced_reason",
 }
 # The name earlier versions exported.
@@ -66,6 +67,7 @@ POOL_STATE_FIELDS = [
     "pool_enter_date",
     "pool_claim_date",
     "pool_previous_user_id",
+    "pool_accept_deadline",
     "company_id",
     "name",
 ]
@@ -805,15 +807,7 @@ class ResPartner(models.Model):
 
     def pool_release(self, reason_code, note=False, pool_id=False):
         """Return owned customers to their pool (owner or pool admin), with a reason."""
-        check_texts(self.env, reason_code=reason_code, note=note)
-        reason = self.env["crm.public.pool.reason"].search([("code", "=", reason_code or "")], limit=1)
-        if not reason:
-            codes = self.env["crm.public.pool.reason"].search([], limit=50).mapped("code")
-            raise UserError(
-                self.env._("Unknown release reason %(code)r; use one of: %(codes)s.", code=reason_code, codes=", ".join(codes))
-            )
-        if reason.note_required and not has_words(note):
-            raise UserError(self.env._("The release reason %s needs a note that says why.", reason.name))
+        reason = self._pool_release_reason(reason_code, note)
         target = self.env["crm.public.pool"].browse(optional_id(self.env, pool_id, self.env._("The pool")))
         if target and not target.sudo().exists():
             raise UserError(self.env._("Pool %s does not exist.", pool_id))
@@ -850,6 +844,20 @@ class ResPartner(models.Model):
                                   pool=log["pool_name"], user=log["user_name"], reason=reason.name),
         )
         return True
+
+    @api.model
+    def _pool_release_reason(self, reason_code, note):
+        """The release reason named by ``reason_code``, with the note it asks for."""
+        check_texts(self.env, reason_code=reason_code, note=note)
+        reason = self.env["crm.public.pool.reason"].search([("code", "=", reason_code or "")], limit=1)
+        if not reason:
+            codes = self.env["crm.public.pool.reason"].search([], limit=50).mapped("code")
+            raise UserError(
+                self.env._("Unknown release reason %(code)r; use one of: %(codes)s.", code=reason_code, codes=", ".join(codes))
+            )
+        if reason.note_required and not has_words(note):
+            raise UserError(self.env._("The release reason %s needs a note that says why.", reason.name))
+        return reason
 
     def pool_transfer(self, user_id):
         """Move owned customers to another owner (pool admins and managers)."""
@@ -963,7 +971,7 @@ class ResPartner(models.Model):
         self.invalidate_recordset(POOL_STATE_FIELDS)
         return self
 
-    def _pool_move_to_owner(self, user, action, note=False):
+    def _pool_move_to_owner(self, user, action, note=False, reason=None):
         """Give (locked) customers to ``user`` within their limit: claim, assign, transfer, departure."""
         if not self:
             return
@@ -973,12 +981,13 @@ class ResPartner(models.Model):
             if not_pooled:
                 raise UserError(self.env._("%s is no longer in the pool.", not_pooled._pool_labels()[not_pooled[0].id]))
         for pool in partners.pool_id:
-            user._pool_check_receiver(pool, member=action in ("claim", "assign"))
+            user._pool_check_receiver(pool, member=action in ("claim", "assign", "decline", "timeout"))
         user._pool_lock_capacity()
         moving = self.filtered(lambda p: p.sudo().user_id != user)
         owned_after = user._pool_check_room(moving)
         now = fields.Datetime.now()
-        vals = {"user_id": user.id, "pool_state": "private", "pool_claim_date": now, "pool_embargo_until": False}
+        vals = {"user_id": user.id, "pool_state": "private", "pool_claim_date": now, "pool_embargo_until": False,
+                "pool_accept_deadline": False}
         messages = {
             "claim": lambda log: self.env._("Claimed by %s", log["to_user_name"]),
             "assign": lambda log: self.env._("Assigned to %(to)s by %(by)s", to=log["to_user_name"], by=log["user_name"]),
@@ -986,8 +995,16 @@ class ResPartner(models.Model):
                                       old=log["from_user_name"], to=log["to_user_name"], by=log["user_name"]),
             "departure": lambda log: self.env._("Handed over from %(old)s to %(to)s (departure)",
                                        old=log["from_user_name"], to=log["to_user_name"]),
+            "decline": lambda log: self.env._("Declined by %(old)s; assigned to %(to)s",
+                                     old=log["from_user_name"], to=log["to_user_name"]),
+            "timeout": lambda log: self.env._("Not accepted in time by %(old)s; assigned to %(to)s",
+                                     old=log["from_user_name"], to=log["to_user_name"]),
         }
-        moving._pool_apply(action, vals, note=note, message=messages[action])
+        # Read before the move (the row is in cache): who was still to accept the customer.
+        offered = moving.filtered(lambda p: p.sudo().pool_accept_deadline)
+        moving._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
+        offered._pool_drop_accept_todos()
+        moving._pool_await_acceptance(user, action)
         return owned_after
 
     def _pool_departure(self, successor=False):
@@ -1084,19 +1101,19 @@ class ResPartner(models.Model):
             if releasing:
                 # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
                 owner_vals.update(user_id=False, pool_previous_user_id=old_owner.id, pool_recycle_date=False,
-                                  pool_warned_date=False)
+                                  pool_warned_date=False, pool_accept_deadline=False)
             elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
                 owner_vals["pool_previous_user_id"] = old_owner.id
             writer.browse(partners.ids).write(owner_vals)
         if "user_id" in vals or releasing:
             self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
         if releasing:
-            # The "returns to the pool" To-Do of the old owner has nothing left to warn about
-            # (as the set-based recycle statement deletes it).
+            # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
+            # to ask (as the set-based recycle statement deletes them).
             self.env["mail.activity"].flush_model()
             self.env.cr.execute(
-                """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id = %s""",
-                [tuple(self.ids), self.env["crm.public.pool.rule"]._warning_activity_type_id()],
+                """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id IN %s""",
+                [tuple(self.ids), self.env["crm.public.pool.rule"]._own_activity_type_ids()],
             )
             self.env["mail.activity"].invalidate_model()
         self._pool_log(logs, message, user=user)

@@ -19,3 +19,4 @@ from . import test_servers
 from . import test_screens
 from . import test_walk
 from . import test_flows
+from . import test_accept

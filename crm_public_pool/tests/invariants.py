@@ -1,6 +1,7 @@
 """The invariants of the public contract, checked in SQL over the whole database."""
 
-OWNER_MOVES = ("create", "register", "claim", "assign", "transfer", "release", "recycle", "departure", "cleanup")
+OWNER_MOVES = ("create", "register", "claim", "assign", "transfer", "release", "recycle", "departure", "cleanup",
+               "decline", "timeout")
 
 
 def pool_invariant_violations(cr):

@@ -10,3 +10,4 @@ from . import base_partner_merge_automatic_wizard
 from . import crm_public_pool_pause_wizard
 from . import crm_public_pool_claim_request_reject_wizard
 from . import crm_public_pool_assign_wizard_member
+from . import crm_public_pool_decline_wizard
