@@ -440,6 +440,54 @@ def shot_accept_or_return(browser, users):
     return 520
 
 
+def shot_embargo_refusal(browser, users):
+    """Li Wei tries to claim the customer Marc Demo lost to a competitor: refused with the date and reason."""
+    liwei = users["liwei"]
+    partner = _record(liwei, "res.partner", [("pool_state", "=", "pool"), ("pool_embargo_until", "!=", False)])
+    browser.login(liwei)
+    browser.goto(ACTION % "action_pool_customers" + "/%s" % partner)
+    browser.wait(".o_form_view button[name=action_pool_claim]")
+    browser.click(".o_form_view button[name=action_pool_claim]")
+    browser.wait(".modal .modal-body")
+    return 560
+
+
+def shot_unplaced(browser, users):
+    """A customer escalation left in the Xinda Dealer Pool, saying why, and the pool's Retry Unplaced."""
+    pool_admin = users["pooladmin"]
+    pool = pool_admin.ref("crm_public_pool.demo_pool_dealer")
+    browser.login(pool_admin)
+    browser.goto(ACTION % "action_pool_pools" + "/%s" % pool)
+    browser.wait(".o_form_view button[name=action_pool_retry_unplaced]")
+    browser.click(".o_form_view button[name=action_open_unplaced]")
+    browser.wait(".o_list_renderer .o_data_row")
+    browser.click(".o_list_renderer .o_data_row td.o_data_cell")
+    browser.wait(".o_form_view div[name=pool_unplaced]")
+    return 520
+
+
+def shot_pause_intake(browser, users):
+    """Marc Demo pauses his own intake from My Capacity."""
+    browser.login(users["demo"])
+    browser.goto(ACTION % "action_pool_my_capacity")
+    browser.wait(".o_kanban_renderer .oe_gauge canvas")
+    browser.evaluate(
+        "[...document.querySelectorAll('.o_kanban_renderer button, .o_control_panel button')]"
+        ".find(e => e.textContent.includes('Pause')).click()"
+    )
+    browser.wait(".modal .o_field_widget[name=until]")
+    return 480
+
+
+def shot_revenue_rule(browser, users):
+    """The East pool's low-revenue rule: confirmed sales orders count, and the team leader is warned too."""
+    admin = users["admin"]
+    browser.login(admin)
+    browser.goto(ACTION % "action_pool_rules" + "/%s" % admin.ref("crm_public_pool.demo_rule_east_low_revenue"))
+    browser.wait(".o_form_view .o_field_widget[name=revenue_source]")
+    return 560
+
+
 def shot_settings(browser, users):
     browser.login(users["admin"])
     browser.goto("/odoo/action-crm.crm_config_settings_action")
@@ -467,6 +515,10 @@ SHOTS = {
     "appeal_review.png": shot_appeal_review,
     "claim_request_reject.png": shot_claim_request_reject,
     "accept_or_return.png": shot_accept_or_return,
+    "embargo_refusal.png": shot_embargo_refusal,
+    "unplaced.png": shot_unplaced,
+    "pause_intake.png": shot_pause_intake,
+    "revenue_rule.png": shot_revenue_rule,
     # Marc Demo's language is zh_CN while these are taken.
     "pool_customers_zh_CN.png": shot_pool_customers,
     "customer_form_pooled_zh_CN.png": shot_customer_form_pooled,
@@ -495,7 +547,7 @@ def main():
     url = args.url.rstrip("/")
     if args.prepare:
         prepare(url, args.db)
-    users = {login: Rpc(url, args.db, login) for login in ("demo", "pooladmin", "admin")}
+    users = {login: Rpc(url, args.db, login) for login in ("demo", "pooladmin", "admin", "liwei")}
     args.out.mkdir(parents=True, exist_ok=True)
     browser = Browser(args.chromium, url)
     try:

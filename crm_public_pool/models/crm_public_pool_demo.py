@@ -264,3 +264,15 @@ class CrmPublicPool(models.Model):
             pool.with_env(as_admin).pool_assign(partner.ids, user.id)
         return True
 
+    @api.model
+    def _populate_demo_embargo(self):
+        """Marc Demo lost one of his customers to a competitor: released with that reason, nobody may
+        claim it for 180 days."""
+        demo = self.env.ref("base.user_demo")
+        as_demo = self.env(user=demo, context=dict(self.env.context, lang=demo.lang, tz=demo.tz))
+        lost = as_demo["res.partner"].search(
+            [("user_id", "=", demo.id), ("pool_state", "=", "private"), ("pool_locked", "=", False)], order="id", limit=1
+        )
+        lost.pool_release("competitor", note="签了竞争对手的三年框架合同")
+        return True
+

@@ -341,3 +341,7 @@ class TestRulesDemo(PoolCase):
         self.assertEqual(dealer_pool.unplaced_count, len(waiting))
         self.assertTrue(self.env.ref("crm_public_pool.demo_rule_east_low_revenue").warn_manager)
         self.assertTrue(self.env.ref("base.main_company").pool_followup_activity_type_ids)
+        lost = self.env["res.partner"].search([("pool_state", "=", "pool"), ("pool_embargo_until", ">", fields.Datetime.now())])
+        self.assertEqual(lost.pool_previous_user_id, self.env.ref("base.user_demo"))
+        self.assertIn("Customer Pool: pass on assigned customers not accepted in time",
+                      self.env.ref("crm_public_pool.ir_cron_pool_accept_timeout").name)
