@@ -455,7 +455,7 @@ def shot_embargo_refusal(browser, users):
 def shot_unplaced(browser, users):
     """A customer escalation left in the Xinda Dealer Pool, saying why, and the pool's Retry Unplaced."""
     pool_admin = users["pooladmin"]
-    pool = pool_admin.ref("crm_public_pool.demo_pool_dealer")
+    pool = users["admin"].ref("crm_public_pool.demo_pool_dealer")
     browser.login(pool_admin)
     browser.goto(ACTION % "action_pool_pools" + "/%s" % pool)
     browser.wait(".o_form_view button[name=action_pool_retry_unplaced]")
@@ -468,15 +468,15 @@ def shot_unplaced(browser, users):
 
 def shot_pause_intake(browser, users):
     """Marc Demo pauses his own intake from My Capacity."""
-    browser.login(users["demo"])
-    browser.goto(ACTION % "action_pool_my_capacity")
-    browser.wait(".o_kanban_renderer .oe_gauge canvas")
+    demo = users["demo"]
+    browser.login(demo)
+    browser.goto(ACTION % "action_pool_my_capacity" + "/%s" % demo.uid)
+    browser.wait(".o_form_view button[name=action_pool_my_customers]")
     browser.evaluate(
-        "[...document.querySelectorAll('.o_kanban_renderer button, .o_control_panel button')]"
-        ".find(e => e.textContent.includes('Pause')).click()"
+        "[...document.querySelectorAll('.o_form_view button')].find(e => e.textContent.includes('Pause')).click()"
     )
     browser.wait(".modal .o_field_widget[name=until]")
-    return 480
+    return 680
 
 
 def shot_revenue_rule(browser, users):
