@@ -29,6 +29,11 @@ class ResPartner(models.Model):
         help="You opened this customer today: reopening it does not count against the pool's daily view limit.",
     )
 
+    pool_daily_view_limit = fields.Integer(
+        related="pool_id.daily_view_limit",
+        string="Daily View Limit of the Pool",
+    )
+
     @api.depends_context("uid")
     def _compute_pool_opened_today(self):
         commercial = {partner.id: partner.commercial_partner_id.id for partner in self if isinstance(partner.id, int)}
