@@ -58,7 +58,8 @@ def main():
         pooled = env["res.partner"].search([("pool_id", "=", pool.id), ("pool_state", "=", "pool")],
                                            limit=args.opens * 4).ids
         total = env["res.partner"].search_count([("pool_id", "=", pool.id)])
-    print(f"pool {pool.name!r}: {total:,} customers; salesperson {user.login}; {args.opens} calls each")
+        pool_id, pool_name, uid, login = pool.id, pool.name, user.id, user.login
+    print(f"pool {pool_name!r}: {total:,} customers; salesperson {login}; {args.opens} calls each")
     context = {"lang": "zh_CN", "tz": "Asia/Shanghai", "pool_manage": True, "bin_size": True}
     configs = [
         ("masking, no limit", masked, 0),
@@ -70,18 +71,18 @@ def main():
     try:
         for index, (label, fields_masked, limit) in enumerate(configs):
             with registry.cursor() as cr:
-                api.Environment(cr, SUPERUSER_ID, {})["crm.public.pool"].browse(pool.id).write(
+                api.Environment(cr, SUPERUSER_ID, {})["crm.public.pool"].browse(pool_id).write(
                     {"masked_field_ids": [(6, 0, fields_masked)], "daily_view_limit": limit})
             registry.clear_cache()
-            lists, list_queries = measure(registry, api, user.id, context, args.opens + 5, lambda env, i: env[
+            lists, list_queries = measure(registry, api, uid, context, args.opens + 5, lambda env, i: env[
                 "res.partner"].web_search_read(POOL_LIST_DOMAIN, spec, offset=0, limit=80, order="", count_limit=10001))
             customers = pooled[index * args.opens:(index + 1) * args.opens] or pooled
-            forms, form_queries = measure(registry, api, user.id, context, args.opens + 5, lambda env, i: env[
+            forms, form_queries = measure(registry, api, uid, context, args.opens + 5, lambda env, i: env[
                 "res.partner"].browse(customers[i % len(customers)]).web_read(FORM_SPEC))
             rows.append((label, lists, list_queries, forms, form_queries))
     finally:
         with registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["crm.public.pool"].browse(pool.id).write(saved)
+            api.Environment(cr, SUPERUSER_ID, {})["crm.public.pool"].browse(pool_id).write(saved)
     print("| configuration | list p50 | list p95 | list queries | form p50 | form p95 | form queries |")
     print("|---|---|---|---|---|---|---|")
     for label, lists, list_queries, forms, form_queries in rows:

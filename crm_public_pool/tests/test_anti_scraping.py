@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
-from odoo import fields
+from odoo import api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import PoolCase
+from .races import CLAIMED, RaceCase
 
 FORM_SPEC = {"name": {}, "phone": {}, "email": {}, "pool_id": {"fields": {"display_name": {}}}}
 PIXEL = b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -250,3 +251,29 @@ class TestAntiScraping(PoolCase):
             view.with_user(self.manager).write({"day": "2020-01-01"})
         with self.assertRaises(UserError):
             view.sudo().write({"day": "2020-01-01"})
+
+
+@tagged("post_install", "-at_install")
+class TestAntiScrapingRace(RaceCase):
+    """One salesperson opening customers from several requests at once never passes the limit."""
+
+    RACERS = 1
+
+    def test_16_requests_of_one_user_open_at_most_the_limit(self):
+        uid = self.user_ids[0]
+        limit = 5
+        with self.registry.cursor() as cr:
+            api.Environment(cr, api.SUPERUSER_ID, {})["crm.public.pool"].browse(self.pool_id).daily_view_limit = limit
+        customers = self.make_customers(16, "Scraped Customer")
+        outcomes = self.race(
+            [(uid, customer) for customer in customers],
+            lambda env, customer: self.with_retry(
+                env, lambda: env["res.partner"].browse(customer).web_read(FORM_SPEC), tries=20),
+        )
+        self.assertEqual(outcomes.count(CLAIMED), limit, outcomes)
+        refused = [outcome for outcome in outcomes if outcome != CLAIMED]
+        self.assertTrue(all(f"You have opened {limit} customers of pool" in outcome for outcome in refused), refused)
+        rows = self.fetch("SELECT count(*) FROM crm_public_pool_view WHERE user_id = %s", [uid])
+        self.assertEqual(rows[0][0], limit)
+        tally = self.fetch("SELECT opened_count, limit_reached FROM crm_public_pool_view_day WHERE user_id = %s", [uid])
+        self.assertEqual(tally, [(limit, True)])
