@@ -96,7 +96,6 @@ class CrmPublicPool(models.Model):
         "to the next candidate of the strategy that placed them, else back to the pool (0 = no acceptance).",
     )
     daily_view_limit = fields.Integer(
-        string="Daily View Limit",
         help="Distinct customers of this pool one member may open per day (0 = no limit). Opening means "
         "reading any detail beyond what the pool list shows: the form, a contact field, an export. "
         "Reopening one already opened today is free; the pool's administrators, the managers and the "

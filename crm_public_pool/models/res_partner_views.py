@@ -16,11 +16,10 @@ fields. So a list costs nothing, and nothing leaks past the limit by another pat
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     pool_opened_today = fields.Boolean(
         string="Opened Today",
@@ -73,9 +72,8 @@ class ResPartner(models.Model):
         state_field, pool_field = self._fields["pool_state"], self._fields["pool_id"]
         for record in self.browse(list(limited)):
             self.env.cache.set(record, field, True)
-            if not self.env.cache.contains(record, pool_field):
-                self.env.cache.set(record, state_field, "pool")
-                self.env.cache.set(record, pool_field, limited[record.id])
+            self.env.cache.set(record, state_field, "pool")
+            self.env.cache.set(record, pool_field, limited[record.id])
 
     def _read_format(self, fnames, load="_classic_read"):
         if len(self._ids) == 1 and not self.env.su and self._pool_reads_details(fnames):
@@ -152,16 +150,3 @@ class ResPartner(models.Model):
             super()._pool_unmasked_domain(pool_ids),
             [("pool_id", "not in", masking_ids), ("commercial_partner_id", "in", opened)],
         ])
-
-    @api.model
-    def _pool_views_today_text(self):
-        """'opened today: N of M' per limited pool of the caller, for the screens."""
-        limits = self._pool_view_limit_map()
-        if not limits:
-            return {}
-        self.env.cr.execute(SQL(
-            "SELECT pool_id, count(*) FROM crm_public_pool_view WHERE user_id = %s AND day = %s GROUP BY pool_id",
-            self.env.uid, fields.Date.context_today(self),
-        ))
-        counts = dict(self.env.cr.fetchall())
-        return {pool_id: (counts.get(pool_id, 0), limit) for pool_id, limit in limits.items()}
