@@ -7,6 +7,8 @@ to everyone through the ORM, and the daily cron drops them after ``VIEW_KEEP_DAY
 
 from datetime import timedelta
 
+from psycopg2.errors import ReadOnlySqlTransaction
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -54,12 +56,18 @@ class CrmPublicPoolView(models.Model):
         which then counts what the first one opened.
         """
         if not partner_ids or not limits:
-            return []
+            return {}
         self.env["res.partner"].flush_model(["pool_state", "pool_id", "commercial_partner_id"])
         uid = self.env.uid
         pool_ids = sorted(limits)
-        self.env.cr.execute(SQL(
-            """
+        params = {
+            "partner_ids": list(partner_ids),
+            "uid": uid,
+            "day": day,
+            "pool_ids": pool_ids,
+            "limit_values": [limits[pool_id] for pool_id in pool_ids],
+        }
+        facts = """
             WITH requested AS (
                 SELECT p.id, p.commercial_partner_id, p.pool_id
                   FROM res_partner p
@@ -73,7 +81,23 @@ class CrmPublicPoolView(models.Model):
             ), fresh AS (
                 SELECT t.partner_id, t.pool_id FROM target t
                  WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.partner_id = t.partner_id)
-            ), tally AS (
+            )"""
+        if self.env.cr.readonly:
+            # Read-only requests (Odoo 18 serves web_read, read, search_read... on a read-only
+            # cursor): the same statement without its writes. Nothing new opened: done. Else the
+            # request is replayed on a read/write cursor, as Odoo does for any write it meets.
+            self.env.cr.execute(SQL(
+                facts + " SELECT (SELECT array_agg(ARRAY[id, pool_id]) FROM requested), EXISTS (SELECT 1 FROM fresh)",
+                **params,
+            ))
+            limited, has_fresh = self.env.cr.fetchone()
+            if has_fresh:
+                raise ReadOnlySqlTransaction(
+                    "cannot record the customers opened in a read-only transaction"
+                )
+            return dict(limited or [])
+        self.env.cr.execute(SQL(
+            facts + """, tally AS (
                 SELECT l.pool_id, l.view_limit,
                        (SELECT count(*) FROM seen s WHERE s.pool_id = l.pool_id) AS opened,
                        (SELECT count(*) FROM fresh f WHERE f.pool_id = l.pool_id) AS fresh_count
@@ -108,11 +132,7 @@ class CrmPublicPoolView(models.Model):
                    (SELECT count(*) FROM inserted) + (SELECT count(*) FROM counted)
               FROM allowed a
             """,
-            partner_ids=list(partner_ids),
-            uid=uid,
-            day=day,
-            pool_ids=pool_ids,
-            limit_values=[limits[pool_id] for pool_id in pool_ids],
+            **params,
         ))
         ok, limited, over, __ = self.env.cr.fetchone()
         if not ok:

@@ -17,6 +17,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+# Put in the context by web_search_read alone: a client cannot send this object over RPC, so it
+# cannot pass a read of one customer off as a list's.
+LISTING = object()
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -75,18 +79,48 @@ class ResPartner(models.Model):
             self.env.cache.set(record, state_field, "pool")
             self.env.cache.set(record, pool_field, limited[record.id])
 
+    def _pool_opens(self, fnames):
+        """Whether this read opens the customer: one record, details asked, not a list's page."""
+        return (
+            len(self._ids) == 1
+            and not self.env.su
+            and self.env.context.get("pool_listing") is not LISTING
+            and self._pool_reads_details(fnames)
+        )
+
     def _read_format(self, fnames, load="_classic_read"):
-        if len(self._ids) == 1 and not self.env.su and self._pool_reads_details(fnames):
+        if self._pool_opens(fnames):
             self._pool_open()
         return super()._read_format(fnames, load=load)
 
     def web_read(self, specification):
-        if len(self._ids) == 1 and not self.env.su and self._pool_reads_details(specification):
+        if self._pool_opens(specification):
             self._pool_open()
         return super().web_read(specification)
 
+    def read(self, fields=None, load="_classic_read"):
+        return super().read(fields=fields, load=load)
+
+    @api.model
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs):
+        return super().search_read(domain=domain, fields=fields, offset=offset, limit=limit, order=order, **read_kwargs)
+
+    # Opening a customer writes its view: these run on a read/write cursor (Odoo 18 serves them on
+    # a read-only one by default, and would replay the request after the first write it meets).
+    web_read._readonly = False
+    read._readonly = False
+    search_read._readonly = False
+
+    @api.model
+    @api.readonly
+    def web_search_read(self, domain, specification, offset=0, limit=None, order=None, count_limit=None):
+        # A list opens nobody, even when it shows one customer: its details stay hidden.
+        return super(ResPartner, self.with_context(pool_listing=LISTING)).web_search_read(
+            domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit
+        )
+
     def onchange(self, values, field_names, fields_spec):
-        if len(self._ids) == 1 and not self.env.su and self._pool_reads_details(fields_spec):
+        if self._pool_opens(fields_spec):
             self._pool_open()
         return super().onchange(values, field_names, fields_spec)
 

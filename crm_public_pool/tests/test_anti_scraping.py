@@ -1,10 +1,13 @@
 """Anti-scraping (issue 13): a pool's daily view limit and its export ban."""
 
+import json
 from datetime import timedelta
+
+from psycopg2.errors import ReadOnlySqlTransaction
 
 from odoo import api, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import PoolCase
 from .races import CLAIMED, RaceCase
@@ -80,8 +83,10 @@ class TestAntiScraping(PoolCase):
         self.assertEqual((rows[self.c.id]["phone"], rows[self.d.id]["email"]), (False, False))
         # Images and files: refused until opened; the chatter and activities are hidden.
         (self.a | self.c).image_1920 = PIXEL
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as refusal:
             self.env["ir.binary"].with_user(self.user_a)._record_to_stream(c_as_a, "image_128")
+        self.assertEqual(str(refusal.exception),
+                         f"Open customer #{self.c.id} first: its pool counts the customers you open each day.")
         self.assertEqual(self.as_user(self.user_a, self.a | self.c)._pool_masked_pools(), {self.c.id: self.pool.id})
         self.c.message_post(body="Called, wants a quote", message_type="comment")
         self.a.message_post(body="Called A", message_type="comment")
@@ -146,15 +151,13 @@ class TestAntiScraping(PoolCase):
         self.customers.sudo().fetch(["pool_state", "pool_id", "commercial_partner_id"])
         self.assertEqual(self.statements(partners._pool_open), 1)
         self.assertEqual(len(self.views()), 6)
-        # A form open costs the counting statement and nothing more than without a limit.
-        self.env["crm.public.pool"].with_user(self.user_a)._pool_masking()
-        self.env.invalidate_all()
+        # A form open costs the counting statement and nothing more than without a limit (each
+        # measured after a first form open has loaded what every request loads).
+        self.open_form(self.customers[6])
         with_limit = self.statements(lambda: self.open_form(self.customers[7]))
         self.pool.daily_view_limit = 0
-        self.env["crm.public.pool"].with_user(self.user_a)._pool_view_limits()
-        self.env["crm.public.pool"].with_user(self.user_a)._pool_masking()
-        self.env.invalidate_all()
-        without_limit = self.statements(lambda: self.open_form(self.customers[8]))
+        self.open_form(self.customers[8])
+        without_limit = self.statements(lambda: self.open_form(self.customers[9]))
         self.assertLessEqual(with_limit - without_limit, 1)
 
     def test_owner_admin_manager_and_sudo_are_not_counted(self):
@@ -277,3 +280,73 @@ class TestAntiScrapingRace(RaceCase):
         self.assertEqual(rows[0][0], limit)
         tally = self.fetch("SELECT opened_count, limit_reached FROM crm_public_pool_view_day WHERE user_id = %s", [uid])
         self.assertEqual(tally, [(limit, True)])
+
+
+@tagged("post_install", "-at_install")
+class TestAntiScrapingWebClient(PoolCase, HttpCase):
+    """Through the web client's JSON-RPC, where Odoo serves reads on read-only cursors."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["crm.public.pool"].search([]).write({"daily_view_limit": 0})
+        cls.pool.daily_view_limit = 2
+
+    def call(self, method, *args, **kwargs):
+        """``res.partner.method`` as the web client calls it; the result, or a UserError with the server's message."""
+        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+            "model": "res.partner", "method": method, "args": list(args),
+            "kwargs": dict(kwargs, context={"tz": "Asia/Shanghai"}),
+        }}
+        body = self.url_open(f"/web/dataset/call_kw/res.partner/{method}", data=json.dumps(payload),
+                             headers={"Content-Type": "application/json"}).json()
+        if "error" in body:
+            raise UserError(body["error"]["data"]["message"])
+        return body["result"]
+
+    def opened(self):
+        self.env.invalidate_all()
+        return self.env["crm.public.pool.view"].sudo().search([("user_id", "=", self.user_a.id)]).partner_id
+
+    def test_form_and_list_over_json_rpc(self):
+        a, b, c = self.customers[:3]
+        self.authenticate("pool_a", "pool_a")
+        # A list showing one customer opens nobody and shows no contact field.
+        with self.assertNoLogs("odoo.sql_db", "ERROR"):
+            page = self.call("web_search_read", [("id", "=", a.id)], {"name": {}, "phone": {}})
+        self.assertEqual(page["records"], [{"id": a.id, "name": a.name, "phone": False}])
+        self.assertFalse(self.opened())
+        # The form opens it, on a read/write cursor from the start (no failed write, no replay).
+        with self.assertNoLogs("odoo.sql_db", "ERROR"), self.assertNoLogs("odoo.http", "WARNING"):
+            form = self.call("web_read", [a.id], {"name": {}, "phone": {}})
+        self.assertEqual(form[0]["phone"], a.phone)
+        self.assertEqual(self.call("read", [b.id], ["email"])[0]["email"], b.email)
+        self.assertEqual(self.opened(), a | b)
+        # Reopened on the list's read-only cursor: shown, nothing written.
+        with self.assertNoLogs("odoo.sql_db", "ERROR"):
+            page = self.call("web_search_read", [("id", "in", (a | c).ids)], {"phone": {}}, order="id")
+        self.assertEqual([row["phone"] for row in page["records"]], [a.phone, False])
+        with self.assertRaises(UserError) as refusal:
+            self.call("search_read", [("id", "=", c.id)], ["phone"])
+        self.assertIn("You have opened 2 customers of pool East Pool today, its daily limit is 2.", str(refusal.exception))
+        self.assertEqual(self.opened(), a | b)
+
+    def test_read_only_requests_replay_only_to_open(self):
+        a, b = self.customers[:2]
+
+        def read_only(partner):
+            with self.registry.cursor(readonly=True) as cr:
+                env = api.Environment(cr, self.user_a.id, {"tz": "Asia/Shanghai"})
+                return env["res.partner"].browse(partner.id).read(["phone"])[0]["phone"]
+
+        # Odoo replays a request that must write on a read/write cursor: opening one must write.
+        with self.assertRaises(ReadOnlySqlTransaction):
+            read_only(a)
+        self.assertFalse(self.opened())
+        self.env["res.partner"].with_user(self.user_a).browse(a.id).read(["phone"])
+        # Reopening writes nothing: served on the read-only cursor.
+        self.assertEqual(read_only(a), a.phone)
+        # Reads of customers of no limited pool, or of several, never need to write.
+        self.assertEqual(read_only(self.user_b.partner_id), self.user_b.partner_id.phone)
+        self.assertEqual(self.opened(), a)
+        self.assertFalse(b.with_user(self.user_a).pool_opened_today)
