@@ -176,6 +176,15 @@ class TestAntiScraping(PoolCase):
         self.assertEqual(self.open_form(self.south_customer, self.user_c)["phone"], self.south_customer.phone)
         self.assertFalse(self.views(self.user_c))
 
+    def test_prospect_lookup_is_not_an_opening(self):
+        """Registration's duplicate lookup runs as superuser and shows what the list shows: it counts nothing."""
+        self.open_form(self.a)
+        self.open_form(self.b)
+        found = self.as_user(self.user_a).pool_lookup(phone=self.c.phone)
+        self.assertIn(self.c.id, [row["partner_id"] for row in found])
+        self.assertNotIn(self.c.phone, str(found))
+        self.assertEqual(len(self.views()), 2)
+
     def test_contacts_open_with_their_company(self):
         contact = self.Partner.create({"name": "Li Lei", "parent_id": self.a.id, "email": "lilei@acme0.cn"})
         self.assertEqual(contact.pool_id, self.pool)
