@@ -37,6 +37,7 @@
         "wizard/crm_public_pool_assign_wizard_views.xml",
         "report/crm_public_pool_distribution_report_views.xml",
         "views/crm_public_pool_menus.xml",
+        "views/crm_public_pool_view_day_views.xml",
         "data/crm_public_pool_dashboard_data.xml",
         "views/crm_public_pool_dashboard_views.xml",
         "views/crm_public_pool_rule_views.xml",

@@ -25,3 +25,6 @@ from . import mail_activity
 from . import ir_attachment
 from . import ir_binary
 from . import res_partner_ui
+from . import crm_public_pool_view
+from . import crm_public_pool_view_day
+from . import res_partner_views

@@ -95,6 +95,18 @@ class CrmPublicPool(models.Model):
         "wait this many hours for their new owner to accept them; declined or not accepted in time, they go "
         "to the next candidate of the strategy that placed them, else back to the pool (0 = no acceptance).",
     )
+    daily_view_limit = fields.Integer(
+        help="Distinct customers of this pool one member may open per day (0 = no limit). Opening means "
+        "reading any detail beyond what the pool list shows: the form, a contact field, an export. "
+        "Reopening one already opened today is free; the pool's administrators, the managers and the "
+        "customers' owners are not counted.",
+    )
+    export_allowed = fields.Boolean(
+        string="Members May Export",
+        default=True,
+        help="When off, members may not export this pool's customers (their own customers excepted); "
+        "the pool's administrators and the managers still may.",
+    )
     masked_field_ids = fields.Many2many(
         "ir.model.fields",
         "crm_public_pool_masked_field_rel",
@@ -297,7 +309,7 @@ class CrmPublicPool(models.Model):
         if vals.get("active") is False:
             self._check_empty(self.env._("archived"))
         res = super().write(vals)
-        if {"masked_field_ids", "admin_user_ids", "active", "company_id"} & set(vals):
+        if {"masked_field_ids", "admin_user_ids", "active", "company_id", "daily_view_limit", "export_allowed"} & set(vals):
             self.env.registry.clear_cache()
         return res
 
@@ -502,6 +514,38 @@ class CrmPublicPool(models.Model):
             for pool in pools
             if not pool._is_admin(user)
         )
+
+    @api.model
+    @tools.ormcache("self.env.uid", "self.env.su")
+    def _pool_view_limits(self):
+        """((pool id, daily view limit), ...) of the pools limiting the current user's views.
+
+        Superuser code and sudo do not count: only the real user's own reads do. Administrators
+        of a pool and managers of its company are exempt. Cached per user; pool writes clear it.
+        """
+        user = self.env.user
+        if self.env.su or user._is_superuser():
+            return ()
+        pools = self.sudo().search([("daily_view_limit", ">", 0)])
+        return tuple((pool.id, pool.daily_view_limit) for pool in pools if not pool._is_admin(user))
+
+    @api.model
+    @tools.ormcache("self.env.uid", "self.env.su")
+    def _pool_export_forbidden(self):
+        """Ids of the pools whose customers the current user may not export."""
+        user = self.env.user
+        if self.env.su or user._is_superuser():
+            return frozenset()
+        pools = self.sudo().with_context(active_test=False).search([("export_allowed", "=", False)])
+        return frozenset(pool.id for pool in pools if not pool._is_admin(user))
+
+    def action_open_view_days(self):
+        """Who opened how many customers of this pool per day, and who reached its limit (managers)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_public_pool.action_pool_view_days")
+        action["domain"] = [("pool_id", "=", self.id)]
+        action["context"] = {"search_default_filter_limit_reached": 1}
+        return action
 
     # ------------------------------------------------------------------
     # Recycling
