@@ -148,31 +148,44 @@ class ResUsers(models.Model):
     # Capacity: who may be given customers, and how many
     # ------------------------------------------------------------------
 
-    def _pool_check_receiver(self, pool, member=False):
+    def _pool_check_receiver(self, pool, member=False, facts=None):
         """Refuse to give customers of ``pool`` to this user unless they can work them.
 
         One check for every way a customer gets an owner (claim, assign, transfer, departure,
         registration, distribution): an archived, portal or outside user, or a user of another
         company would hold a customer nobody works. Claims and assignments from a pool also
-        need the receiver to be a member of it (``member``).
+        need the receiver to be a member of it (``member``). ``facts`` is
+        ``crm.public.pool._pool_user_facts(self)`` when the caller has it already: the same
+        facts, read in one statement.
         """
         self.ensure_one()
         user = self.sudo()
-        if not user.exists():
-            raise UserError(self.env._("User #%s does not exist.", self.id))
+        if facts is None:
+            if not user.exists():
+                raise UserError(self.env._("User #%s does not exist.", self.id))
+            active, share = user.active, user.share
+            works_for = pool.company_id in user.company_ids
+            is_member = member and pool._is_member(user)
+        else:
+            active, share = facts["active"], facts["share"]
+            # The facts hold the active pools of the user's companies; others are looked up.
+            works_for = pool.id in facts["pools"] or pool.company_id.id in facts["company_ids"]
+            is_member = member and facts["pools"].get(pool.id, {}).get("member", False)
         problem = None
-        if not user.active:
+        if not active:
             problem = self.env._("%s is archived", user.name)
-        elif user.share:
+        elif share:
             problem = self.env._("%s is not an internal user", user.name)
         elif not user.has_group("crm_public_pool.group_pool_user"):
             problem = self.env._("%s has no salesperson rights", user.name)
-        elif pool.company_id not in user.company_ids:
+        elif not works_for:
             problem = self.env._("%(user)s does not work for %(company)s", user=user.name, company=pool.company_id.name)
-        elif member and not pool._is_member(user):
+        elif member and not is_member:
             problem = self.env._("%(user)s is not a member of pool %(pool)s", user=user.name, pool=pool.name)
         if problem:
             raise UserError(self.env._("Customers of pool %(pool)s cannot go to this user: %(problem)s.", pool=pool.name, problem=problem))
+
+    # ------------------------------------------------------------------
     # Availability: who may receive customers today
     # ------------------------------------------------------------------
 
