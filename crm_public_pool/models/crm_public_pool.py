@@ -11,6 +11,11 @@ from .checks import check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE
 
 
+# Read with a user's pool facts (_pool_user_facts), in this order.
+USER_PREFETCH = ["company_id", "partner_id", "pool_max_customers", "pool_max_locked"]
+COMPANY_PREFETCH = ["pool_max_customers", "pool_max_locked", "pool_count_won"]
+
+
 class CrmPublicPool(models.Model):
     _name = "crm.public.pool"
     _description = "Customer Pool"
@@ -483,10 +488,15 @@ class CrmPublicPool(models.Model):
         """
         self.flush_model(["active", "company_id", "member_all_user_ids", "admin_user_ids", "daily_claim_limit",
                           "reclaim_cooldown_days", "entry_lock_hours", "claim_requires_approval"])
-        self.env["res.users"].flush_model(["active", "share", "company_ids"])
+        self.env["res.users"].flush_model(["active", "share", "company_ids", *USER_PREFETCH])
+        self.env["res.company"].flush_model(COMPANY_PREFETCH)
+        self.env["res.partner"].flush_model(["name"])
         self.env.cr.execute(
             """
             SELECT u.active, u.share, ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = u.id),
+                   json_build_array(u.company_id, u.partner_id, u.pool_max_customers, u.pool_max_locked),
+                   json_build_array(c.pool_max_customers, c.pool_max_locked, c.pool_count_won),
+                   up.name,
                    (SELECT coalesce(json_agg(json_build_array(
                                p.id, p.company_id, p.daily_claim_limit, p.reclaim_cooldown_days, p.entry_lock_hours,
                                p.claim_requires_approval,
@@ -498,6 +508,8 @@ class CrmPublicPool(models.Model):
                       FROM crm_public_pool p
                      WHERE p.active AND p.company_id IN (SELECT cid FROM res_company_users_rel WHERE user_id = u.id))
               FROM res_users u
+              JOIN res_company c ON c.id = u.company_id
+              JOIN res_partner up ON up.id = u.partner_id
              WHERE u.id = %s
             """,
             [user.id],
@@ -505,7 +517,17 @@ class CrmPublicPool(models.Model):
         row = self.env.cr.fetchone()
         if not row:
             return None
-        active, share, company_ids, pools = row
+        active, share, company_ids, user_values, company_values, partner_name, pools = row
+        # The user's limits, company and name, read here rather than one record at a time by
+        # _pool_limits and the chatter line; values already in the cache are kept.
+        cache = self.env.cache
+        users, Users = user.sudo(), self.env["res.users"]
+        for fname, value in zip(USER_PREFETCH, user_values):
+            cache.insert_missing(users, Users._fields[fname], [value])
+        Companies = self.env["res.company"]
+        for fname, value in zip(COMPANY_PREFETCH, company_values):
+            cache.insert_missing(Companies.browse(user_values[0]), Companies._fields[fname], [value])
+        cache.insert_missing(self.env["res.partner"].browse(user_values[1]), self.env["res.partner"]._fields["name"], [partner_name])
         user = user.sudo()
         manager = user._is_superuser() or user.has_group("crm_public_pool.group_pool_manager")
         admin_group = user.has_group("crm_public_pool.group_pool_admin")
