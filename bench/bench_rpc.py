@@ -186,7 +186,7 @@ def main():
     args.segments = []
     server = subprocess.Popen(
         [sys.executable, f"{os.path.abspath(args.odoo)}/odoo-bin", "-d", args.db, *db_args, f"--addons-path={addons}",
-         "--http-interface=127.0.0.1", f"--http-port={args.port}", f"--workers={args.workers}", "--max-cron-threads=0",
+         "--http-interface=127.0.0.1", f"--http-port={args.port}", f"--gevent-port={args.port + 1}", f"--workers={args.workers}", "--max-cron-threads=0",
          "--db-filter", f"^{args.db}$", "--log-level=warn", "--log-handler=werkzeug:INFO", f"--logfile={server_log}",
          "--limit-time-real=600", "--limit-time-cpu=600"],
     )

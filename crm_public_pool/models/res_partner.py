@@ -1019,9 +1019,15 @@ class ResPartner(models.Model):
         if not self:
             return self
         self.env["res.partner"].flush_model()
+        asked = tuple(self.ids)
         partners = self._pool_lock_and_read(
-            SQL("id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s)", tuple(self.ids))
+            SQL("id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s)", asked)
         ).with_env(self.env)
+        if len(partners) < len(set(asked)):
+            # Fewer companies than partners asked (contacts of one company), or deleted ids:
+            # reading a deleted one raises Odoo's own MissingError, naming it, as it always did.
+            missing = self - self.sudo().exists()
+            missing.sudo().mapped("commercial_partner_id")
         unmanaged = partners.sudo().filtered(lambda p: not p.pool_state)
         if unmanaged:
             raise UserError(self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id]))
