@@ -490,13 +490,13 @@ class CrmPublicPool(models.Model):
                           "reclaim_cooldown_days", "entry_lock_hours", "claim_requires_approval"])
         self.env["res.users"].flush_model(["active", "share", "company_ids", *USER_PREFETCH])
         self.env["res.company"].flush_model(COMPANY_PREFETCH)
-        self.env["res.partner"].flush_model(["name"])
+        self.env["res.partner"].flush_model(["name", "email"])
         self.env.cr.execute(
             """
             SELECT u.active, u.share, ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = u.id),
                    json_build_array(u.company_id, u.partner_id, u.pool_max_customers, u.pool_max_locked),
                    json_build_array(c.pool_max_customers, c.pool_max_locked, c.pool_count_won),
-                   up.name,
+                   up.name, up.email,
                    (SELECT coalesce(json_agg(json_build_array(
                                p.id, p.company_id, p.daily_claim_limit, p.reclaim_cooldown_days, p.entry_lock_hours,
                                p.claim_requires_approval,
@@ -517,7 +517,7 @@ class CrmPublicPool(models.Model):
         row = self.env.cr.fetchone()
         if not row:
             return None
-        active, share, company_ids, user_values, company_values, partner_name, pools = row
+        active, share, company_ids, user_values, company_values, partner_name, partner_email, pools = row
         # The user's limits, company and name, read here rather than one record at a time by
         # _pool_limits and the chatter line; values already in the cache are kept.
         cache = self.env.cache
@@ -527,7 +527,10 @@ class CrmPublicPool(models.Model):
         Companies = self.env["res.company"]
         for fname, value in zip(COMPANY_PREFETCH, company_values):
             cache.insert_missing(Companies.browse(user_values[0]), Companies._fields[fname], [value])
-        cache.insert_missing(self.env["res.partner"].browse(user_values[1]), self.env["res.partner"]._fields["name"], [partner_name])
+        # The user's name and e-mail sign the chatter line (its author).
+        partner = self.env["res.partner"].browse(user_values[1])
+        cache.insert_missing(partner, partner._fields["name"], [partner_name])
+        cache.insert_missing(partner, partner._fields["email"], [partner_email])
         user = user.sudo()
         manager = user._is_superuser() or user.has_group("crm_public_pool.group_pool_manager")
         admin_group = user.has_group("crm_public_pool.group_pool_admin")
