@@ -14,7 +14,8 @@ Run ``generate.py`` first. This starts Odoo on the database (``--workers 5``, 2 
 - pool list: a salesperson opens *Pool Customers* as the web client does: ``web_search_read`` with
   the list view's fields, the action's domain and its default filter (*In Pool*), the first page
   of 80 and the count, ``--opens`` times; beside it, the same salesperson opens the plain contacts
-  list (``base.view_partner_tree``, no domain: every partner they may see) the same way, and the
+  list (``base.view_partner_tree``, no domain: every partner they may see) the same way, the two
+  lists in turns so that both meet the same load, and the
   same page and count in raw SQL as the superuser (no access rules, no masking);
 - the morning rush (抢客户): ``--rush`` salespeople, all members of one pool and each logged in
   once, claim ``--rush-customers`` freshly pooled customers at the same moment (each customer is
