@@ -44,8 +44,13 @@ def main():
     sql_logger = logging.getLogger("odoo.sql_db")
     with registry.cursor() as cr:
         cr.execute(
+            # A pool with customers left to claim (bench_rpc.py's rush pool may have none).
             """SELECT u.id, r.pool_id FROM res_users u JOIN crm_public_pool_member_user_rel r ON r.user_id = u.id
-                WHERE u.login LIKE 'sales%%' ORDER BY u.id LIMIT 1"""
+                WHERE u.login LIKE 'sales%%'
+                  AND (SELECT count(*) FROM (SELECT 1 FROM res_partner p WHERE p.pool_id = r.pool_id
+                          AND p.pool_state = 'pool' AND p.active AND p.is_company LIMIT 2) two) = 2
+                  AND EXISTS (SELECT 1 FROM res_partner p WHERE p.pool_id = r.pool_id AND p.pool_state = 'private')
+                ORDER BY u.id, r.pool_id LIMIT 1"""
         )
         uid, pool_id = cr.fetchone()
         cr.execute(

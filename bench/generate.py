@@ -226,15 +226,18 @@ def generate(args):
         cr.commit()
         started = step("audit trail and follow-up notes", started)
 
-        # What autovacuum does on a live database: statistics, and the visibility map that lets
-        # PostgreSQL answer counts from indexes alone.
-        pg = ["-h", args.db_host] * bool(args.db_host) + ["-U", args.db_user] * bool(args.db_user)
-        for table in ("res_partner", "crm_public_pool_log", "mail_message"):
-            subprocess.run(["vacuumdb", *pg, "--analyze", "--quiet", "-t", table, args.db], check=True)
         env.invalidate_all()
         pools._recycle_refresh_dates()
         cr.commit()
         started = step("stored recycle dates", started)
+        # What autovacuum does on a live database: statistics, and the visibility map that lets
+        # PostgreSQL answer counts from indexes alone. After the recycle dates, which rewrite
+        # most customer rows: vacuumed before them, the owners' counts visited 4,000 heap pages
+        # each (82 ms instead of under 1 ms) until autovacuum came by.
+        pg = ["-h", args.db_host] * bool(args.db_host) + ["-U", args.db_user] * bool(args.db_user)
+        for table in ("res_partner", "crm_public_pool_log", "mail_message"):
+            subprocess.run(["vacuumdb", *pg, "--analyze", "--quiet", "-t", table, args.db], check=True)
+        started = step("vacuum and analyze", started)
         cr.execute(
             """SELECT count(*), count(*) FILTER (WHERE pool_state = 'pool'), count(*) FILTER (WHERE pool_locked),
                       count(*) FILTER (WHERE pool_recycle_date < now() AT TIME ZONE 'UTC')

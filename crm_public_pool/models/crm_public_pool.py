@@ -11,6 +11,11 @@ from .checks import check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE
 
 
+# Read with a user's pool facts (_pool_user_facts), in this order.
+USER_PREFETCH = ["company_id", "partner_id", "pool_max_customers", "pool_max_locked"]
+COMPANY_PREFETCH = ["pool_max_customers", "pool_max_locked", "pool_count_won"]
+
+
 class CrmPublicPool(models.Model):
     _name = "crm.public.pool"
     _description = "Customer Pool"
@@ -481,6 +486,82 @@ class CrmPublicPool(models.Model):
             return True
         return user.has_group("crm_public_pool.group_pool_manager") and self.sudo().company_id in user.sudo().company_ids
 
+    @api.model
+    def _pool_user_facts(self, user):
+        """What ``user`` is and may do in the active pools of their companies, read in one statement.
+
+        The set form of ``_is_member`` / ``_is_admin`` (and the receiver facts of
+        ``res.users._pool_check_receiver``) for the claim path, which would otherwise read the
+        companies, pools, members and administrators one by one. Read fresh from the database on
+        every call (no process state), so it needs no invalidation; a test holds it to
+        ``_is_member`` and ``_is_admin`` for every user and pool. Returns None when the user
+        does not exist, else ``{"active", "share", "company_ids", "pools": {id: {...}}}`` where
+        each pool has ``company_id``, its claim settings, ``member`` and ``admin``.
+        """
+        self.flush_model(["active", "company_id", "member_all_user_ids", "admin_user_ids", "daily_claim_limit",
+                          "reclaim_cooldown_days", "entry_lock_hours", "claim_requires_approval"])
+        self.env["res.users"].flush_model(["active", "share", "company_ids", *USER_PREFETCH])
+        self.env["res.company"].flush_model(COMPANY_PREFETCH)
+        self.env["res.partner"].flush_model(["name", "email"])
+        self.env.cr.execute(
+            """
+            SELECT u.active, u.share, ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = u.id),
+                   json_build_array(u.company_id, u.partner_id, u.pool_max_customers, u.pool_max_locked),
+                   json_build_array(c.pool_max_customers, c.pool_max_locked, c.pool_count_won),
+                   up.name, up.email,
+                   (SELECT coalesce(json_agg(json_build_array(
+                               p.id, p.company_id, p.daily_claim_limit, p.reclaim_cooldown_days, p.entry_lock_hours,
+                               p.claim_requires_approval,
+                               EXISTS (SELECT 1 FROM crm_public_pool_member_all_rel r JOIN res_users m ON m.id = r.user_id
+                                        WHERE r.pool_id = p.id AND r.user_id = u.id AND m.active),
+                               EXISTS (SELECT 1 FROM crm_public_pool_admin_user_rel r JOIN res_users m ON m.id = r.user_id
+                                        WHERE r.pool_id = p.id AND r.user_id = u.id AND m.active)
+                           ) ORDER BY p.sequence, p.id), '[]')
+                      FROM crm_public_pool p
+                     WHERE p.active AND p.company_id IN (SELECT cid FROM res_company_users_rel WHERE user_id = u.id))
+              FROM res_users u
+              JOIN res_company c ON c.id = u.company_id
+              JOIN res_partner up ON up.id = u.partner_id
+             WHERE u.id = %s
+            """,
+            [user.id],
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return None
+        active, share, company_ids, user_values, company_values, partner_name, partner_email, pools = row
+        # The user's limits, company and name, read here rather than one record at a time by
+        # _pool_limits and the chatter line; values already in the cache are kept.
+        cache = self.env.cache
+        users, Users = user.sudo(), self.env["res.users"]
+        for fname, value in zip(USER_PREFETCH, user_values):
+            cache.insert_missing(users, Users._fields[fname], [value])
+        Companies = self.env["res.company"]
+        for fname, value in zip(COMPANY_PREFETCH, company_values):
+            cache.insert_missing(Companies.browse(user_values[0]), Companies._fields[fname], [value])
+        # The user's name and e-mail sign the chatter line (its author).
+        partner = self.env["res.partner"].browse(user_values[1])
+        cache.insert_missing(partner, partner._fields["name"], [partner_name])
+        cache.insert_missing(partner, partner._fields["email"], [partner_email])
+        user = user.sudo()
+        manager = user._is_superuser() or user.has_group("crm_public_pool.group_pool_manager")
+        admin_group = user.has_group("crm_public_pool.group_pool_admin")
+        facts = {"active": active, "share": share, "company_ids": set(company_ids), "pools": {}}
+        for pool_id, company_id, limit, cooldown, entry_lock, approval, listed_member, listed_admin in pools:
+            # As _is_manager and _is_admin: the pools here all belong to one of the user's companies.
+            admin = manager or (listed_admin and admin_group)
+            facts["pools"][pool_id] = {
+                "id": pool_id,
+                "company_id": company_id,
+                "daily_claim_limit": limit or 0,
+                "reclaim_cooldown_days": cooldown or 0,
+                "entry_lock_hours": entry_lock or 0,
+                "claim_requires_approval": bool(approval),
+                "member": bool(listed_member) or admin,
+                "admin": admin,
+            }
+        return facts
+
     def _check_admin(self):
         user = self.env.user
         for pool in self:
@@ -589,7 +670,11 @@ class CrmPublicPool(models.Model):
         return self.env["res.partner"]._pool_notification(self.env._("%s invalid customers archived.", len(partners)))
 
     def _recycle_rules(self):
-        return self.env["crm.public.pool.rule"].sudo().search([("pool_id", "in", self.ids)], order="pool_id, sequence, id")
+        """The active recycle rules of these pools, by pool, sequence and id."""
+        rule_ids = self.env["crm.public.pool.rule"]._recycle_rule_ids_by_pool()
+        return self.env["crm.public.pool.rule"].sudo().browse(
+            [rule_id for pool_id in sorted(self.ids) for rule_id in rule_ids.get(pool_id, ())]
+        )
 
     def _recycle_preview(self, now=None):
         """[{partner_id, rule_id, user_id, pool_id, target_pool_id, note}] the rules would recycle at ``now``."""

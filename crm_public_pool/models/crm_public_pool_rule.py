@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models, tools
@@ -134,6 +135,16 @@ class CrmPublicPoolRule(models.Model):
         for rule in self.sudo().search([("active", "=", True)]):
             result[rule.pool_id.id] = max(result.get(rule.pool_id.id, 0), rule.warn_days)
         return result
+
+    @api.model
+    @tools.ormcache()
+    def _recycle_rule_ids_by_pool(self):
+        """{pool id: (active rule ids by sequence, id)}: every claim and follow-up refreshes a recycle
+        date with them; rule changes clear the cache (create, write, unlink)."""
+        result = defaultdict(tuple)
+        for rule in self.sudo().search([("active", "=", True)], order="pool_id, sequence, id"):
+            result[rule.pool_id.id] += (rule.id,)
+        return dict(result)
 
     def _parsed_domain(self):
         self.ensure_one()

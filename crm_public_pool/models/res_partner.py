@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import format_datetime, split_every
+from odoo.tools import SQL, format_datetime, split_every
 
 from ..logic import claim_rules
 from .checks import check_id, check_texts, has_words, optional_id
@@ -71,6 +71,30 @@ POOL_STATE_FIELDS = [
     "company_id",
     "name",
 ]
+# Read with the row lock (_pool_lock_rows): the pool fields, what the claim rules test, and
+# what finds the customer's contacts and leads.
+POOL_LOCK_FIELDS = [
+    *POOL_STATE_FIELDS,
+    "active",
+    "pool_embargo_until",
+    "pool_recycle_date",
+    "pool_warned_date",
+    "is_company",
+    "parent_id",
+    "commercial_partner_id",
+]
+
+
+class _LazyNames(dict):
+    """The names a chatter line may use, each looked up when the message asks for it."""
+
+    def __init__(self, getters):
+        super().__init__()
+        self._getters = getters
+
+    def __missing__(self, key):
+        value = self[key] = self._getters[key]()
+        return value
 
 
 class ResPartner(models.Model):
@@ -215,15 +239,18 @@ class ResPartner(models.Model):
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
     @api.model
-    def _pool_claim_rules(self, user, now):
-        """{pool: [(code, domain)]} of the active pools ``user`` may claim from (logic/claim_rules.py)."""
-        pools = self.env["crm.public.pool"].sudo().search([("active", "=", True), ("company_id", "in", user.company_ids.ids)])
+    def _pool_claim_rules(self, user, now, facts=None):
+        """{pool: [(code, domain)]} of the active pools ``user`` may claim from (logic/claim_rules.py).
+
+        ``facts`` is ``crm.public.pool._pool_user_facts(user)`` when the caller has it already.
+        """
+        if facts is None:
+            facts = self.env["crm.public.pool"]._pool_user_facts(user)
+        Pool = self.env["crm.public.pool"].sudo()
         return {
-            pool: claim_rules.pool_claim_rules(
-                {"id": pool.id, "reclaim_cooldown_days": pool.reclaim_cooldown_days, "entry_lock_hours": pool.entry_lock_hours},
-                user.id, pool._is_admin(user), now,
-            )
-            for pool in pools.filtered(lambda p: p._is_member(user))
+            Pool.browse(pool["id"]): claim_rules.pool_claim_rules(pool, user.id, pool["admin"], now)
+            for pool in (facts["pools"].values() if facts else ())
+            if pool["member"]
         }
 
     @api.model
@@ -233,11 +260,14 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         if claim_rules.owned_room_left(user._pool_limits()[0], user.pool_customer_count) == 0:
             return expression.FALSE_DOMAIN
-        rules = self._pool_claim_rules(user, now)
+        facts = self.env["crm.public.pool"]._pool_user_facts(user)
+        rules = self._pool_claim_rules(user, now, facts)
         claimed_today = self._pool_claims_today(user, self.env["crm.public.pool"].union(*rules)) if rules else {}
         branches = []
         for pool, pool_rules in rules.items():
-            limit = 0 if pool._is_admin(user) else pool.daily_claim_limit
+            limit = facts["pools"][pool.id]["daily_claim_limit"]
+            if facts["pools"][pool.id]["admin"]:
+                limit = 0
             if claim_rules.daily_limit_left(limit, claimed_today.get(pool.id, 0)) == 0:
                 continue
             branches.append(expression.AND([domain for _code, domain in pool_rules]))
@@ -664,19 +694,21 @@ class ResPartner(models.Model):
 
     def action_pool_claim(self):
         """The current user claims these pooled customers (or requests them)."""
-        partners = self._pool_commercial()._pool_lock_rows()
+        partners = self._pool_lock_commercial()
         user = self.env.user
-        partners.sudo()._check_claim_allowed(user)
+        facts = self.env["crm.public.pool"]._pool_user_facts(user)
+        partners.sudo()._check_claim_allowed(user, facts)
         direct = self.browse()
         requested = self.browse()
         for pool, group in partners.grouped("pool_id").items():
-            if pool.claim_requires_approval and not pool._is_admin(user):
+            pool_facts = facts["pools"][pool.id]
+            if pool_facts["claim_requires_approval"] and not pool_facts["admin"]:
                 requested |= group
             else:
                 direct |= group
         owned = None
         if direct:
-            owned = direct._pool_move_to_owner(user, "claim")
+            owned = direct._pool_move_to_owner(user, "claim", facts=facts)
         if requested:
             requested._pool_request_claim(user)
         if direct and not requested:
@@ -689,21 +721,31 @@ class ResPartner(models.Model):
             message = self.env._("%(claimed)s customers claimed, %(requested)s requested.", claimed=len(direct), requested=len(requested))
         return self._pool_notification(message)
 
-    def _check_claim_allowed(self, user):
+    def _check_claim_allowed(self, user, facts=None):
         """Raise with every reason that blocks ``user`` from claiming ``self`` (in sudo, locked).
 
         The per-customer reasons are the claim rules of ``_pool_claim_rules``, evaluated on
-        these customers: what Claimable Now lists is exactly what passes here.
+        these customers: what Claimable Now lists is exactly what passes here. ``facts`` is
+        ``crm.public.pool._pool_user_facts(user)`` when the caller has it already.
         """
         now = fields.Datetime.now()
-        rules = self._pool_claim_rules(user, now)
-        readable = set(self.with_user(user).sudo(False)._filtered_access("read").ids)
+        if facts is None:
+            facts = self.env["crm.public.pool"]._pool_user_facts(user)
+        rules = self._pool_claim_rules(user, now, facts)
+        readable = None
         problems = []
+
+        def label(partner):
+            # Only a refusal names customers: the access check runs for it alone.
+            nonlocal readable
+            if readable is None:
+                readable = set(self.with_user(user).sudo(False)._filtered_access("read").ids)
+            return partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
+
         for partner in self:
-            label = partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
             pool_rules = rules.get(partner.pool_id)
             if partner.pool_state != "pool":
-                problems.append(self.env._("%s is no longer in the pool.", label))
+                problems.append(self.env._("%s is no longer in the pool.", label(partner)))
                 continue
             if pool_rules is None:
                 # The user may not read it: name neither the customer nor its pool.
@@ -711,9 +753,11 @@ class ResPartner(models.Model):
                 continue
             for code, domain in pool_rules:
                 if not partner.filtered_domain(domain):
-                    problems.append(partner._pool_claim_refusal(code, label, user, now))
+                    problems.append(partner._pool_claim_refusal(code, label(partner), user, now))
         counted = self.filtered(lambda p: p.pool_id in rules)
-        limited = counted.pool_id.filtered(lambda p: p.daily_claim_limit and not p._is_admin(user))
+        limited = counted.pool_id.filtered(
+            lambda p: facts["pools"][p.id]["daily_claim_limit"] and not facts["pools"][p.id]["admin"]
+        )
         if limited and not problems:
             user._pool_lock_capacity()
             claimed_today = self._pool_claims_today(user, limited)
@@ -721,14 +765,15 @@ class ResPartner(models.Model):
                 if pool not in limited:
                     continue
                 done = claimed_today.get(pool.id, 0)
-                if len(group) > claim_rules.daily_limit_left(pool.daily_claim_limit, done):
+                limit = facts["pools"][pool.id]["daily_claim_limit"]
+                if len(group) > claim_rules.daily_limit_left(limit, done):
                     problems.append(
                         self.env._(
                             "Daily claim limit of pool %(pool)s reached: %(done)s of %(limit)s claimed today, "
                             "%(asked)s more asked.",
                             pool=pool.name,
                             done=done,
-                            limit=pool.daily_claim_limit,
+                            limit=limit,
                             asked=len(group),
                         )
                     )
@@ -960,19 +1005,56 @@ class ResPartner(models.Model):
         }
 
     def _pool_lock_rows(self):
-        """Lock the customers' rows so concurrent moves of them serialize."""
+        """Lock the customers' rows so concurrent moves of them serialize; their pool fields are
+        read in the same statement, after the lock."""
         if not self:
             return self
         self.flush_recordset()
-        self.env.cr.execute(
-            "SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
-            [tuple(self.ids)],
-        )
-        self.invalidate_recordset(POOL_STATE_FIELDS)
+        self._pool_lock_and_read(SQL("id IN %s", tuple(self.ids)))
         return self
 
-    def _pool_move_to_owner(self, user, action, note=False, reason=None):
-        """Give (locked) customers to ``user`` within their limit: claim, assign, transfer, departure."""
+    def _pool_lock_commercial(self):
+        """``_pool_commercial()._pool_lock_rows()`` in one statement: the commercial customers of
+        these partners, locked, with their pool fields."""
+        if not self:
+            return self
+        self.env["res.partner"].flush_model()
+        asked = tuple(self.ids)
+        partners = self._pool_lock_and_read(
+            SQL("id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s)", asked)
+        ).with_env(self.env)
+        if len(partners) < len(set(asked)):
+            # Fewer companies than partners asked (contacts of one company), or deleted ids:
+            # reading a deleted one raises Odoo's own MissingError, naming it, as it always did.
+            missing = self - self.sudo().exists()
+            missing.sudo().mapped("commercial_partner_id")
+        unmanaged = partners.sudo().filtered(lambda p: not p.pool_state)
+        if unmanaged:
+            raise UserError(self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id]))
+        return partners
+
+    def _pool_lock_and_read(self, where):
+        """Lock the rows of res_partner matching ``where`` (ordered by id, so concurrent locks
+        cannot deadlock) and put their POOL_LOCK_FIELDS in the cache; return them."""
+        columns = [self._fields[fname] for fname in POOL_LOCK_FIELDS]
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE",
+                SQL(", ").join(SQL.identifier(field.name) for field in columns), where,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        partners = self.browse([row[0] for row in rows])
+        if rows:
+            for field, values in zip(columns, list(zip(*rows))[1:]):
+                self.env.cache.update(partners, field, values)
+        return partners
+
+    def _pool_move_to_owner(self, user, action, note=False, reason=None, facts=None):
+        """Give (locked) customers to ``user`` within their limit: claim, assign, transfer, departure.
+
+        ``facts`` is ``crm.public.pool._pool_user_facts(user)`` when the caller has it already.
+        """
         if not self:
             return
         partners = self.sudo()
@@ -981,7 +1063,7 @@ class ResPartner(models.Model):
             if not_pooled:
                 raise UserError(self.env._("%s is no longer in the pool.", not_pooled._pool_labels()[not_pooled[0].id]))
         for pool in partners.pool_id:
-            user._pool_check_receiver(pool, member=action in ("claim", "assign", "decline", "timeout"))
+            user._pool_check_receiver(pool, member=action in ("claim", "assign", "decline", "timeout"), facts=facts)
         user._pool_lock_capacity()
         moving = self.filtered(lambda p: p.sudo().user_id != user)
         owned_after = user._pool_check_room(moving)
@@ -1121,20 +1203,34 @@ class ResPartner(models.Model):
     def _pool_sync_contacts_and_leads(self, previous_owners, new_user_id):
         # Contacts are the partners with a parent under these companies (a NOT IN over the
         # batch's ids would make PostgreSQL compare every row with every id).
-        contacts = self.sudo().with_context(active_test=False).search(
+        contacts_query = self.sudo().with_context(active_test=False)._search(
             [("commercial_partner_id", "in", self.ids), ("parent_id", "!=", False)]
         )
-        if contacts:
-            as_engine(contacts.with_context(tracking_disable=True)).write({"user_id": new_user_id or False})
-        # Open opportunities follow the customer, so the next owner inherits its history.
+        # Open opportunities of the customer and its contacts follow it, so the next owner
+        # inherits its history (the customers the set-based recycle statement moves).
         old_owner_ids = [u.id for u in previous_owners if u]
-        leads = self.env["crm.lead"].sudo().search(
+        leads_query = self.env["crm.lead"].sudo()._search(
             [
-                ("partner_id", "child_of", self.ids),
+                ("partner_id.commercial_partner_id", "in", self.ids),
                 ("stage_id.is_won", "=", False),
                 "|", ("user_id", "=", False), ("user_id", "in", old_owner_ids),
             ]
         )
+        # Both found in one round trip; most customers have neither, and then nothing is written.
+        rows = self.env.execute_query(
+            SQL(
+                "(%s) UNION ALL (%s)",
+                contacts_query.select(SQL("'res.partner'"), SQL.identifier("res_partner", "id")),
+                leads_query.select(SQL("'crm.lead'"), SQL.identifier("crm_lead", "id")),
+            )
+        )
+        found = defaultdict(list)
+        for model, record_id in rows:
+            found[model].append(record_id)
+        contacts = self.env["res.partner"].sudo().browse(found["res.partner"])
+        if contacts:
+            as_engine(contacts.with_context(tracking_disable=True)).write({"user_id": new_user_id or False})
+        leads = self.env["crm.lead"].sudo().browse(found["crm.lead"])
         if leads:
             as_engine(leads.with_context(tracking_disable=True)).write({"user_id": new_user_id or False})
 
@@ -1158,14 +1254,15 @@ class ResPartner(models.Model):
             }
             rows.append(row)
             if message:
-                names = {
-                    "user_name": user.name,
-                    "from_user_name": Users.browse(row.get("from_user_id")).name or "",
-                    "to_user_name": Users.browse(row.get("to_user_id")).name or "",
-                    "to_user_id": row.get("to_user_id"),
-                    "pool_name": Pools.browse(row.get("pool_id")).name or "",
-                    "from_pool_name": Pools.browse(row.get("from_pool_id")).name or "",
-                }
+                # Each message names only some of these: the others are never read.
+                names = _LazyNames({
+                    "user_name": lambda: user.name,
+                    "from_user_name": lambda row=row: Users.browse(row.get("from_user_id")).name or "",
+                    "to_user_name": lambda row=row: Users.browse(row.get("to_user_id")).name or "",
+                    "to_user_id": lambda row=row: row.get("to_user_id"),
+                    "pool_name": lambda row=row: Pools.browse(row.get("pool_id")).name or "",
+                    "from_pool_name": lambda row=row: Pools.browse(row.get("from_pool_id")).name or "",
+                })
                 body = message(names)
                 if row.get("note"):
                     body = Markup("%s<br/>%s") % (body, row["note"])

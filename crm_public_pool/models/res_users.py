@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .checks import check_integers
@@ -148,31 +149,44 @@ class ResUsers(models.Model):
     # Capacity: who may be given customers, and how many
     # ------------------------------------------------------------------
 
-    def _pool_check_receiver(self, pool, member=False):
+    def _pool_check_receiver(self, pool, member=False, facts=None):
         """Refuse to give customers of ``pool`` to this user unless they can work them.
 
         One check for every way a customer gets an owner (claim, assign, transfer, departure,
         registration, distribution): an archived, portal or outside user, or a user of another
         company would hold a customer nobody works. Claims and assignments from a pool also
-        need the receiver to be a member of it (``member``).
+        need the receiver to be a member of it (``member``). ``facts`` is
+        ``crm.public.pool._pool_user_facts(self)`` when the caller has it already: the same
+        facts, read in one statement.
         """
         self.ensure_one()
         user = self.sudo()
-        if not user.exists():
-            raise UserError(self.env._("User #%s does not exist.", self.id))
+        if facts is None:
+            if not user.exists():
+                raise UserError(self.env._("User #%s does not exist.", self.id))
+            active, share = user.active, user.share
+            works_for = pool.company_id in user.company_ids
+            is_member = member and pool._is_member(user)
+        else:
+            active, share = facts["active"], facts["share"]
+            # The facts hold the active pools of the user's companies; others are looked up.
+            works_for = pool.id in facts["pools"] or pool.company_id.id in facts["company_ids"]
+            is_member = member and facts["pools"].get(pool.id, {}).get("member", False)
         problem = None
-        if not user.active:
+        if not active:
             problem = self.env._("%s is archived", user.name)
-        elif user.share:
+        elif share:
             problem = self.env._("%s is not an internal user", user.name)
         elif not user.has_group("crm_public_pool.group_pool_user"):
             problem = self.env._("%s has no salesperson rights", user.name)
-        elif pool.company_id not in user.company_ids:
+        elif not works_for:
             problem = self.env._("%(user)s does not work for %(company)s", user=user.name, company=pool.company_id.name)
-        elif member and not pool._is_member(user):
+        elif member and not is_member:
             problem = self.env._("%(user)s is not a member of pool %(pool)s", user=user.name, pool=pool.name)
         if problem:
             raise UserError(self.env._("Customers of pool %(pool)s cannot go to this user: %(problem)s.", pool=pool.name, problem=problem))
+
+    # ------------------------------------------------------------------
     # Availability: who may receive customers today
     # ------------------------------------------------------------------
 
@@ -265,11 +279,13 @@ class ResUsers(models.Model):
             return None
         if isinstance(incoming, int):
             count = incoming
+            owned = self._pool_owned_counts().get(self.id, (0, 0))[0] if count else 0
         else:
-            count = len(incoming) - len(self._pool_won_exempt(incoming.ids))
+            # The owner's count and which incoming customers are exempt, in one round trip.
+            owned, exempt = self._pool_owned_and_exempt(incoming.ids)
+            count = len(incoming) - len(exempt)
         if not count:
             return None
-        owned = self._pool_owned_counts().get(self.id, (0, 0))[0]
         if owned + count > max_owned:
             raise UserError(
                 self.env._(
@@ -282,44 +298,51 @@ class ResUsers(models.Model):
             )
         return owned + count
 
-    @api.model
-    def _pool_won_exempt(self, partner_ids):
-        """Ids among ``partner_ids`` that do not use capacity (won, when won customers do not count)."""
-        if self.env.company.pool_count_won or not partner_ids:
-            return set()
-        self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT l.partner_id FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
-             WHERE l.partner_id IN %s AND l.active AND s.is_won
-            """,
-            [tuple(partner_ids)],
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
-
     def _pool_owned_counts(self):
         """{user id: (owned customers counting against the limit, locked customers)} of these users."""
         if not self:
             return {}
+        self.env.cr.execute(self._pool_owned_counts_sql())
+        return {user_id: (owned, locked) for user_id, owned, locked in self.env.cr.fetchall()}
+
+    def _pool_owned_counts_sql(self):
+        """The statement of ``_pool_owned_counts``: rows (user id, owned counting, locked)."""
         self.env["res.partner"].flush_model(["user_id", "pool_state", "pool_locked", "active", "parent_id", "is_company"])
-        exempt_won = "false"
+        exempt_won = SQL("false")
         if not self.env.company.pool_count_won:
             self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
-            exempt_won = """EXISTS (SELECT 1 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
-                                     WHERE l.partner_id = p.id AND l.active AND s.is_won)"""
-        self.env.cr.execute(
-            f"""
+            exempt_won = SQL("""EXISTS (SELECT 1 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                                         WHERE l.partner_id = p.id AND l.active AND s.is_won)""")
+        return SQL(
+            """
             SELECT p.user_id,
-                   count(*) FILTER (WHERE NOT {exempt_won}),
+                   count(*) FILTER (WHERE NOT %s),
                    count(*) FILTER (WHERE p.pool_locked)
               FROM res_partner p
              WHERE p.user_id IN %s AND p.pool_state = 'private' AND p.active
                AND (p.is_company OR p.parent_id IS NULL)
              GROUP BY p.user_id
-            """,  # noqa: S608 - only fixed SQL fragments are interpolated
-            [tuple(self.ids)],
+            """,
+            exempt_won, tuple(self.ids),
         )
-        return {user_id: (owned, locked) for user_id, owned, locked in self.env.cr.fetchall()}
+
+    def _pool_owned_and_exempt(self, partner_ids):
+        """(customers this user owns that count against the limit, ids among ``partner_ids`` that
+        would not count: won ones, when won customers do not count), in one statement."""
+        self.ensure_one()
+        exempt = SQL("ARRAY[]::int[]")
+        if partner_ids and not self.env.company.pool_count_won:
+            self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
+            exempt = SQL(
+                """ARRAY(SELECT DISTINCT l.partner_id FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                          WHERE l.partner_id IN %s AND l.active AND s.is_won)""",
+                tuple(partner_ids),
+            )
+        self.env.cr.execute(
+            SQL("SELECT (SELECT c.owned FROM (%s) c(user_id, owned, locked)), %s", self._pool_owned_counts_sql(), exempt)
+        )
+        owned, exempt_ids = self.env.cr.fetchone()
+        return owned or 0, set(exempt_ids)
 
     @api.depends_context("pool_show_load")
     def _compute_display_name(self):

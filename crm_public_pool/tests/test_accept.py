@@ -8,8 +8,8 @@ from odoo.tests.common import new_test_user
 from .common import PoolCase
 from .invariants import assert_pool_invariants
 
-ACCEPT_QUERIES = 15
-TIMEOUT_QUERIES = 19
+ACCEPT_QUERIES = 13
+TIMEOUT_QUERIES = 17
 
 
 @tagged("post_install", "-at_install")

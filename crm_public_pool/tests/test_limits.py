@@ -186,6 +186,41 @@ class TestLimits(PoolCase):
         self.assertEqual(embargoed.user_id, self.user_a, "pool administrators may still assign it")
         self.assertFalse(embargoed.pool_embargo_until, "an owner lifts the embargo")
 
+    def test_pool_user_facts_agree_with_membership_and_admin_rights(self):
+        """The claim's one-statement facts say what _is_member and _is_admin say, for every user and pool.
+
+        Including the cases that are easy to get wrong in SQL: an administrator named on a pool
+        without the administrator group, an archived member, a manager, a user whose company
+        does not own the pool, and a membership that comes from a sales team changed just now.
+        """
+        Pool = self.env["crm.public.pool"]
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        outsider_pool = Pool.create({"name": "Other Pool", "company_id": other_company.id, "member_user_ids": [(6, 0, self.user_a.ids)]})
+        no_group_admin = self.user_b
+        self.south_pool.write({"admin_user_ids": [(6, 0, (self.admin | no_group_admin).ids)], "daily_claim_limit": 3})
+        archived = self.user_c.copy({"login": "pool_c_archived"})
+        self.team_south.member_ids = [(4, archived.id)]
+        archived.active = False
+        self.team_east.member_ids = [(4, self.manager.id)]
+        users = self.user_a | self.user_b | self.user_c | self.admin | self.manager | archived
+        pools = Pool.search([]) | outsider_pool
+        for user in users:
+            facts = Pool._pool_user_facts(user)
+            for pool in pools:
+                with self.subTest(user=user.login, pool=pool.name):
+                    in_scope = pool.active and pool.company_id in user.company_ids
+                    self.assertEqual(pool.id in facts["pools"], in_scope)
+                    if in_scope:
+                        self.assertEqual(facts["pools"][pool.id]["member"], pool._is_member(user))
+                        self.assertEqual(facts["pools"][pool.id]["admin"], pool._is_admin(user))
+                        self.assertEqual(facts["pools"][pool.id]["daily_claim_limit"], pool.daily_claim_limit)
+            self.assertEqual((facts["active"], facts["share"]), (user.active, user.share))
+        self.assertTrue(Pool._pool_user_facts(self.admin)["pools"][self.south_pool.id]["admin"])
+        self.assertFalse(Pool._pool_user_facts(no_group_admin)["pools"][self.south_pool.id]["admin"],
+                         "named administrator without the group is no administrator")
+        self.assertFalse(Pool._pool_user_facts(archived)["pools"][self.south_pool.id]["member"])
+        self.assertNotIn(outsider_pool.id, Pool._pool_user_facts(self.user_a)["pools"], "another company's pool")
+
     def test_negative_limits_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.user_a.pool_max_customers = -1

@@ -296,7 +296,7 @@ class TestRecycle(RecycleCase):
             )
             self.backdate(partners, 31)
             self.env.invalidate_all()
-            with self.assertQueryCount(14):
+            with self.assertQueryCount(7):
                 pool._recycle_run()
             self.env.invalidate_all()
             self.assertEqual(set(partners.mapped("pool_state")), {"pool"})
