@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$PROJECT_DIR"
 install_lint_tools || { echo "installing the lint tools failed"; exit 1; }
 mapfile -t files < <(git ls-files)
-"$LINT_VENV/bin/oca-checks-odoo-module" --fix --no-exit --no-verbose "${files[@]}" >/dev/null
+"$LINT_VENV/bin/oca-checks-odoo-module" --fix --no-exit --no-verbose "${files[@]}" >/dev/null 2>&1
 # Each fixer works on what the one before it wrote: run the hooks until nothing changes (three passes
 # at most), then once more to print what needs a hand.
 for _ in 1 2 3; do

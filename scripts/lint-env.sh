@@ -14,8 +14,11 @@ install_lint_tools() {
     want=$(_stamp "$PROJECT_DIR/requirements-lint.txt")
     if [ "$(cat "$LINT_VENV/.installed" 2>/dev/null)" != "$want" ]; then
         [ -x "$LINT_VENV/bin/python" ] || "${LINT_PYTHON:-python3}" -m venv "$LINT_VENV" || return 1
-        "$LINT_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$PROJECT_DIR/requirements-lint.txt" \
-            || return 1
+        if ! "$LINT_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+                -r "$PROJECT_DIR/requirements-lint.txt" >"$LINT_VENV/pip.log" 2>&1; then
+            cat "$LINT_VENV/pip.log" >&2
+            return 1
+        fi
         echo "$want" >"$LINT_VENV/.installed"
     fi
     if ! command -v npm >/dev/null; then
