@@ -240,12 +240,15 @@ def run(args, odoo, db, users, customers):
                 client.call("res.partner", "read", [owned[clients.index(client)]], ["name"])
         mark = os.path.getsize(args.server_log)
         floor, floor_rate, _ = run_phase(
-            clients, lambda client, n: client.call("res.partner", "read", [owned[clients.index(client)]], ["name"]),
+            clients,
+            lambda client, n, owned=owned, clients=clients: client.call(
+                "res.partner", "read", [owned[clients.index(client)]], ["name"]
+            ),
             args.seconds,
         )
         args.segments.append(("read of one field", mark, os.path.getsize(args.server_log)))
 
-        def claim(client, n):
+        def claim(client, n, pooled=pooled, clients=clients):  # bound now: run_phase calls it in this iteration
             partner_id = pooled[clients.index(client)][n]
             client.call("res.partner", "action_pool_claim", [partner_id])
 

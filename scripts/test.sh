@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the pure-logic tests (pytest), pylint-odoo's Odoo checks,
-# and the Odoo test suite of both addons in a fresh database of a real Odoo 18.
+# Runs every test of the project: the pure-logic tests (pytest), OCA's pre-commit hooks
+# (scripts/lint.sh: ruff, pylint-odoo, prettier, README.rst, ...), and the Odoo test suite of every
+# addon in a fresh database of a real Odoo 18.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/odoo-env.sh"
 cd "$PROJECT_DIR"
@@ -33,11 +34,13 @@ passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0}))
 [ "$pytest_status" -eq 0 ] || [ "${f:-0}" -gt 0 ] || failed=$((failed + 1))
 
-echo "== pylint-odoo"
-if "$PY" -m pylint --rcfile=.pylintrc "${ADDONS[@]}"; then
+echo "== lint: OCA's pre-commit hooks (ruff, pylint-odoo, OCA module and .po checks, prettier, README.rst)"
+if ./scripts/lint.sh >"$LOG_DIR/lint.log" 2>&1; then
     passed=$((passed + 1))
+    grep -cE "\.+(Passed|\(no files to check\)Skipped)$" "$LOG_DIR/lint.log" | sed 's/^/  hooks passed or with nothing to check: /'
 else
-    echo "pylint-odoo found problems"
+    grep -vE "\.+(Passed|\(no files to check\)Skipped)$" "$LOG_DIR/lint.log" | head -n 200
+    echo "lint found problems (scripts/format.sh fixes what a formatter can; log: $LOG_DIR/lint.log)"
     failed=$((failed + 1))
 fi
 

@@ -496,7 +496,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "Only a pool manager may change %(fields)s of a pool customer such as %(partner)s.",
                         fields=", ".join(sorted(changing)),
-                        partner=self.sudo().filtered(lambda p: p.pool_id == pool)[0].name,
+                        partner=self.sudo().filtered_domain([("pool_id", "=", pool.id)])[0].name,
                     )
                 )
 
@@ -553,7 +553,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "%(partner)s is a customer of pool %(pool)s: release or archive it instead of deleting it; "
                         "only a pool manager may delete pool customers.",
-                        partner=managed.filtered(lambda p: p.pool_id == pool)[0].name,
+                        partner=managed.filtered_domain([("pool_id", "=", pool.id)])[0].name,
                         pool=pool.name,
                     )
                 )

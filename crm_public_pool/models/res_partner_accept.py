@@ -21,7 +21,7 @@ TIMEOUT_BATCH = 1000
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     pool_accept_deadline = fields.Datetime(
         string="Accept Before",
@@ -32,11 +32,12 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         self.env.cr.execute(
             """CREATE INDEX IF NOT EXISTS res_partner_pool_accept_deadline_idx
                    ON res_partner (pool_accept_deadline) WHERE pool_accept_deadline IS NOT NULL"""
         )
+        return res
 
     # ------------------------------------------------------------------
     # Offering

@@ -208,7 +208,7 @@ class TestAcceptOrReturn(PoolCase):
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_a.id)
         customer = self.customers[0].with_user(self.user_a)
         action = customer.action_pool_decline_wizard()
-        wizard = self.env[action["res_model"]].with_user(self.user_a).with_context(action["context"]).create(
+        wizard = self.env[action["res_model"]].with_user(self.user_a).with_context(**action["context"]).create(
             {"reason_id": self.env.ref("crm_public_pool.reason_other").id, "note": "Not my trade"}
         )
         result = wizard.action_decline()

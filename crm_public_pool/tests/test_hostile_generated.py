@@ -299,17 +299,9 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
                 for record in foreign["res.partner"]:
                     yield (f"{role}: write {field.name} of #{record.id}", user, "res.partner", "write",
                            [record.ids, {field.name: value}], {})
+        forced = {"pool_id": self.south_pool.id, "user_id": self.user_b.id, "pool_state": "pool", "active": False}
         for fname in moving:
-            field = Partner._fields[fname]
-            value = self.field_value(field, self.user_a)
-            if fname == "pool_id":
-                value = self.south_pool.id
-            if fname == "user_id":
-                value = self.user_b.id
-            if fname in ("pool_state",):
-                value = "pool"
-            if fname == "active":
-                value = False
+            value = forced[fname] if fname in forced else self.field_value(Partner._fields[fname], self.user_a)
             yield (f"owner: write {fname} of their own customer", self.user_a, "res.partner", "write",
                    [self.mine.ids, {fname: value}], {})
             yield (f"owner: create a customer with {fname}", self.user_a, "res.partner", "create",
