@@ -24,16 +24,28 @@ def parse_args():
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--members", type=int, default=200)
-    parser.add_argument("--operations", nargs="+", choices=["round_robin", "least_loaded", "single"],
-                        default=["round_robin", "least_loaded", "single"], help="what to time (default: all)")
+    parser.add_argument(
+        "--operations",
+        nargs="+",
+        choices=["round_robin", "least_loaded", "single"],
+        default=["round_robin", "least_loaded", "single"],
+        help="what to time (default: all)",
+    )
     return parser.parse_args()
 
 
 def setup(env, customers, members):
     """A pool with ``members`` salespeople and ``customers`` pooled customers, inserted in SQL."""
     group = env.ref("sales_team.group_sale_salesman")
-    users = env["res.users"].with_context(no_reset_password=True, tracking_disable=True).create(
-        [{"name": f"Bench Member {i}", "login": f"bench_member_{i}", "groups_id": [(6, 0, group.ids)]} for i in range(members)]
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True, tracking_disable=True)
+        .create(
+            [
+                {"name": f"Bench Member {i}", "login": f"bench_member_{i}", "groups_id": [(6, 0, group.ids)]}
+                for i in range(members)
+            ]
+        )
     )
     pool = env["crm.public.pool"].create({"name": "Bench Pool", "member_user_ids": [(6, 0, users.ids)]})
     env.flush_all()

@@ -66,8 +66,19 @@ def main():
     if args.db not in odoo.service.db.list_dbs(force=True):
         print(f"creating database {args.db} with crm_public_pool ...", flush=True)
         subprocess.run(
-            [sys.executable, f"{odoo_root}/odoo-bin", "-d", args.db, *db_args, f"--addons-path={addons}",
-             "-i", "crm_public_pool", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
+            [
+                sys.executable,
+                f"{odoo_root}/odoo-bin",
+                "-d",
+                args.db,
+                *db_args,
+                f"--addons-path={addons}",
+                "-i",
+                "crm_public_pool",
+                "--without-demo=all",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
             check=True,
         )
     registry = odoo.modules.registry.Registry(args.db)
@@ -96,8 +107,19 @@ def main():
                     owned = rng.random() < 0.9
                     rows.write(
                         "\t".join(
-                            (name, name, normalize_company_name(name), brand_key(name), str(company.id), str(pool.id),
-                             "private" if owned else "pool", str(user_id) if owned else r"\N", "t", "t", "contact")
+                            (
+                                name,
+                                name,
+                                normalize_company_name(name),
+                                brand_key(name),
+                                str(company.id),
+                                str(pool.id),
+                                "private" if owned else "pool",
+                                str(user_id) if owned else r"\N",
+                                "t",
+                                "t",
+                                "contact",
+                            )
                         )
                         + "\n"
                     )
@@ -162,7 +184,8 @@ def main():
         values = timings[method]
         print(
             f"| {label} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms | "
-            + " / ".join(f"{found[method][kind]}/{counts[kind]}" for kind in kinds) + " |"
+            + " / ".join(f"{found[method][kind]}/{counts[kind]}" for kind in kinds)
+            + " |"
         )
     print("\n| method | probe | p50 | p95 |")
     print("|---|---|---|---|")

@@ -75,8 +75,21 @@ def main():
     if template not in odoo.service.db.list_dbs(force=True):
         modules = "crm_public_pool,crm_public_pool_queue" if args.jobs else "crm_public_pool"
         print(f"creating database {template} with {modules} ...", flush=True)
-        run([sys.executable, f"{odoo_root}/odoo-bin", "-d", template, *db_args, f"--addons-path={addons}",
-             "-i", modules, "--without-demo=all", "--stop-after-init", "--log-level=warn"])
+        run(
+            [
+                sys.executable,
+                f"{odoo_root}/odoo-bin",
+                "-d",
+                template,
+                *db_args,
+                f"--addons-path={addons}",
+                "-i",
+                modules,
+                "--without-demo=all",
+                "--stop-after-init",
+                "--log-level=warn",
+            ]
+        )
     prepare_template(odoo, template)
     odoo.sql_db.close_db(template)
 
@@ -84,7 +97,7 @@ def main():
     shares = {}
     for size in args.customers:
         generated = f"bench_recycle_{size}"
-        copies = {path: f"{generated}_{path}" for path in ("cron", "floor", "jobs")[:3 if args.jobs else 2]}
+        copies = {path: f"{generated}_{path}" for path in ("cron", "floor", "jobs")[: 3 if args.jobs else 2]}
         for name in (generated, *copies.values()):
             run(["dropdb", "--if-exists", *pg_args, name])
         run(["createdb", *pg_args, "-T", template, generated])
@@ -98,14 +111,19 @@ def main():
         floor_seconds, floor_moved = run_floor(odoo, copies["floor"])
         jobs_seconds = None
         if args.jobs:
-            jobs_seconds, jobs_moved, shares[size] = run_jobs(odoo, copies["jobs"], odoo_root, addons, db_args, args.capacity)
+            jobs_seconds, jobs_moved, shares[size] = run_jobs(
+                odoo, copies["jobs"], odoo_root, addons, db_args, args.capacity
+            )
             if jobs_moved != floor_moved:
                 sys.exit(f"paths disagree: jobs moved {len(jobs_moved)}, floor {len(floor_moved)}")
         if cron_moved != floor_moved or len(cron_moved) != due:
             sys.exit(f"paths disagree: cron moved {len(cron_moved)}, floor {len(floor_moved)}, expected {due}")
         rows.append((size, due, cron_seconds, floor_seconds, peak, jobs_seconds))
-        print(f"  cron {cron_seconds:.1f} s, floor {floor_seconds:.1f} s"
-              + (f", jobs {jobs_seconds:.1f} s" if jobs_seconds else ""), flush=True)
+        print(
+            f"  cron {cron_seconds:.1f} s, floor {floor_seconds:.1f} s"
+            + (f", jobs {jobs_seconds:.1f} s" if jobs_seconds else ""),
+            flush=True,
+        )
         for name in copies.values():
             odoo.sql_db.close_db(name)
         if not args.keep:
@@ -114,12 +132,16 @@ def main():
 
     print("\n-- results --")
     jobs_columns = " jobs on 2 servers | jobs / floor |" if args.jobs else ""
-    print(f"| customers | due | cron (`_recycle_run`) | SQL floor | cron / floor | cron peak Python memory |{jobs_columns}")
+    print(
+        f"| customers | due | cron (`_recycle_run`) | SQL floor | cron / floor | cron peak Python memory |{jobs_columns}"
+    )
     print("|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if args.jobs else ""))
     for size, due, cron_seconds, floor_seconds, peak, jobs_seconds in rows:
         jobs_cells = f" {jobs_seconds:.1f} s | {jobs_seconds / floor_seconds:.2f}x |" if jobs_seconds else ""
-        print(f"| {size:,} | {due:,} | {cron_seconds:.1f} s | {floor_seconds:.1f} s | "
-              f"{cron_seconds / floor_seconds:.1f}x | {peak / 2**20:.1f} MiB |{jobs_cells}")
+        print(
+            f"| {size:,} | {due:,} | {cron_seconds:.1f} s | {floor_seconds:.1f} s | "
+            f"{cron_seconds / floor_seconds:.1f}x | {peak / 2**20:.1f} MiB |{jobs_cells}"
+        )
     for size, servers in shares.items():
         print(f"\nJobs at {size:,} customers (channel capacity {args.capacity}), per server:\n")
         print("| server | jobs | customers recycled | time in jobs | peak RSS growth |")
@@ -138,14 +160,26 @@ def prepare_template(odoo, template):
             registry.delete(template)
             return
         users = env["res.users"].create(
-            [{"name": f"销售 {i:02d}", "login": f"sales{i:02d}", "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)]}
-             for i in range(SALESPEOPLE)]
+            [
+                {
+                    "name": f"销售 {i:02d}",
+                    "login": f"sales{i:02d}",
+                    "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)],
+                }
+                for i in range(SALESPEOPLE)
+            ]
         )
         pool = env["crm.public.pool"]._get_default_pool()
         pool.member_user_ids = users
         env["crm.public.pool.rule"].create(
-            {"pool_id": pool.id, "name": "No follow-up", "rule_type": "no_followup", "days": RULE_DAYS, "warn_days": 0,
-             "include_open_opportunities": False}
+            {
+                "pool_id": pool.id,
+                "name": "No follow-up",
+                "rule_type": "no_followup",
+                "days": RULE_DAYS,
+                "warn_days": 0,
+                "include_open_opportunities": False,
+            }
         )
     registry.delete(template)
 
@@ -178,8 +212,14 @@ def generate(odoo, dbname, size):
                    NULL, 1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
               FROM generate_series(1, %(size)s) AS i
             """,
-            {"base": base, "company": pool.company_id.id, "pool": pool.id, "users": user_ids,
-             "nusers": len(user_ids), "size": size},
+            {
+                "base": base,
+                "company": pool.company_id.id,
+                "pool": pool.id,
+                "users": user_ids,
+                "nusers": len(user_ids),
+                "size": size,
+            },
         )
         cr.execute("SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))")
         # The stored recycle date as the addon keeps it: last follow-up or claim + 30 days.
@@ -234,14 +274,32 @@ def run_jobs(odoo, dbname, odoo_root, addons, db_args, capacity):
     ports = [free_port(), free_port()]
     proxy_port = free_port()
     start_proxy(proxy_port, ports)
-    environ = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=f"root:{capacity},root.crm_public_pool:{capacity}",
-                   ODOO_QUEUE_JOB_HOST="127.0.0.1", ODOO_QUEUE_JOB_PORT=str(proxy_port))
+    environ = dict(
+        os.environ,
+        ODOO_QUEUE_JOB_CHANNELS=f"root:{capacity},root.crm_public_pool:{capacity}",
+        ODOO_QUEUE_JOB_HOST="127.0.0.1",
+        ODOO_QUEUE_JOB_PORT=str(proxy_port),
+    )
     servers = [
         subprocess.Popen(
-            [sys.executable, f"{odoo_root}/odoo-bin", "-d", dbname, *db_args, f"--addons-path={addons}",
-             "--db-filter", f"^{dbname}$", "--http-interface=127.0.0.1", f"--http-port={port}",
-             f"--gevent-port={free_port()}", "--workers=0", "--max-cron-threads=0",
-             "--load=base,web,queue_job", "--log-level=warn", "--limit-time-real=0"],
+            [
+                sys.executable,
+                f"{odoo_root}/odoo-bin",
+                "-d",
+                dbname,
+                *db_args,
+                f"--addons-path={addons}",
+                "--db-filter",
+                f"^{dbname}$",
+                "--http-interface=127.0.0.1",
+                f"--http-port={port}",
+                f"--gevent-port={free_port()}",
+                "--workers=0",
+                "--max-cron-threads=0",
+                "--load=base,web,queue_job",
+                "--log-level=warn",
+                "--limit-time-real=0",
+            ],
             env=environ,
         )
         for port in ports
@@ -264,8 +322,10 @@ def run_jobs(odoo, dbname, odoo_root, addons, db_args, capacity):
             env["crm.public.pool"]._cron_recycle()
             cr.commit()
             while True:
-                cr.execute("SELECT count(*) FILTER (WHERE state != 'done'), count(*) FILTER (WHERE state = 'failed') "
-                           "FROM queue_job WHERE channel = 'root.crm_public_pool'")
+                cr.execute(
+                    "SELECT count(*) FILTER (WHERE state != 'done'), count(*) FILTER (WHERE state = 'failed') "
+                    "FROM queue_job WHERE channel = 'root.crm_public_pool'"
+                )
                 waiting, failed = cr.fetchone()
                 cr.commit()
                 if failed:

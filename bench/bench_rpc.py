@@ -50,7 +50,10 @@ from collections import defaultdict
 from generate import add_db_arguments, odoo_setup, pool_invariant_violations
 
 POOL_LIST_DOMAIN = [
-    ("pool_state", "!=", False), "|", ("is_company", "=", True), ("parent_id", "=", False),
+    ("pool_state", "!=", False),
+    "|",
+    ("is_company", "=", True),
+    ("parent_id", "=", False),
     ("pool_state", "=", "pool"),  # the action's default filter "In Pool"
 ]
 
@@ -158,12 +161,20 @@ def main():
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--opens", type=int, default=60)
-    parser.add_argument("--slice", type=int, default=1500,
-                        help="pooled customers set aside per client and level: more than one claims in --seconds")
+    parser.add_argument(
+        "--slice",
+        type=int,
+        default=1500,
+        help="pooled customers set aside per client and level: more than one claims in --seconds",
+    )
     parser.add_argument("--rush", type=int, default=200, help="salespeople in the morning rush (0: no rush)")
     parser.add_argument("--rush-customers", type=int, default=50)
-    parser.add_argument("--in-flight", type=int, default=32,
-                        help="connections held at once in the rush, as a reverse proxy would (below 8 per worker)")
+    parser.add_argument(
+        "--in-flight",
+        type=int,
+        default=32,
+        help="connections held at once in the rush, as a reverse proxy would (below 8 per worker)",
+    )
     args = parser.parse_args()
     odoo, addons, db_args = odoo_setup(args)
 
@@ -186,10 +197,26 @@ def main():
     server_log = args.server_log = tempfile.NamedTemporaryFile(prefix="bench_rpc_", suffix=".log", delete=False).name
     args.segments = []
     server = subprocess.Popen(
-        [sys.executable, f"{os.path.abspath(args.odoo)}/odoo-bin", "-d", args.db, *db_args, f"--addons-path={addons}",
-         "--http-interface=127.0.0.1", f"--http-port={args.port}", f"--gevent-port={args.port + 1}", f"--workers={args.workers}", "--max-cron-threads=0",
-         "--db-filter", f"^{args.db}$", "--log-level=warn", "--log-handler=werkzeug:INFO", f"--logfile={server_log}",
-         "--limit-time-real=600", "--limit-time-cpu=600"],
+        [
+            sys.executable,
+            f"{os.path.abspath(args.odoo)}/odoo-bin",
+            "-d",
+            args.db,
+            *db_args,
+            f"--addons-path={addons}",
+            "--http-interface=127.0.0.1",
+            f"--http-port={args.port}",
+            f"--gevent-port={args.port + 1}",
+            f"--workers={args.workers}",
+            "--max-cron-threads=0",
+            "--db-filter",
+            f"^{args.db}$",
+            "--log-level=warn",
+            "--log-handler=werkzeug:INFO",
+            f"--logfile={server_log}",
+            "--limit-time-real=600",
+            "--limit-time-cpu=600",
+        ],
     )
     try:
         for _attempt in range(120):
@@ -262,7 +289,9 @@ def run(args, odoo, db, users, customers):
 
     client = Client(args.port, args.db, users[0][1], users[0][1])
     with db.cursor() as cr:
-        cr.execute("SELECT res_id FROM ir_model_data WHERE module = 'crm_public_pool' AND name = 'res_partner_view_list_pool'")
+        cr.execute(
+            "SELECT res_id FROM ir_model_data WHERE module = 'crm_public_pool' AND name = 'res_partner_view_list_pool'"
+        )
         spec = list_specification(client, cr.fetchone()[0])
     context = {"lang": "zh_CN", "pool_manage": True, "bin_size": True}
     with db.cursor() as cr:
@@ -270,12 +299,30 @@ def run(args, odoo, db, users, customers):
         contacts_spec = list_specification(client, cr.fetchone()[0])
 
     def open_pool_list():
-        return client.call("res.partner", "web_search_read", POOL_LIST_DOMAIN, spec, offset=0, limit=80,
-                           order="", count_limit=10001, context=context)
+        return client.call(
+            "res.partner",
+            "web_search_read",
+            POOL_LIST_DOMAIN,
+            spec,
+            offset=0,
+            limit=80,
+            order="",
+            count_limit=10001,
+            context=context,
+        )
 
     def open_contacts():
-        return client.call("res.partner", "web_search_read", [], contacts_spec, offset=0, limit=80,
-                           order="", count_limit=10001, context={"lang": "zh_CN", "bin_size": True})
+        return client.call(
+            "res.partner",
+            "web_search_read",
+            [],
+            contacts_spec,
+            offset=0,
+            limit=80,
+            order="",
+            count_limit=10001,
+            context={"lang": "zh_CN", "bin_size": True},
+        )
 
     # The two lists are opened in turns (each first every other time), so that both meet the same
     # load on a shared machine: measured one after the other, a burst of other work during either
@@ -283,7 +330,7 @@ def run(args, odoo, db, users, customers):
     opens = []
     contacts = []
     for index in range(args.opens):
-        for label in (("pool", "contacts") if index % 2 == 0 else ("contacts", "pool")):
+        for label in ("pool", "contacts") if index % 2 == 0 else ("contacts", "pool"):
             started = time.perf_counter()
             if label == "pool":
                 page = open_pool_list()
@@ -316,18 +363,28 @@ def run(args, odoo, db, users, customers):
             )
             cr.fetchone()
             sql_floor.append((time.perf_counter() - started) * 1000)
-    results["list"] = (opens, sql_floor, page["length"], len(spec), contacts, contacts_page["length"], len(contacts_spec))
+    results["list"] = (
+        opens,
+        sql_floor,
+        page["length"],
+        len(spec),
+        contacts,
+        contacts_page["length"],
+        len(contacts_spec),
+    )
     return results, claimed_ids
 
 
 def prepare_rush(args, odoo, db, users):
     """A pool of all rush salespeople; pooled customers with no previous owner move into it now (audited)."""
-    rushers = users[:args.rush]
+    rushers = users[: args.rush]
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         Pool = env["crm.public.pool"]
-        pool = Pool.search([("name", "=", "抢客户")], limit=1) or Pool.create({"name": "抢客户", "pool_type": "company"})
+        pool = Pool.search([("name", "=", "抢客户")], limit=1) or Pool.create(
+            {"name": "抢客户", "pool_type": "company"}
+        )
         pool.member_user_ids = [(6, 0, [uid for uid, _login, _pool in rushers])]
         cr.execute(
             """SELECT id FROM res_partner WHERE pool_id != %s AND pool_state = 'pool' AND active AND is_company
@@ -378,10 +435,21 @@ def run_rush(args, db, users, rush):
     for thread in threads:
         thread.join()
     won = [ms for ms, error in outcomes if error is None]
-    refused = [ms for ms, error in outcomes if error and error.get("name") == "odoo.exceptions.UserError"
-               and "no longer in the pool" in error.get("message", "")]
-    escaped = [error for _ms, error in outcomes if error and not (error.get("name") == "odoo.exceptions.UserError"
-               and "no longer in the pool" in error.get("message", ""))]
+    refused = [
+        ms
+        for ms, error in outcomes
+        if error
+        and error.get("name") == "odoo.exceptions.UserError"
+        and "no longer in the pool" in error.get("message", "")
+    ]
+    escaped = [
+        error
+        for _ms, error in outcomes
+        if error
+        and not (
+            error.get("name") == "odoo.exceptions.UserError" and "no longer in the pool" in error.get("message", "")
+        )
+    ]
     with db.cursor() as cr:
         cr.execute("SELECT id, user_id, pool_state FROM res_partner WHERE id IN %s", [tuple(rush["customers"])])
         owners = {pid: (uid, state) for pid, uid, state in cr.fetchall()}
@@ -391,14 +459,22 @@ def run_rush(args, db, users, rush):
     loser = clients[next(i for i, (_ms, error) in enumerate(outcomes) if error)]
     mark = os.path.getsize(args.server_log)
     alone, _rate, _ = run_phase(
-        [loser], lambda client, n: client.attempt("res.partner", "action_pool_claim",
-                                                  [rush["customers"][n % len(rush["customers"])]]),
+        [loser],
+        lambda client, n: client.attempt(
+            "res.partner", "action_pool_claim", [rush["customers"][n % len(rush["customers"])]]
+        ),
         args.seconds / 2,
     )
     args.segments.append(("refusal (already claimed)", mark, os.path.getsize(args.server_log)))
     print(f"  rush: {len(won)} claims, {len(refused)} refusals, {len(escaped)} escaped", flush=True)
-    return {"won": won, "refused": refused, "escaped": escaped, "one_owner": one_owner, "alone": alone,
-            "winners": len(winners)}
+    return {
+        "won": won,
+        "refused": refused,
+        "escaped": escaped,
+        "one_owner": one_owner,
+        "alone": alone,
+        "winners": len(winners),
+    }
 
 
 def query_counts(server_log, segments):
@@ -418,9 +494,13 @@ def query_counts(server_log, segments):
 
 
 def report(args, customers, results):
-    print(f"{customers:,} customers, Odoo with --workers {args.workers}, {args.seconds:.0f} s per level, "
-          "clients on the same machine\n")
-    print("| clients | read of one field (floor): p50 / p95 | calls/s | claim: p50 / p95 | claims/s | claim p50 / floor p50 |")
+    print(
+        f"{customers:,} customers, Odoo with --workers {args.workers}, {args.seconds:.0f} s per level, "
+        "clients on the same machine\n"
+    )
+    print(
+        "| clients | read of one field (floor): p50 / p95 | calls/s | claim: p50 / p95 | claims/s | claim p50 / floor p50 |"
+    )
     print("|---|---|---|---|---|---|")
     for count in args.clients:
         floor, floor_rate, latencies, rate = results[count]
@@ -430,32 +510,49 @@ def report(args, customers, results):
             f"{statistics.median(latencies) / statistics.median(floor):.1f}x |"
         )
     opens, sql_floor, length, nfields, contacts, contacts_length, contacts_fields = results["list"]
-    print(f"\nPool Customers list, first page of 80 and the count ({length:,} pooled customers visible, "
-          f"{nfields} fields), {len(opens)} openings, beside the plain contacts list as the same salesperson "
-          f"({contacts_length:,} partners visible, {contacts_fields} fields)\n")
+    print(
+        f"\nPool Customers list, first page of 80 and the count ({length:,} pooled customers visible, "
+        f"{nfields} fields), {len(opens)} openings, beside the plain contacts list as the same salesperson "
+        f"({contacts_length:,} partners visible, {contacts_fields} fields)\n"
+    )
     print("| path | p50 | p95 | p95 / contacts p95 |")
     print("|---|---|---|---|")
-    print(f"| Pool Customers: `web_search_read` over JSON-RPC as a salesperson | {statistics.median(opens):.1f} ms | "
-          f"{percentile(opens, 0.95):.1f} ms | {percentile(opens, 0.95) / percentile(contacts, 0.95):.2f}x |")
-    print(f"| Contacts list (`base.view_partner_tree`), same salesperson | {statistics.median(contacts):.1f} ms | "
-          f"{percentile(contacts, 0.95):.1f} ms | 1x |")
-    print(f"| the Pool Customers page and count in raw SQL | {statistics.median(sql_floor):.1f} ms | "
-          f"{percentile(sql_floor, 0.95):.1f} ms | |")
+    print(
+        f"| Pool Customers: `web_search_read` over JSON-RPC as a salesperson | {statistics.median(opens):.1f} ms | "
+        f"{percentile(opens, 0.95):.1f} ms | {percentile(opens, 0.95) / percentile(contacts, 0.95):.2f}x |"
+    )
+    print(
+        f"| Contacts list (`base.view_partner_tree`), same salesperson | {statistics.median(contacts):.1f} ms | "
+        f"{percentile(contacts, 0.95):.1f} ms | 1x |"
+    )
+    print(
+        f"| the Pool Customers page and count in raw SQL | {statistics.median(sql_floor):.1f} ms | "
+        f"{percentile(sql_floor, 0.95):.1f} ms | |"
+    )
     if "rush" in results:
         rush = results["rush"]
-        print(f"\nMorning rush: {args.rush} salespeople (each logged in once) claim {args.rush_customers} freshly "
-              f"pooled customers at the same moment, {args.in_flight} connections in flight at most (as a reverse "
-              f"proxy would hold them), --workers {args.workers}; times from the common start, queueing included\n")
+        print(
+            f"\nMorning rush: {args.rush} salespeople (each logged in once) claim {args.rush_customers} freshly "
+            f"pooled customers at the same moment, {args.in_flight} connections in flight at most (as a reverse "
+            f"proxy would hold them), --workers {args.workers}; times from the common start, queueing included\n"
+        )
         print("| outcome | calls | p50 | p95 |")
         print("|---|---:|---:|---:|")
-        for label, values in (("claim won", rush["won"]), ("refused: already claimed", rush["refused"]),
-                              ("refusal, 1 client alone", rush["alone"])):
+        for label, values in (
+            ("claim won", rush["won"]),
+            ("refused: already claimed", rush["refused"]),
+            ("refusal, 1 client alone", rush["alone"]),
+        ):
             if values:
-                print(f"| {label} | {len(values)} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms |")
+                print(
+                    f"| {label} | {len(values)} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms |"
+                )
         alone = rush["alone"]
-        print(f"\nescaped errors: {len(rush['escaped'])} {[e.get('name') for e in rush['escaped'][:5]]}; "
-              f"{rush['winners']} customers won, each with exactly one owner: {rush['one_owner']}; "
-              f"refusal alone p95 / p50: {percentile(alone, 0.95) / statistics.median(alone):.2f}x")
+        print(
+            f"\nescaped errors: {len(rush['escaped'])} {[e.get('name') for e in rush['escaped'][:5]]}; "
+            f"{rush['winners']} customers won, each with exactly one owner: {rush['one_owner']}; "
+            f"refusal alone p95 / p50: {percentile(alone, 0.95) / statistics.median(alone):.2f}x"
+        )
     queries = results["queries"]
     print("\nQueries per call (median over the run, from the server's request log)\n")
     print("| call | queries: median (min-max) | calls |")
@@ -475,8 +572,10 @@ def check(odoo, db, claimed_ids):
         cr.execute("SELECT count(*) FROM res_partner WHERE id = ANY(%s) AND pool_state = 'private'", [claimed_ids])
         owned = cr.fetchone()[0]
         problems = pool_invariant_violations(cr)
-    print(f"\n{len(claimed_ids):,} claims: {owned:,} customers owned, {rows:,} claim rows for {distinct:,} customers; "
-          f"invariants: {'all hold' if not problems else problems[:5]}")
+    print(
+        f"\n{len(claimed_ids):,} claims: {owned:,} customers owned, {rows:,} claim rows for {distinct:,} customers; "
+        f"invariants: {'all hold' if not problems else problems[:5]}"
+    )
     if problems or not rows == distinct == owned == len(claimed_ids):
         sys.exit(1)
 

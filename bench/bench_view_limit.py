@@ -24,8 +24,18 @@ import time
 from bench_rpc import POOL_LIST_DOMAIN, percentile
 from generate import add_db_arguments, odoo_setup
 
-FORM_SPEC = {"name": {}, "phone": {}, "mobile": {}, "email": {}, "street": {}, "city": {}, "vat": {},
-             "pool_id": {"fields": {"display_name": {}}}, "pool_state": {}, "user_id": {"fields": {"display_name": {}}}}
+FORM_SPEC = {
+    "name": {},
+    "phone": {},
+    "mobile": {},
+    "email": {},
+    "street": {},
+    "city": {},
+    "vat": {},
+    "pool_id": {"fields": {"display_name": {}}},
+    "pool_state": {},
+    "user_id": {"fields": {"display_name": {}}},
+}
 
 
 def list_specification(env):
@@ -34,8 +44,11 @@ def list_specification(env):
     Partner = env["res.partner"]
     arch = Partner.get_views([(view.id, "list")])["views"]["list"]["arch"]
     names = dict.fromkeys(re.findall(r'<field name="([a-z_0-9]+)"', arch))
-    return {fname: {"fields": {"display_name": {}}} if Partner._fields[fname].type == "many2one" else {}
-            for fname in names if fname in Partner._fields}
+    return {
+        fname: {"fields": {"display_name": {}}} if Partner._fields[fname].type == "many2one" else {}
+        for fname in names
+        if fname in Partner._fields
+    }
 
 
 def main():
@@ -55,8 +68,11 @@ def main():
         saved = {"masked_field_ids": [(6, 0, pool.masked_field_ids.ids)], "daily_view_limit": pool.daily_view_limit}
         masked = pool.masked_field_ids.ids
         spec = list_specification(env)
-        pooled = env["res.partner"].search([("pool_id", "=", pool.id), ("pool_state", "=", "pool")],
-                                           limit=args.opens * 4).ids
+        pooled = (
+            env["res.partner"]
+            .search([("pool_id", "=", pool.id), ("pool_state", "=", "pool")], limit=args.opens * 4)
+            .ids
+        )
         total = env["res.partner"].search_count([("pool_id", "=", pool.id)])
         pool_id, pool_name, uid, login = pool.id, pool.name, user.id, user.login
     print(f"pool {pool_name!r}: {total:,} customers; salesperson {login}; {args.opens} calls each")
@@ -72,13 +88,30 @@ def main():
         for index, (label, fields_masked, limit) in enumerate(configs):
             with registry.cursor() as cr:
                 api.Environment(cr, SUPERUSER_ID, {})["crm.public.pool"].browse(pool_id).write(
-                    {"masked_field_ids": [(6, 0, fields_masked)], "daily_view_limit": limit})
+                    {"masked_field_ids": [(6, 0, fields_masked)], "daily_view_limit": limit}
+                )
             registry.clear_cache()
-            lists, list_queries = measure(registry, api, uid, context, args.opens + 5, lambda env, i: env[
-                "res.partner"].web_search_read(POOL_LIST_DOMAIN, spec, offset=0, limit=80, order="", count_limit=10001))
-            customers = pooled[index * args.opens:(index + 1) * args.opens] or pooled
-            forms, form_queries = measure(registry, api, uid, context, args.opens + 5, lambda env, i: env[
-                "res.partner"].browse(customers[i % len(customers)]).web_read(FORM_SPEC))
+            lists, list_queries = measure(
+                registry,
+                api,
+                uid,
+                context,
+                args.opens + 5,
+                lambda env, i: env["res.partner"].web_search_read(
+                    POOL_LIST_DOMAIN, spec, offset=0, limit=80, order="", count_limit=10001
+                ),
+            )
+            customers = pooled[index * args.opens : (index + 1) * args.opens] or pooled
+            forms, form_queries = measure(
+                registry,
+                api,
+                uid,
+                context,
+                args.opens + 5,
+                lambda env, i, customers=customers: env["res.partner"]
+                .browse(customers[i % len(customers)])
+                .web_read(FORM_SPEC),
+            )
             rows.append((label, lists, list_queries, forms, form_queries))
     finally:
         with registry.cursor() as cr:
@@ -86,8 +119,10 @@ def main():
     print("| configuration | list p50 | list p95 | list queries | form p50 | form p95 | form queries |")
     print("|---|---|---|---|---|---|---|")
     for label, lists, list_queries, forms, form_queries in rows:
-        print(f"| {label} | {statistics.median(lists):.1f} ms | {percentile(lists, 0.95):.1f} ms | {list_queries} | "
-              f"{statistics.median(forms):.1f} ms | {percentile(forms, 0.95):.1f} ms | {form_queries} |")
+        print(
+            f"| {label} | {statistics.median(lists):.1f} ms | {percentile(lists, 0.95):.1f} ms | {list_queries} | "
+            f"{statistics.median(forms):.1f} ms | {percentile(forms, 0.95):.1f} ms | {form_queries} |"
+        )
 
 
 def measure(registry, api, uid, context, count, call):

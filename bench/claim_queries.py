@@ -91,7 +91,9 @@ def main():
                 sql_logger.removeHandler(recorder)
                 sql_logger.setLevel(logging.WARNING)
                 sql_logger.propagate = True
-            queries = [q for q in recorder.queries if not q[0].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))]
+            queries = [
+                q for q in recorder.queries if not q[0].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))
+            ]
             print(f"\n{label}: {len(queries)} queries" + (f" ({error})" if error else ""))
             for number, (query, where) in enumerate(queries, 1):
                 print(f"{number:3} {where:55} {query}")

@@ -67,8 +67,9 @@ def odoo_setup(args):
 def pool_invariant_violations(cr):
     """The test suite's invariant check, loaded from its file (importing the addon's tests package
     would import Odoo's test framework)."""
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                        "crm_public_pool", "tests", "invariants.py")
+    path = os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "crm_public_pool", "tests", "invariants.py"
+    )
     spec = importlib.util.spec_from_file_location("pool_invariants", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -104,11 +105,25 @@ def generate(args):
 
     if args.db in odoo.service.db.list_dbs(force=True):
         sys.exit(f"database {args.db} exists; drop it first (dropdb {args.db})")
-    print(f"generating {args.db}: {args.customers:,} customers, {args.users} salespeople, {args.pools} pools, seed {args.seed}")
+    print(
+        f"generating {args.db}: {args.customers:,} customers, {args.users} salespeople, {args.pools} pools, seed {args.seed}"
+    )
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, f"{os.path.abspath(args.odoo)}/odoo-bin", "-d", args.db, *db_args, f"--addons-path={addons}",
-         "-i", "crm_public_pool", "--load-language=zh_CN", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
+        [
+            sys.executable,
+            f"{os.path.abspath(args.odoo)}/odoo-bin",
+            "-d",
+            args.db,
+            *db_args,
+            f"--addons-path={addons}",
+            "-i",
+            "crm_public_pool",
+            "--load-language=zh_CN",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
         check=True,
     )
     started = step("database with crm_public_pool", started)
@@ -121,8 +136,17 @@ def generate(args):
         company = env.company
         salesman = env.ref("sales_team.group_sale_salesman")
         users = env["res.users"].create(
-            [{"name": f"销售 {i:04d}", "login": f"sales{i:04d}", "password": f"sales{i:04d}",
-              "groups_id": [(6, 0, salesman.ids)], "pool_max_customers": USER_LIMIT, "lang": "zh_CN"} for i in range(args.users)]
+            [
+                {
+                    "name": f"销售 {i:04d}",
+                    "login": f"sales{i:04d}",
+                    "password": f"sales{i:04d}",
+                    "groups_id": [(6, 0, salesman.ids)],
+                    "pool_max_customers": USER_LIMIT,
+                    "lang": "zh_CN",
+                }
+                for i in range(args.users)
+            ]
         )
         masked = env["ir.model.fields"].search(
             [("model", "=", "res.partner"), ("name", "in", ["phone", "mobile", "email"])]
@@ -137,8 +161,16 @@ def generate(args):
         for pool in pools:
             pool.write({"member_user_ids": [(6, 0, members[pool.id])], "masked_field_ids": [(6, 0, masked.ids)]})
         env["crm.public.pool.rule"].create(
-            [{"pool_id": pool.id, "name": "30 天未跟进", "rule_type": "no_followup", "days": RULE_DAYS, "warn_days": 3}
-             for pool in pools]
+            [
+                {
+                    "pool_id": pool.id,
+                    "name": "30 天未跟进",
+                    "rule_type": "no_followup",
+                    "days": RULE_DAYS,
+                    "warn_days": 3,
+                }
+                for pool in pools
+            ]
         )
         cr.commit()
         started = step("salespeople, pools, rules", started)
@@ -182,10 +214,33 @@ def generate(args):
                         previous = rng.choice(members[pool_id])
                 created = (claim or entered) - timedelta(days=rng.uniform(0, 30))
                 values = (
-                    pid, name, name, pid, "t", "t", "contact", company.id, f"+86 {mobile}", email,
-                    normalize_company_name(name), f"+86{mobile}", email, domain, pool_id,
-                    "private" if owned else "pool", owner, "t" if owned and rng.random() < 0.02 else "f",
-                    rng.choice(LEVELS), claim, followup, entered, previous, 1, created, 1, created,
+                    pid,
+                    name,
+                    name,
+                    pid,
+                    "t",
+                    "t",
+                    "contact",
+                    company.id,
+                    f"+86 {mobile}",
+                    email,
+                    normalize_company_name(name),
+                    f"+86{mobile}",
+                    email,
+                    domain,
+                    pool_id,
+                    "private" if owned else "pool",
+                    owner,
+                    "t" if owned and rng.random() < 0.02 else "f",
+                    rng.choice(LEVELS),
+                    claim,
+                    followup,
+                    entered,
+                    previous,
+                    1,
+                    created,
+                    1,
+                    created,
                 )
                 rows.write("\t".join(r"\N" if v is None else str(v) for v in values) + "\n")
             rows.seek(0)
@@ -257,8 +312,10 @@ def generate(args):
         problems = pool_invariant_violations(cr)
         started = step("invariant check", started)
     print("\n-- results --")
-    print(f"{total:,} customers ({pooled:,} pooled, {locked:,} locked, {due:,} due for recycling), "
-          f"{logs:,} audit rows, {notes:,} follow-up notes")
+    print(
+        f"{total:,} customers ({pooled:,} pooled, {locked:,} locked, {due:,} due for recycling), "
+        f"{logs:,} audit rows, {notes:,} follow-up notes"
+    )
     if problems:
         sys.exit("invariants violated:\n" + "\n".join(problems[:20]))
     print("invariants: all hold")

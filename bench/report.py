@@ -43,7 +43,7 @@ def run(title, command):
     if process.returncode:
         sys.exit(f"{title} failed ({process.returncode})")
     minutes = (time.perf_counter() - started) / 60
-    results = lines[lines.index(MARK) + 1:] if MARK in lines else []
+    results = lines[lines.index(MARK) + 1 :] if MARK in lines else []
     return "\n".join(results).strip(), minutes
 
 
@@ -72,7 +72,11 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
     args = parser.parse_args()
     odoo = os.path.abspath(args.odoo)
-    common = ["--odoo", odoo] + ["--db_host", args.db_host] * bool(args.db_host) + ["--db_user", args.db_user] * bool(args.db_user)
+    common = (
+        ["--odoo", odoo]
+        + ["--db_host", args.db_host] * bool(args.db_host)
+        + ["--db_user", args.db_user] * bool(args.db_user)
+    )
     pg = ["-h", args.db_host] * bool(args.db_host) + ["-U", args.db_user] * bool(args.db_user)
     py = sys.executable
     size = args.customers
@@ -82,12 +86,27 @@ def main():
     sections = []
     generated, minutes = run("data", [py, "generate.py", *common, "--db", "bench_pool", "--customers", str(size)])
     sections.append(("Generated data (`generate.py`)", generated, minutes))
-    sections.append(("Claims over JSON-RPC and the pool list (`bench_rpc.py`)",
-                     *run("rpc", [py, "bench_rpc.py", *common, "--db", "bench_pool",
-                                  "--slice", str(max(20, min(1500, size // 400)))])))
-    sections.append(("Recycling (`bench_recycle.py`)", *run("recycle", [py, "bench_recycle.py", *common, "--customers", str(size), "--jobs"])))
-    sections.append(("Duplicate check of a registration (`bench_duplicates.py`)",
-                     *run("duplicates", [py, "bench_duplicates.py", *common, "--db", "bench_dup_report", "--size", str(size)])))
+    sections.append(
+        (
+            "Claims over JSON-RPC and the pool list (`bench_rpc.py`)",
+            *run(
+                "rpc",
+                [py, "bench_rpc.py", *common, "--db", "bench_pool", "--slice", str(max(20, min(1500, size // 400)))],
+            ),
+        )
+    )
+    sections.append(
+        (
+            "Recycling (`bench_recycle.py`)",
+            *run("recycle", [py, "bench_recycle.py", *common, "--customers", str(size), "--jobs"]),
+        )
+    )
+    sections.append(
+        (
+            "Duplicate check of a registration (`bench_duplicates.py`)",
+            *run("duplicates", [py, "bench_duplicates.py", *common, "--db", "bench_dup_report", "--size", str(size)]),
+        )
+    )
     if not args.keep:
         subprocess.run(["dropdb", "--if-exists", *pg, "bench_pool"], check=True)
         subprocess.run(["dropdb", "--if-exists", *pg, "bench_dup_report"], check=True)

@@ -26,7 +26,7 @@ def convert_text(converter, text):
     parts = PLACEHOLDER.split(text)
     placeholders = PLACEHOLDER.findall(text)
     converted = [converter.convert(part) for part in parts]
-    return "".join(part + holder for part, holder in zip(converted, placeholders + [""]))
+    return "".join(part + holder for part, holder in zip(converted, placeholders + [""], strict=False))
 
 
 def convert_po(source, converter):

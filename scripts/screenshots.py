@@ -61,11 +61,15 @@ class Rpc:
         return answer["result"]
 
     def call(self, model, method, *args, **kwargs):
-        return self.post("/web/dataset/call_kw", {"model": model, "method": method, "args": list(args), "kwargs": kwargs})
+        return self.post(
+            "/web/dataset/call_kw", {"model": model, "method": method, "args": list(args), "kwargs": kwargs}
+        )
 
     def ref(self, xmlid):
         module, name = xmlid.split(".")
-        data = self.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], fields=["res_id"])
+        data = self.call(
+            "ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], fields=["res_id"]
+        )
         return data[0]["res_id"]
 
 
@@ -78,31 +82,65 @@ def prepare(url, db):
     company_pool = admin.ref("crm_public_pool.pool_default")
     east_pool = admin.ref("crm_public_pool.demo_pool_east")
     dealer_pool = admin.ref("crm_public_pool.demo_pool_dealer")
-    admin.call("crm.public.pool.rule", "create", [
-        {"pool_id": company_pool, "name": RECYCLE_RULE, "rule_type": "no_followup", "days": 30,
-         "days_a": 60, "days_b": 45, "warn_days": 7},
-        {"pool_id": company_pool, "name": "Not won within 90 days of claiming", "rule_type": "not_won",
-         "days": 90, "warn_days": 7},
-        {"pool_id": east_pool, "name": "No new opportunity for 45 days", "rule_type": "no_opportunity",
-         "days": 45, "warn_days": 5},
-    ])
+    admin.call(
+        "crm.public.pool.rule",
+        "create",
+        [
+            {
+                "pool_id": company_pool,
+                "name": RECYCLE_RULE,
+                "rule_type": "no_followup",
+                "days": 30,
+                "days_a": 60,
+                "days_b": 45,
+                "warn_days": 7,
+            },
+            {
+                "pool_id": company_pool,
+                "name": "Not won within 90 days of claiming",
+                "rule_type": "not_won",
+                "days": 90,
+                "warn_days": 7,
+            },
+            {
+                "pool_id": east_pool,
+                "name": "No new opportunity for 45 days",
+                "rule_type": "no_opportunity",
+                "days": 45,
+                "warn_days": 5,
+            },
+        ],
+    )
 
     liwei = Rpc(url, db, "liwei")
-    pooled = liwei.call("res.partner", "search", [("pool_state", "=", "pool"), ("pool_id", "=", company_pool)],
-                        limit=3, order="id")
+    pooled = liwei.call(
+        "res.partner", "search", [("pool_state", "=", "pool"), ("pool_id", "=", company_pool)], limit=3, order="id"
+    )
     liwei.call("res.partner", "action_pool_claim", pooled)
     reason = liwei.call("crm.public.pool.reason", "search", [("name", "=", "No need")])
-    wizard = liwei.call("crm.public.pool.release.wizard", "create",
-                        {"partner_ids": [(6, 0, pooled[-1:])], "reason_id": reason[0], "note": "Budget frozen until next year"})
+    wizard = liwei.call(
+        "crm.public.pool.release.wizard",
+        "create",
+        {"partner_ids": [(6, 0, pooled[-1:])], "reason_id": reason[0], "note": "Budget frozen until next year"},
+    )
     liwei.call("crm.public.pool.release.wizard", "action_release", [wizard])
-    liwei.call("res.partner", "create",
-               {"name": "苏州瑞达精密机械有限公司", "city": "Suzhou", "phone": "+86 512 6688 1234",
-                "email": "sales@ruida-jm.com", "pool_level": "b"},
-               context={"pool_manage": True, "default_user_id": liwei.uid, "default_is_company": True})
+    liwei.call(
+        "res.partner",
+        "create",
+        {
+            "name": "苏州瑞达精密机械有限公司",
+            "city": "Suzhou",
+            "phone": "+86 512 6688 1234",
+            "email": "sales@ruida-jm.com",
+            "pool_level": "b",
+        },
+        context={"pool_manage": True, "default_user_id": liwei.uid, "default_is_company": True},
+    )
 
     chenjing = Rpc(url, db, "chenjing")
-    for partner_id in chenjing.call("res.partner", "search", [("pool_state", "=", "pool"), ("pool_id", "=", dealer_pool)],
-                                    limit=3, order="id"):
+    for partner_id in chenjing.call(
+        "res.partner", "search", [("pool_state", "=", "pool"), ("pool_id", "=", dealer_pool)], limit=3, order="id"
+    ):
         chenjing.call("res.partner", "action_pool_claim", [partner_id])
     pool_admin = Rpc(url, db, "pooladmin")
     requests = pool_admin.call("crm.public.pool.claim.request", "search", [("state", "=", "pending")], order="id")
@@ -110,8 +148,13 @@ def prepare(url, db):
 
     demo = Rpc(url, db, "demo")
     for vals in (
-        {"name": NEW_PROSPECT, "contact_name": "王芳", "phone": "0574-8765 4321",
-         "email": "wangfang@mingguang-textile.cn", "level": "b"},
+        {
+            "name": NEW_PROSPECT,
+            "contact_name": "王芳",
+            "phone": "0574-8765 4321",
+            "email": "wangfang@mingguang-textile.cn",
+            "level": "b",
+        },
         {"name": NEAR_DUPLICATE, "contact_name": "周杰", "phone": "+86 138 1234 5678", "level": "b"},
     ):
         registration = demo.call("crm.public.pool.registration", "create", vals)
@@ -135,11 +178,23 @@ class Browser:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         self.process = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--remote-debugging-port=%s" % port, "--user-data-dir=%s" % self.profile,
-             "--window-size=%s,%s" % (WIDTH, HEIGHT), "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=%s" % port,
+                "--user-data-dir=%s" % self.profile,
+                "--window-size=%s,%s" % (WIDTH, HEIGHT),
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         targets = self._wait_for_targets(port)
         page = next(target for target in targets if target["type"] == "page")
@@ -147,8 +202,7 @@ class Browser:
         self.next_id = 0
         self.send("Page.enable")
         self.send("Network.enable")
-        self.send("Emulation.setDeviceMetricsOverride",
-                  width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
+        self.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
 
     @staticmethod
     def _wait_for_targets(port):
@@ -426,7 +480,9 @@ def shot_my_customers_phone(browser, users):
         browser.wait(".o_kanban_renderer .o_kanban_record")
         data = browser.send("Page.captureScreenshot", format="png", captureBeyondViewport=False)["data"]
     finally:
-        browser.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False
+        )
     return base64.b64decode(data)
 
 

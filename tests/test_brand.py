@@ -50,5 +50,7 @@ def test_brand_matches(probe, candidate, found):
 
 
 def test_brand_alone_is_a_near_match():
-    verdict, reasons = score_candidate(fingerprint({"name": "宏图物流"}), fingerprint({"name": "广州市宏图物流有限公司"}))
+    verdict, reasons = score_candidate(
+        fingerprint({"name": "宏图物流"}), fingerprint({"name": "广州市宏图物流有限公司"})
+    )
     assert (verdict, reasons[-1]) == (NEAR, "brand")

@@ -34,9 +34,7 @@ def test_normalize_phone(raw, e164):
     assert contacts.normalize_phone(raw) == e164
 
 
-@pytest.mark.parametrize(
-    "raw", ["garbage", "12345", "95588", "138 0013 800", "(650) 253-0000", "", None, False]
-)
+@pytest.mark.parametrize("raw", ["garbage", "12345", "95588", "138 0013 800", "(650) 253-0000", "", None, False])
 def test_normalize_phone_invalid(raw):
     # (650) 253-0000 has no country code, and is not a Chinese number
     assert contacts.normalize_phone(raw) is False
@@ -184,9 +182,7 @@ def test_normalize_uscc_rejects_a_wrong_check_digit(code):
             assert contacts.normalize_uscc(code[:-1] + wrong) is False
 
 
-@pytest.mark.parametrize(
-    "raw", ["9111000060003734", "91110000600037341LL", "DE123456789", "", None]
-)
+@pytest.mark.parametrize("raw", ["9111000060003734", "91110000600037341LL", "DE123456789", "", None])
 def test_normalize_uscc_invalid(raw):
     assert contacts.normalize_uscc(raw) is False
 

@@ -51,9 +51,7 @@ STRATEGIES = {
     "assign_to_user": lambda items, members: d.assign_to_user(items, members[0]),
     "round_robin": lambda items, members: d.round_robin(items, members, start_after_user_id=30),
     "least_loaded": d.least_loaded,
-    "by_region": lambda items, members: d.by_region(
-        items, {(1, 10, None): [members[-1].user_id]}, members
-    ),
+    "by_region": lambda items, members: d.by_region(items, {(1, 10, None): [members[-1].user_id]}, members),
     "by_performance": d.by_performance,
     "previous_owner_first": d.previous_owner_first,
     "previous_owner_then_round_robin": partial(d.previous_owner_first, fallback="round_robin"),
@@ -87,10 +85,9 @@ def test_capacity_never_exceeded_on_random_inputs(name):
             assert cap is None or count <= cap
         if name in EXHAUSTIVE and plan.unplaced_counts()[d.CAPACITY]:
             offered = [by_id[u] for u in by_id] if name != "assign_to_user" else [members[0]]
-            assert all(
-                m.free_capacity is not None and plan.counts()[m.user_id] == m.free_capacity
-                for m in offered
-            ), "an item was left in the pool while a member still had room"
+            assert all(m.free_capacity is not None and plan.counts()[m.user_id] == m.free_capacity for m in offered), (
+                "an item was left in the pool while a member still had room"
+            )
 
 
 @pytest.mark.parametrize("member_count", [1, 3, 7, 20])
@@ -107,26 +104,17 @@ def test_round_robin_is_fair_over_many_batches(member_count):
         plan = d.round_robin(batch, members, start_after_user_id=cursor)
         totals.update(plan.counts())
         cursor = plan.last_user_id
-        assert (
-            max(totals[m.user_id] for m in members) - min(totals[m.user_id] for m in members) <= 1
-        )
+        assert max(totals[m.user_id] for m in members) - min(totals[m.user_id] for m in members) <= 1
 
 
 def test_round_robin_counts_differ_by_one_among_members_with_room():
     rng = random.Random(7)
     for _ in range(300):
-        members = [
-            Member(uid, free_capacity=rng.choice([None, 1, 2, 5, 30]))
-            for uid in range(1, rng.randint(2, 9))
-        ]
-        plan = d.round_robin(
-            items_of(rng.randint(0, 60)), members, start_after_user_id=rng.randint(0, 9)
-        )
+        members = [Member(uid, free_capacity=rng.choice([None, 1, 2, 5, 30])) for uid in range(1, rng.randint(2, 9))]
+        plan = d.round_robin(items_of(rng.randint(0, 60)), members, start_after_user_id=rng.randint(0, 9))
         counts = plan.counts()
         with_room = [
-            counts[m.user_id]
-            for m in members
-            if m.free_capacity is None or counts[m.user_id] < m.free_capacity
+            counts[m.user_id] for m in members if m.free_capacity is None or counts[m.user_id] < m.free_capacity
         ]
         if with_room:
             assert max(with_room) - min(with_room) <= 1
@@ -198,10 +186,7 @@ def test_by_performance_gives_the_odd_unit_to_the_lowest_user_id():
 def test_by_performance_is_proportional_within_one():
     rng = random.Random(11)
     for _ in range(500):
-        members = [
-            Member(uid, score=rng.choice([0.1, 0.33, 1, 2, 5, 12.5]))
-            for uid in range(1, rng.randint(2, 12))
-        ]
+        members = [Member(uid, score=rng.choice([0.1, 0.33, 1, 2, 5, 12.5])) for uid in range(1, rng.randint(2, 12))]
         n = rng.randint(0, 200)
         counts = d.by_performance(items_of(n), members).counts()
         total_score = sum(m.score for m in members)
@@ -299,11 +284,7 @@ def test_region_skips_non_members_and_balances_within_the_region():
 
 
 def test_region_key_normalises_the_city():
-    assert (
-        d.region_key(1, 10, "  New   York ")
-        == d.region_key(1, 10, "new york")
-        == (1, 10, "new york")
-    )
+    assert d.region_key(1, 10, "  New   York ") == d.region_key(1, 10, "new york") == (1, 10, "new york")
     assert d.region_key(1, False, "") == (1, None, None)
 
 
@@ -404,9 +385,7 @@ def test_performance_scores_normalise_units_and_weights():
     assert scores[1] == pytest.approx(0.55)
     assert scores[2] == pytest.approx(0.505)
     assert scores[3] == 0
-    assert d.performance_scores(metrics, {"won_revenue": 5, "won_count": 5}) == pytest.approx(
-        scores
-    )
+    assert d.performance_scores(metrics, {"won_revenue": 5, "won_count": 5}) == pytest.approx(scores)
     assert d.performance_scores(metrics, {"inquiries": 1, "won_count": 0}) == {
         1: 1.0,
         2: 1.0,
@@ -419,9 +398,7 @@ def test_performance_score_refuses_meaningless_weights():
         d.performance_score({"won_count": 1}, {"won_count": -1})
     with pytest.raises(ValueError, match="positive"):
         d.performance_score({"won_count": 1}, {"won_count": 0})
-    assert d.performance_score(
-        {"won_count": 4, "inquiries": 2}, {"won_count": 3, "inquiries": 1}
-    ) == pytest.approx(3.5)
+    assert d.performance_score({"won_count": 4, "inquiries": 2}, {"won_count": 3, "inquiries": 1}) == pytest.approx(3.5)
 
 
 def test_performance_scores_drive_the_shares():

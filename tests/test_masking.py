@@ -1,5 +1,4 @@
 import pytest
-
 from logic.masking import MASK, mask_value
 
 

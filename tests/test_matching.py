@@ -33,9 +33,14 @@ def test_fingerprint():
 
 def test_fingerprint_of_odoo_values():
     # Odoo gives False for empty fields, and values as a dict
-    assert fingerprint(
-        {"name": "Siemens AG", "phone": False, "email": False, "website": False, "vat": False}
-    ) == {"name_norm": "siemens", "brand": "siemens|", "phones": (), "email": False, "domain": False, "vat": False}
+    assert fingerprint({"name": "Siemens AG", "phone": False, "email": False, "website": False, "vat": False}) == {
+        "name_norm": "siemens",
+        "brand": "siemens|",
+        "phones": (),
+        "email": False,
+        "domain": False,
+        "vat": False,
+    }
 
 
 def test_fingerprint_rejects_unknown_fields():

@@ -34,7 +34,8 @@ def pool_claim_rules(pool, user_id, is_admin, now):
             (
                 COOLDOWN,
                 [
-                    "|", "|",
+                    "|",
+                    "|",
                     ("pool_previous_user_id", "!=", user_id),
                     ("pool_previous_user_id", "=", False),
                     ("pool_enter_date", "<=", now - timedelta(days=days)),
@@ -44,7 +45,10 @@ def pool_claim_rules(pool, user_id, is_admin, now):
     hours = pool.get("entry_lock_hours") or 0
     if hours and not is_admin:
         rules.append(
-            (ENTRY_LOCK, ["|", ("pool_enter_date", "=", False), ("pool_enter_date", "<=", now - timedelta(hours=hours))])
+            (
+                ENTRY_LOCK,
+                ["|", ("pool_enter_date", "=", False), ("pool_enter_date", "<=", now - timedelta(hours=hours))],
+            )
         )
     return rules
 

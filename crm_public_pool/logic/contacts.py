@@ -100,11 +100,7 @@ def _is_hostname(host):
     except UnicodeError:
         return False
     labels = ascii_host.split(".")
-    return (
-        len(labels) >= 2
-        and all(_HOST_LABEL.fullmatch(label) for label in labels)
-        and not labels[-1].isdigit()
-    )
+    return len(labels) >= 2 and all(_HOST_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
 
 
 def normalize_email(raw: str) -> str | bool:
@@ -151,9 +147,7 @@ def is_public_mail_domain(domain: str, extra=()) -> bool:
     return any(".".join(labels[start:]) in public for start in range(len(labels) - 1))
 
 
-def company_domain(
-    email: str | None = None, website: str | None = None, extra_public=()
-) -> str | bool:
+def company_domain(email: str | None = None, website: str | None = None, extra_public=()) -> str | bool:
     """The company's own domain: the website's, else the e-mail's, skipping public providers."""
     for domain in (website_domain(website), email_domain(email)):
         if domain and not is_public_mail_domain(domain, extra_public):

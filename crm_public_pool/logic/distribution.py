@@ -116,8 +116,7 @@ class _Ledger:
                 raise ValueError(f"member {member.user_id} is listed twice")
             self.members[member.user_id] = member
         self.free = {
-            m.user_id: None if m.free_capacity is None else max(m.free_capacity, 0)
-            for m in self.members.values()
+            m.user_id: None if m.free_capacity is None else max(m.free_capacity, 0) for m in self.members.values()
         }
         self.load = {m.user_id: m.load for m in self.members.values()}
 
@@ -388,9 +387,7 @@ def by_performance(items, members):
     present = [u for u, m in ledger.members.items() if not m.absent]
     if present and not any(scores.values()):
         plan = round_robin(items, ledger.members.values())
-        plan.assignments = [
-            (i, u, "by_performance: all scores 0, round_robin") for i, u, _r in plan.assignments
-        ]
+        plan.assignments = [(i, u, "by_performance: all scores 0, round_robin") for i, u, _r in plan.assignments]
         return plan
     plan = Plan()
     shares, _left = capped_apportion(len(items), scores, ledger.free)
@@ -463,11 +460,5 @@ def performance_score(metrics, weights, maxima=None):
 
 def performance_scores(metrics_by_user, weights):
     """Scores of all members, each metric normalised by its maximum among them."""
-    maxima = {
-        name: max((max(m.get(name) or 0, 0) for m in metrics_by_user.values()), default=0)
-        for name in weights
-    }
-    return {
-        user_id: performance_score(metrics, weights, maxima)
-        for user_id, metrics in metrics_by_user.items()
-    }
+    maxima = {name: max((max(m.get(name) or 0, 0) for m in metrics_by_user.values()), default=0) for name in weights}
+    return {user_id: performance_score(metrics, weights, maxima) for user_id, metrics in metrics_by_user.items()}

@@ -46,9 +46,7 @@ def fingerprint(prospect: Prospect | Mapping, default_region: str = "CN", extra_
         "phones": tuple(dict.fromkeys(phones)),
         "email": contacts.normalize_email(prospect.email),
         "domain": contacts.company_domain(prospect.email, prospect.website, extra_public),
-        "vat": contacts.normalize_uscc(prospect.vat)
-        or contacts.normalize_vat(prospect.vat)
-        or False,
+        "vat": contacts.normalize_uscc(prospect.vat) or contacts.normalize_vat(prospect.vat) or False,
     }
 
 

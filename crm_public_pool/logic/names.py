@@ -245,13 +245,13 @@ def _strip_cjk_place(key):
     while True:
         place = next((p for p in _CJK_PLACES if key.startswith(p) and len(key) > len(p) + 1), "")
         if place:
-            rest = key[len(place):]
+            rest = key[len(place) :]
             unit = next((u for u in _CJK_PLACE_UNITS if rest.startswith(u) and len(rest) > len(u) + 1), "")
-            key = rest[len(unit):]
+            key = rest[len(unit) :]
             continue
         match = _CJK_PLACE_PATTERN.match(key)
         if match and len(key) > match.end() + 1:
-            key = key[match.end():]
+            key = key[match.end() :]
             continue
         return key
 

@@ -21,7 +21,6 @@ from . import crm_public_pool_distribution
 from . import crm_public_pool_region
 from . import crm_public_pool_log_distribution
 from . import res_partner_import
-from . import mail_activity
 from . import ir_attachment
 from . import ir_binary
 from . import res_partner_ui

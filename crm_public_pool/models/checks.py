@@ -57,7 +57,9 @@ def check_words(env, value, what):
     """Refuse a required text that is missing, not text, or only blanks and punctuation."""
     check_texts(env, **{what: value})
     if not has_words(value):
-        raise UserError(env._("%(what)s must say something: %(value)r has no letter or digit.", what=what, value=value or ""))
+        raise UserError(
+            env._("%(what)s must say something: %(value)r has no letter or digit.", what=what, value=value or "")
+        )
     return value.strip()
 
 

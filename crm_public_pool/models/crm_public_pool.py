@@ -6,10 +6,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL, format_date
 
-from ..logic.distribution import round_robin
 from .checks import check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE
-
 
 # Read with a user's pool facts (_pool_user_facts), in this order.
 USER_PREFETCH = ["company_id", "partner_id", "pool_max_customers", "pool_max_locked"]
@@ -27,9 +25,7 @@ class CrmPublicPool(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     sequence = fields.Integer(default=10)
     color = fields.Integer()
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     is_default = fields.Boolean(
         string="Default Pool",
         tracking=True,
@@ -81,19 +77,13 @@ class CrmPublicPool(models.Model):
         store=True,
         help="Everyone who may see and claim this pool's customers, whatever way they are named.",
     )
-    daily_claim_limit = fields.Integer(
-        help="Customers one member may claim from this pool per day (0 = no limit)."
-    )
+    daily_claim_limit = fields.Integer(help="Customers one member may claim from this pool per day (0 = no limit).")
     reclaim_cooldown_days = fields.Integer(
         string="Re-claim Cool-down (days)",
         help="Days before the previous owner may claim a customer back.",
     )
-    entry_lock_hours = fields.Integer(
-        help="Hours a customer stays locked after entering the pool (admins are exempt)."
-    )
-    claim_requires_approval = fields.Boolean(
-        help="Claims become requests that a pool administrator approves."
-    )
+    entry_lock_hours = fields.Integer(help="Hours a customer stays locked after entering the pool (admins are exempt).")
+    claim_requires_approval = fields.Boolean(help="Claims become requests that a pool administrator approves.")
     accept_hours = fields.Integer(
         string="Acceptance Window (hours)",
         help="Customers assigned from this pool (by an administrator, a distribution rule or escalation) "
@@ -129,12 +119,19 @@ class CrmPublicPool(models.Model):
     distribution_ids = fields.One2many("crm.public.pool.distribution", "pool_id", string="Distribution Rules")
     region_ids = fields.One2many("crm.public.pool.region", "pool_id", string="Region Map")
     rr_last_user_id = fields.Many2one(
-        "res.users", string="Round-robin Cursor", copy=False,
+        "res.users",
+        string="Round-robin Cursor",
+        copy=False,
         help="Last member served by round-robin: the next distribution continues after them.",
     )
     rr_owed_user_ids = fields.Many2many(
-        "res.users", "crm_public_pool_rr_owed_rel", "pool_id", "user_id", string="Round-robin Turns Owed",
-        copy=False, help="Members who were away when their round-robin turn came: served first once back.",
+        "res.users",
+        "crm_public_pool_rr_owed_rel",
+        "pool_id",
+        "user_id",
+        string="Round-robin Turns Owed",
+        copy=False,
+        help="Members who were away when their round-robin turn came: served first once back.",
     )
     unplaced_count = fields.Integer(string="Unplaced", compute="_compute_unplaced_count")
     performance_period_days = fields.Integer(
@@ -206,11 +203,20 @@ class CrmPublicPool(models.Model):
         return users
 
     def _compute_partner_counts(self):
-        groups = self.env["res.partner"].sudo()._read_group(
-            [("pool_id", "in", self.ids), ("pool_state", "!=", False),
-             "|", ("is_company", "=", True), ("parent_id", "=", False)],
-            ["pool_id", "pool_state"],
-            ["__count"],
+        groups = (
+            self.env["res.partner"]
+            .sudo()
+            ._read_group(
+                [
+                    ("pool_id", "in", self.ids),
+                    ("pool_state", "!=", False),
+                    "|",
+                    ("is_company", "=", True),
+                    ("parent_id", "=", False),
+                ],
+                ["pool_id", "pool_state"],
+                ["__count"],
+            )
         )
         counts = {}
         for pool, state, count in groups:
@@ -222,18 +228,24 @@ class CrmPublicPool(models.Model):
             pool.partner_count = pool.pooled_count + pool.owned_count
 
     def _compute_unplaced_count(self):
-        groups = self.env["res.partner"].sudo()._read_group(
-            [("pool_id", "in", self.ids), ("pool_state", "=", "pool"), ("pool_unplaced_reason", "!=", False)],
-            ["pool_id"],
-            ["__count"],
+        groups = (
+            self.env["res.partner"]
+            .sudo()
+            ._read_group(
+                [("pool_id", "in", self.ids), ("pool_state", "=", "pool"), ("pool_unplaced_reason", "!=", False)],
+                ["pool_id"],
+                ["__count"],
+            )
         )
         counts = {pool.id: count for pool, count in groups}
         for pool in self:
             pool.unplaced_count = counts.get(pool.id, 0)
 
     def _compute_request_count(self):
-        groups = self.env["crm.public.pool.claim.request"].sudo()._read_group(
-            [("pool_id", "in", self.ids), ("state", "=", "pending")], ["pool_id"], ["__count"]
+        groups = (
+            self.env["crm.public.pool.claim.request"]
+            .sudo()
+            ._read_group([("pool_id", "in", self.ids), ("state", "=", "pending")], ["pool_id"], ["__count"])
         )
         counts = {pool.id: count for pool, count in groups}
         for pool in self:
@@ -261,8 +273,12 @@ class CrmPublicPool(models.Model):
                 )
             )
 
-    @api.constrains("performance_period_days", "performance_weight_revenue", "performance_weight_won",
-                    "performance_weight_inquiries")
+    @api.constrains(
+        "performance_period_days",
+        "performance_weight_revenue",
+        "performance_weight_won",
+        "performance_weight_inquiries",
+    )
     def _check_performance(self):
         for pool in self:
             weights = pool._performance_weights()
@@ -314,7 +330,9 @@ class CrmPublicPool(models.Model):
         if vals.get("active") is False:
             self._check_empty(self.env._("archived"))
         res = super().write(vals)
-        if {"masked_field_ids", "admin_user_ids", "active", "company_id", "daily_view_limit", "export_allowed"} & set(vals):
+        if {"masked_field_ids", "admin_user_ids", "active", "company_id", "daily_view_limit", "export_allowed"} & set(
+            vals
+        ):
             self.env.registry.clear_cache()
         return res
 
@@ -324,8 +342,11 @@ class CrmPublicPool(models.Model):
 
     def _check_empty(self, what):
         for pool in self:
-            count = self.env["res.partner"].sudo().with_context(active_test=False).search_count(
-                [("pool_id", "=", pool.id), ("pool_state", "!=", False)]
+            count = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([("pool_id", "=", pool.id), ("pool_state", "!=", False)])
             )
             if count:
                 raise UserError(
@@ -426,9 +447,13 @@ class CrmPublicPool(models.Model):
         Engine = self.env["crm.public.pool.distribution"]
         placed = left = 0
         for pool in self:
-            partners = self.env["res.partner"].sudo().search(
-                [("pool_id", "=", pool.id), ("pool_state", "=", "pool"), ("pool_unplaced_reason", "!=", False)],
-                order="id",
+            partners = (
+                self.env["res.partner"]
+                .sudo()
+                .search(
+                    [("pool_id", "=", pool.id), ("pool_state", "=", "pool"), ("pool_unplaced_reason", "!=", False)],
+                    order="id",
+                )
             )
             rules = pool.sudo().distribution_ids.filtered("active")
             matched = partners.browse()
@@ -440,14 +465,19 @@ class CrmPublicPool(models.Model):
             if rest:
                 plan, _scores = Engine._plan(pool, rest, "round_robin")
                 Engine._apply_plan(
-                    pool, [(p, u) for p, u, _r in plan.assignments], "round_robin",
-                    last_user_id=plan.last_user_id, owed_user_ids=plan.owed_user_ids,
+                    pool,
+                    [(p, u) for p, u, _r in plan.assignments],
+                    "round_robin",
+                    last_user_id=plan.last_user_id,
+                    owed_user_ids=plan.owed_user_ids,
                 )
                 Engine._record_unplaced(plan)
             still = partners.filtered(lambda p: p.pool_state == "pool")
             placed += len(partners) - len(still)
             left += len(still)
-        message = self.env._("%(placed)s unplaced customers distributed; %(left)s stay in the pool.", placed=placed, left=left)
+        message = self.env._(
+            "%(placed)s unplaced customers distributed; %(left)s stay in the pool.", placed=placed, left=left
+        )
         return self.env["res.partner"]._pool_notification(message)
 
     def action_open_unplaced(self):
@@ -484,7 +514,9 @@ class CrmPublicPool(models.Model):
         self.ensure_one()
         if user._is_superuser():
             return True
-        return user.has_group("crm_public_pool.group_pool_manager") and self.sudo().company_id in user.sudo().company_ids
+        return (
+            user.has_group("crm_public_pool.group_pool_manager") and self.sudo().company_id in user.sudo().company_ids
+        )
 
     @api.model
     def _pool_user_facts(self, user):
@@ -498,8 +530,18 @@ class CrmPublicPool(models.Model):
         does not exist, else ``{"active", "share", "company_ids", "pools": {id: {...}}}`` where
         each pool has ``company_id``, its claim settings, ``member`` and ``admin``.
         """
-        self.flush_model(["active", "company_id", "member_all_user_ids", "admin_user_ids", "daily_claim_limit",
-                          "reclaim_cooldown_days", "entry_lock_hours", "claim_requires_approval"])
+        self.flush_model(
+            [
+                "active",
+                "company_id",
+                "member_all_user_ids",
+                "admin_user_ids",
+                "daily_claim_limit",
+                "reclaim_cooldown_days",
+                "entry_lock_hours",
+                "claim_requires_approval",
+            ]
+        )
         self.env["res.users"].flush_model(["active", "share", "company_ids", *USER_PREFETCH])
         self.env["res.company"].flush_model(COMPANY_PREFETCH)
         self.env["res.partner"].flush_model(["name", "email"])
@@ -534,10 +576,10 @@ class CrmPublicPool(models.Model):
         # _pool_limits and the chatter line; values already in the cache are kept.
         cache = self.env.cache
         users, Users = user.sudo(), self.env["res.users"]
-        for fname, value in zip(USER_PREFETCH, user_values):
+        for fname, value in zip(USER_PREFETCH, user_values, strict=False):
             cache.insert_missing(users, Users._fields[fname], [value])
         Companies = self.env["res.company"]
-        for fname, value in zip(COMPANY_PREFETCH, company_values):
+        for fname, value in zip(COMPANY_PREFETCH, company_values, strict=False):
             cache.insert_missing(Companies.browse(user_values[0]), Companies._fields[fname], [value])
         # The user's name and e-mail sign the chatter line (its author).
         partner = self.env["res.partner"].browse(user_values[1])
@@ -567,16 +609,17 @@ class CrmPublicPool(models.Model):
         for pool in self:
             if not pool._is_admin(user):
                 raise UserError(
-                    self.env._("Only administrators of pool %(pool)s may do this, and %(user)s is not one.",
-                      pool=pool.name, user=user.name)
+                    self.env._(
+                        "Only administrators of pool %(pool)s may do this, and %(user)s is not one.",
+                        pool=pool.name,
+                        user=user.name,
+                    )
                 )
 
     @api.model
     def _get_default_pool(self, company=None):
         company = company or self.env.company
-        return self.sudo().search(
-            [("company_id", "=", company.id), ("is_default", "=", True)], limit=1
-        )
+        return self.sudo().search([("company_id", "=", company.id), ("is_default", "=", True)], limit=1)
 
     @api.model
     @tools.ormcache("self.env.uid", "self.env.su")
@@ -591,9 +634,7 @@ class CrmPublicPool(models.Model):
             return ()
         pools = self.sudo().with_context(active_test=False).search([("masked_field_ids", "!=", False)])
         return tuple(
-            (pool.id, frozenset(pool.masked_field_ids.mapped("name")))
-            for pool in pools
-            if not pool._is_admin(user)
+            (pool.id, frozenset(pool.masked_field_ids.mapped("name"))) for pool in pools if not pool._is_admin(user)
         )
 
     @api.model
@@ -651,29 +692,47 @@ class CrmPublicPool(models.Model):
         self._check_admin()
         moved = self.sudo()._recycle_run()
         return self.env["res.partner"]._pool_notification(
-            self.env._("%(count)s customers returned to the pool by the rules of %(pools)s.",
-                       count=moved, pools=", ".join(self.mapped("name")))
+            self.env._(
+                "%(count)s customers returned to the pool by the rules of %(pools)s.",
+                count=moved,
+                pools=", ".join(self.mapped("name")),
+            )
         )
 
     def action_pool_cleanup(self):
         """Archive the pooled customers marked invalid (pool administrators)."""
         self._check_admin()
-        partners = self.env["res.partner"].sudo().search(
-            [("pool_id", "in", self.ids), ("pool_state", "=", "pool"), ("pool_invalid", "=", True),
-             "|", ("is_company", "=", True), ("parent_id", "=", False)]
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("pool_id", "in", self.ids),
+                    ("pool_state", "=", "pool"),
+                    ("pool_invalid", "=", True),
+                    "|",
+                    ("is_company", "=", True),
+                    ("parent_id", "=", False),
+                ]
+            )
         )
         partners = partners._pool_lock_rows()
         partners.with_context(tracking_disable=True)._pool_apply(
-            "cleanup", {"active": False},
-            message=lambda log: self.env._("Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]),
+            "cleanup",
+            {"active": False},
+            message=lambda log: self.env._(
+                "Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]
+            ),
         )
         return self.env["res.partner"]._pool_notification(self.env._("%s invalid customers archived.", len(partners)))
 
     def _recycle_rules(self):
         """The active recycle rules of these pools, by pool, sequence and id."""
         rule_ids = self.env["crm.public.pool.rule"]._recycle_rule_ids_by_pool()
-        return self.env["crm.public.pool.rule"].sudo().browse(
-            [rule_id for pool_id in sorted(self.ids) for rule_id in rule_ids.get(pool_id, ())]
+        return (
+            self.env["crm.public.pool.rule"]
+            .sudo()
+            .browse([rule_id for pool_id in sorted(self.ids) for rule_id in rule_ids.get(pool_id, ())])
         )
 
     def _recycle_preview(self, now=None):
@@ -781,7 +840,9 @@ class CrmPublicPool(models.Model):
                              WHERE p.pool_id = %s AND (p.is_company OR p.parent_id IS NULL) %s) d
                      WHERE target.id = d.id AND target.pool_recycle_date IS DISTINCT FROM d.recycle_date
                     """,
-                    recycle_date, pool.id, subset,
+                    recycle_date,
+                    pool.id,
+                    subset,
                 )
             )
         self.env["res.partner"].invalidate_model(["pool_recycle_date"])
@@ -829,7 +890,9 @@ class CrmPublicPool(models.Model):
         names = dict(self.env["res.partner"].sudo().browse([w[0] for w in warnings]).mapped(lambda p: (p.id, p.name)))
         by_recipient = defaultdict(list)
         for partner_id, owner_id, _deadline, _note in warnings:
-            by_recipient[owner_id].append((names[partner_id], texts[partner_id]["date"], texts[partner_id]["note"], False))
+            by_recipient[owner_id].append(
+                (names[partner_id], texts[partner_id]["date"], texts[partner_id]["note"], False)
+            )
         owners = Users.browse({w[1] for w in manager_warnings})
         leaders = {owner.id: owner.sale_team_id.user_id for owner in owners}
         told_leaders = [
@@ -839,7 +902,9 @@ class CrmPublicPool(models.Model):
         ]
         # The leader reads the lines in the leader's own language.
         leader_texts = self._recycle_warning_texts([line[:4] for line in told_leaders]) if told_leaders else {}
-        names.update(self.env["res.partner"].sudo().browse([line[0] for line in told_leaders]).mapped(lambda p: (p.id, p.name)))
+        names.update(
+            self.env["res.partner"].sudo().browse([line[0] for line in told_leaders]).mapped(lambda p: (p.id, p.name))
+        )
         for partner_id, leader_id, _deadline, _note, owner_id in told_leaders:
             text = leader_texts[partner_id]
             by_recipient[leader_id].append((names[partner_id], text["date"], text["note"], Users.browse(owner_id).name))
@@ -861,7 +926,9 @@ class CrmPublicPool(models.Model):
         owners = self.env["res.users"].sudo().browse({owner_id for _p, owner_id, _d, _n in warnings})
         by_owner = {owner.id: owner for owner in owners}
         texts = {}
-        for (lang, tz), group in tools.groupby(warnings, lambda w: (by_owner[w[1]].lang or "en_US", by_owner[w[1]].tz or "UTC")):
+        for (lang, tz), group in tools.groupby(
+            warnings, lambda w: (by_owner[w[1]].lang or "en_US", by_owner[w[1]].tz or "UTC")
+        ):
             env = self.with_context(lang=lang, tz=tz).env
             partners = env["res.partner"].sudo().browse([w[0] for w in group])
             reasons = {partner.id: partner.pool_recycle_reason for partner in partners}
@@ -885,7 +952,9 @@ class CrmPublicPool(models.Model):
                     ("pool_id", "=", pool.id),
                     ("pool_state", "=", "pool"),
                     ("pool_enter_date", "<=", now - timedelta(days=pool.unclaimed_days)),
-                    "|", ("is_company", "=", True), ("parent_id", "=", False),
+                    "|",
+                    ("is_company", "=", True),
+                    ("parent_id", "=", False),
                 ],
                 order="id",
             )
@@ -905,7 +974,11 @@ class CrmPublicPool(models.Model):
         Engine = self.env["crm.public.pool.distribution"]
         plan, _scores = Engine._plan(self, partners, "round_robin")
         Engine._apply_plan(
-            self, [(p, u) for p, u, _r in plan.assignments], "round_robin",
-            last_user_id=plan.last_user_id, owed_user_ids=plan.owed_user_ids, note=note,
+            self,
+            [(p, u) for p, u, _r in plan.assignments],
+            "round_robin",
+            last_user_id=plan.last_user_id,
+            owed_user_ids=plan.owed_user_ids,
+            note=note,
         )
         Engine._record_unplaced(plan)

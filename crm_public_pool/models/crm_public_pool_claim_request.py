@@ -31,7 +31,8 @@ class CrmPublicPoolClaimRequest(models.Model):
         for request in self:
             request.display_name = self.env._(
                 "%(customer)s, requested by %(user)s",
-                customer=request.sudo().partner_id.name, user=request.sudo().user_id.name,
+                customer=request.sudo().partner_id.name,
+                user=request.sudo().user_id.name,
             )
 
     def action_approve(self):
@@ -67,15 +68,27 @@ class CrmPublicPoolClaimRequest(models.Model):
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
         partners = self.env["res.partner"]
         partners._pool_log(
-            [{"partner": request.sudo().partner_id, "action": "request", "pool_id": request.pool_id.id,
-              "to_user_id": request.user_id.id, "note": note} for request in self],
-            lambda log: self.env._("Claim request of %(user)s rejected by %(reviewer)s",
-                                   user=log["to_user_name"], reviewer=log["user_name"]),
+            [
+                {
+                    "partner": request.sudo().partner_id,
+                    "action": "request",
+                    "pool_id": request.pool_id.id,
+                    "to_user_id": request.user_id.id,
+                    "note": note,
+                }
+                for request in self
+            ],
+            lambda log: self.env._(
+                "Claim request of %(user)s rejected by %(reviewer)s",
+                user=log["to_user_name"],
+                reviewer=log["user_name"],
+            ),
         )
         for request in self:
             request.sudo().message_post(
-                body=self.env._("Claim request for %(customer)s rejected: %(note)s",
-                                customer=request.partner_id.name, note=note),
+                body=self.env._(
+                    "Claim request for %(customer)s rejected: %(note)s", customer=request.partner_id.name, note=note
+                ),
                 partner_ids=request.user_id.partner_id.ids,
             )
         return partners._pool_notification(
@@ -86,8 +99,10 @@ class CrmPublicPoolClaimRequest(models.Model):
         for request in self:
             if request.state != "pending":
                 raise UserError(
-                    self.env._("The claim request for %(partner)s is already %(state)s.",
-                      partner=request.partner_id.display_name,
-                      state=dict(self._fields["state"]._description_selection(self.env))[request.state])
+                    self.env._(
+                        "The claim request for %(partner)s is already %(state)s.",
+                        partner=request.partner_id.display_name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[request.state],
+                    )
                 )
         self.pool_id._check_admin()

@@ -4,16 +4,94 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 HISTORY_DAYS = 90
-CITIES = [("上海", "Shanghai"), ("杭州", "Hangzhou"), ("南京", "Nanjing"), ("苏州", "Suzhou"), ("深圳", "Shenzhen"),
-          ("广州", "Guangzhou"), ("北京", "Beijing"), ("成都", "Chengdu"), ("宁波", "Ningbo"), ("东莞", "Dongguan")]
-BRANDS = ["宏图", "盛达", "瑞达", "华信", "恒通", "鼎盛", "博远", "泰和", "凯旋", "远航", "丰华", "安泰", "卓越", "锐思",
-          "嘉禾", "金鹏", "天宇", "新锐", "永泰", "鸿运", "海川", "宝利", "德信", "联创", "力拓", "众诚", "华瑞",
-          "中科创", "恒源祥", "东方红", "金利来", "华茂", "通达", "信诚", "亿丰", "万嘉", "合力", "晨光", "天成"]
-TRADES = ["精密机械", "电子科技", "新材料", "物流", "食品", "医疗器械", "软件", "纺织", "化工", "汽车零部件", "贸易",
-          "包装", "家具", "建材"]
+CITIES = [
+    ("上海", "Shanghai"),
+    ("杭州", "Hangzhou"),
+    ("南京", "Nanjing"),
+    ("苏州", "Suzhou"),
+    ("深圳", "Shenzhen"),
+    ("广州", "Guangzhou"),
+    ("北京", "Beijing"),
+    ("成都", "Chengdu"),
+    ("宁波", "Ningbo"),
+    ("东莞", "Dongguan"),
+]
+BRANDS = [
+    "宏图",
+    "盛达",
+    "瑞达",
+    "华信",
+    "恒通",
+    "鼎盛",
+    "博远",
+    "泰和",
+    "凯旋",
+    "远航",
+    "丰华",
+    "安泰",
+    "卓越",
+    "锐思",
+    "嘉禾",
+    "金鹏",
+    "天宇",
+    "新锐",
+    "永泰",
+    "鸿运",
+    "海川",
+    "宝利",
+    "德信",
+    "联创",
+    "力拓",
+    "众诚",
+    "华瑞",
+    "中科创",
+    "恒源祥",
+    "东方红",
+    "金利来",
+    "华茂",
+    "通达",
+    "信诚",
+    "亿丰",
+    "万嘉",
+    "合力",
+    "晨光",
+    "天成",
+]
+TRADES = [
+    "精密机械",
+    "电子科技",
+    "新材料",
+    "物流",
+    "食品",
+    "医疗器械",
+    "软件",
+    "纺织",
+    "化工",
+    "汽车零部件",
+    "贸易",
+    "包装",
+    "家具",
+    "建材",
+]
 SUFFIXES = ["有限公司", "有限公司", "股份有限公司", "有限责任公司"]
-LATIN_BRANDS = ["Everbright", "Greenfield", "Sunrise", "Goldsea", "Bluesky", "Harvest", "Pacific", "Orient",
-                "Zenith", "Summit", "Lotus", "Jade River", "Silverline", "Northstar", "Crestwood", "Redwood"]
+LATIN_BRANDS = [
+    "Everbright",
+    "Greenfield",
+    "Sunrise",
+    "Goldsea",
+    "Bluesky",
+    "Harvest",
+    "Pacific",
+    "Orient",
+    "Zenith",
+    "Summit",
+    "Lotus",
+    "Jade River",
+    "Silverline",
+    "Northstar",
+    "Crestwood",
+    "Redwood",
+]
 LATIN_TRADES = ["Trading", "Electronics", "Machinery", "Textile", "Logistics", "Foods", "Chemical", "Technology"]
 # Customers the demo's stories need: a near duplicate to register, a brand to look up.
 ANCHORS = [
@@ -35,12 +113,20 @@ class CrmPublicPool(models.Model):
         open claim requests and an appeal, Chinese installed."""
         rng = random.Random(42)
         ref = self.env.ref
-        pools = {"default": ref("crm_public_pool.pool_default"), "east": ref("crm_public_pool.demo_pool_east"),
-                 "dealer": ref("crm_public_pool.demo_pool_dealer")}
-        users = {"demo": ref("base.user_demo"), "liwei": ref("crm_public_pool.demo_user_liwei"),
-                 "chenjing": ref("crm_public_pool.demo_user_chenjing")}
-        sources = [ref("crm_public_pool.demo_source_%s" % key) for key in
-                   ("canton_fair", "alibaba", "website", "qichacha", "purchased_list")]
+        pools = {
+            "default": ref("crm_public_pool.pool_default"),
+            "east": ref("crm_public_pool.demo_pool_east"),
+            "dealer": ref("crm_public_pool.demo_pool_dealer"),
+        }
+        users = {
+            "demo": ref("base.user_demo"),
+            "liwei": ref("crm_public_pool.demo_user_liwei"),
+            "chenjing": ref("crm_public_pool.demo_user_chenjing"),
+        }
+        sources = [
+            ref("crm_public_pool.demo_source_%s" % key)
+            for key in ("canton_fair", "alibaba", "website", "qichacha", "purchased_list")
+        ]
         self._demo_install_chinese()
         vals_list = self._demo_customer_values(rng, count, pools, users, sources)
         Partner = self.env["res.partner"].sudo().with_context(pool_manage=True, tracking_disable=True)
@@ -70,8 +156,14 @@ class CrmPublicPool(models.Model):
         vals_list = []
         for name, city, owner, pool, level in ANCHORS:
             names.add(name)
-            vals = {"name": name, "city": city, "pool_level": level, "pool_id": pools[pool].id,
-                    "source_id": rng.choice(sources).id, "is_company": True}
+            vals = {
+                "name": name,
+                "city": city,
+                "pool_level": level,
+                "pool_id": pools[pool].id,
+                "source_id": rng.choice(sources).id,
+                "is_company": True,
+            }
             if owner:
                 vals["user_id"] = users[owner].id
             vals_list.append(vals)
@@ -131,23 +223,47 @@ class CrmPublicPool(models.Model):
                 silent = rng.choice([2, 5, 9, 14, 20, 25, 26, 27]) if partner not in warned else 26
                 followup = max(now - timedelta(days=silent, hours=2), claimed)
                 updates.update(pool_claim_date=claimed, pool_last_followup_date=followup)
-                logs.append({"date": claimed, "action": "claim", "partner": partner, "user": partner.user_id,
-                             "to_user_id": partner.user_id.id})
+                logs.append(
+                    {
+                        "date": claimed,
+                        "action": "claim",
+                        "partner": partner,
+                        "user": partner.user_id,
+                        "to_user_id": partner.user_id.id,
+                    }
+                )
             else:
                 entered = created
                 if rng.random() < 0.5:
                     previous = rng.choice(people)
                     claimed = created + timedelta(days=rng.randint(1, 10))
                     entered = claimed + timedelta(days=rng.randint(5, 20))
-                    logs.append({"date": claimed, "action": "claim", "partner": partner, "user": previous,
-                                 "to_user_id": previous.id})
-                    logs.append({"date": entered, "action": "release", "partner": partner, "user": previous,
-                                 "from_user_id": previous.id, "reason_id": reason.id})
+                    logs.append(
+                        {
+                            "date": claimed,
+                            "action": "claim",
+                            "partner": partner,
+                            "user": previous,
+                            "to_user_id": previous.id,
+                        }
+                    )
+                    logs.append(
+                        {
+                            "date": entered,
+                            "action": "release",
+                            "partner": partner,
+                            "user": previous,
+                            "from_user_id": previous.id,
+                            "reason_id": reason.id,
+                        }
+                    )
                     updates["pool_previous_user_id"] = previous.id
                 updates["pool_enter_date"] = min(entered, now - timedelta(hours=3))
             columns = ", ".join(f"{column} = %s" for column in updates)
-            self.env.cr.execute(f"UPDATE res_partner SET {columns} WHERE id = %s",  # noqa: S608 - fixed column names
-                                [*updates.values(), partner.id])
+            self.env.cr.execute(
+                f"UPDATE res_partner SET {columns} WHERE id = %s",  # noqa: S608 - fixed column names
+                [*updates.values(), partner.id],
+            )
         # The creation rows were written just now: date them when the customers came in.
         self.env.cr.execute(
             """UPDATE crm_public_pool_log l SET date = v.created
@@ -155,11 +271,20 @@ class CrmPublicPool(models.Model):
                 WHERE l.partner_id = v.id AND l.action = 'create'""",
             [[pid for pid, _d in created_dates], [d for _p, d in created_dates]],
         )
-        Log._log_moves([
-            {"date": log.pop("date"), "partner_id": log["partner"].id, "partner_name": log.pop("partner").name,
-             "pool_id": partner_pool, "user_id": log.pop("user").id, "company_id": self.env.company.id, **log}
-            for log, partner_pool in ((log, log["partner"].pool_id.id) for log in logs)
-        ])
+        Log._log_moves(
+            [
+                {
+                    "date": log.pop("date"),
+                    "partner_id": log["partner"].id,
+                    "partner_name": log.pop("partner").name,
+                    "pool_id": partner_pool,
+                    "user_id": log.pop("user").id,
+                    "company_id": self.env.company.id,
+                    **log,
+                }
+                for log, partner_pool in ((log, log["partner"].pool_id.id) for log in logs)
+            ]
+        )
         partners.invalidate_recordset()
         self.env["res.partner"].invalidate_model()
         partners.sudo().pool_id._recycle_refresh_dates()
@@ -171,17 +296,26 @@ class CrmPublicPool(models.Model):
         owned = partners.sudo().filtered(lambda p: p.pool_state == "private")
         now = fields.Datetime.now()
         for partner in rng.sample(list(owned), min(24, len(owned))):
-            lead = self.env["crm.lead"].sudo().with_context(tracking_disable=True).create({
-                "name": f"{partner.name} - 年度采购",
-                "partner_id": partner.id,
-                "type": "opportunity",
-                "user_id": partner.user_id.id,
-                "expected_revenue": rng.choice([20000, 50000, 80000, 120000, 300000]),
-            })
+            lead = (
+                self.env["crm.lead"]
+                .sudo()
+                .with_context(tracking_disable=True)
+                .create(
+                    {
+                        "name": f"{partner.name} - 年度采购",
+                        "partner_id": partner.id,
+                        "type": "opportunity",
+                        "user_id": partner.user_id.id,
+                        "expected_revenue": rng.choice([20000, 50000, 80000, 120000, 300000]),
+                    }
+                )
+            )
             if rng.random() < 0.5 and won:
                 lead.write({"stage_id": won.id})
-                self.env.cr.execute("UPDATE crm_lead SET date_closed = %s WHERE id = %s",
-                                    [now - timedelta(days=rng.randint(1, 20)), lead.id])
+                self.env.cr.execute(
+                    "UPDATE crm_lead SET date_closed = %s WHERE id = %s",
+                    [now - timedelta(days=rng.randint(1, 20)), lead.id],
+                )
 
     @api.model
     def _demo_snapshots(self, rng, pools):
@@ -197,21 +331,30 @@ class CrmPublicPool(models.Model):
                 # Walking back: the pool was fuller before salespeople claimed from it.
                 pooled = max(0, pooled + rng.choice([-1, 0, 1, 1, 2]))
                 owned = max(0, owned - rng.choice([0, 0, 1, 1, 2]))
-                rows.append({"date": today - timedelta(days=days_ago), "pool_id": pool.id,
-                             "pooled_count": pooled, "owned_count": owned})
+                rows.append(
+                    {
+                        "date": today - timedelta(days=days_ago),
+                        "pool_id": pool.id,
+                        "pooled_count": pooled,
+                        "owned_count": owned,
+                    }
+                )
             Snapshot.create(rows)
 
     @api.model
     def _demo_stories(self, pools, users):
         """What people did this week, done as they would, in their own language: claim requests
         to review, a registration, a near duplicate under appeal, a rejected request."""
+
         def as_user(user):
             return self.env(user=user, context=dict(self.env.context, lang=user.lang, tz=user.tz))
 
         chenjing, demo = users["chenjing"], users["demo"]
         admin = self.env.ref("crm_public_pool.demo_user_pool_admin")
         Partner = as_user(chenjing)["res.partner"]
-        dealer = Partner.search([("pool_id", "=", pools["dealer"].id), ("pool_state", "=", "pool")], limit=3, order="id")
+        dealer = Partner.search(
+            [("pool_id", "=", pools["dealer"].id), ("pool_state", "=", "pool")], limit=3, order="id"
+        )
         for partner in dealer:
             partner.action_pool_claim()
         Request = as_user(admin)["crm.public.pool.claim.request"]
@@ -228,8 +371,13 @@ class CrmPublicPool(models.Model):
         ).action_pool_lock()
         Registration = as_user(demo)["crm.public.pool.registration"]
         for vals in (
-            {"name": "宁波明光纺织品进出口有限公司", "contact_name": "王芳", "phone": "0574-8765 4321",
-             "email": "wangfang@mingguang-textile.cn", "level": "b"},
+            {
+                "name": "宁波明光纺织品进出口有限公司",
+                "contact_name": "王芳",
+                "phone": "0574-8765 4321",
+                "email": "wangfang@mingguang-textile.cn",
+                "level": "b",
+            },
             {"name": "深圳市盛达纺织有限公司", "contact_name": "周杰", "phone": "+86 755 2688 0417", "level": "b"},
         ):
             registration = Registration.create(vals)
@@ -242,8 +390,10 @@ class CrmPublicPool(models.Model):
         """Chen Jing, the dealer pool's only member, is paused: escalating its oldest waiting customers
         leaves them in the pool, each saying why."""
         pool = self.env.ref("crm_public_pool.demo_pool_dealer")
-        waiting = self.env["res.partner"].sudo().search(
-            [("pool_id", "=", pool.id), ("pool_state", "=", "pool")], order="id", limit=3
+        waiting = (
+            self.env["res.partner"]
+            .sudo()
+            .search([("pool_id", "=", pool.id), ("pool_state", "=", "pool")], order="id", limit=3)
         )
         pool._escalate_assign(waiting, self.env._("unclaimed for more than %(days)s days", days=14))
         return True
@@ -255,12 +405,14 @@ class CrmPublicPool(models.Model):
         pool = self.env.ref("crm_public_pool.demo_pool_east")
         admin = self.env.ref("crm_public_pool.demo_user_pool_admin")
         pool.accept_hours = 48
-        waiting = self.env["res.partner"].sudo().search(
-            [("pool_id", "=", pool.id), ("pool_state", "=", "pool")], order="id desc", limit=2
+        waiting = (
+            self.env["res.partner"]
+            .sudo()
+            .search([("pool_id", "=", pool.id), ("pool_state", "=", "pool")], order="id desc", limit=2)
         )
         users = self.env.ref("crm_public_pool.demo_user_liwei") | self.env.ref("base.user_demo")
         as_admin = self.env(user=admin, context=dict(self.env.context, lang=admin.lang, tz=admin.tz))
-        for partner, user in zip(waiting, users):
+        for partner, user in zip(waiting, users, strict=False):
             pool.with_env(as_admin).pool_assign(partner.ids, user.id)
         return True
 
@@ -271,8 +423,9 @@ class CrmPublicPool(models.Model):
         demo = self.env.ref("base.user_demo")
         as_demo = self.env(user=demo, context=dict(self.env.context, lang=demo.lang, tz=demo.tz))
         lost = as_demo["res.partner"].search(
-            [("user_id", "=", demo.id), ("pool_state", "=", "private"), ("pool_locked", "=", False)], order="id", limit=1
+            [("user_id", "=", demo.id), ("pool_state", "=", "private"), ("pool_locked", "=", False)],
+            order="id",
+            limit=1,
         )
         lost.pool_release("competitor", note="签了竞争对手的三年框架合同")
         return True
-

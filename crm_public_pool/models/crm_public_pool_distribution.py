@@ -53,7 +53,11 @@ class CrmPublicPoolDistribution(models.Model):
                 self.env["res.partner"].sudo()._where_calc(domain)
             except (ValueError, SyntaxError, KeyError, TypeError) as error:
                 raise ValidationError(
-                    self.env._("The filter of distribution rule %(rule)s is invalid: %(error)s", rule=rule.display_name, error=error)
+                    self.env._(
+                        "The filter of distribution rule %(rule)s is invalid: %(error)s",
+                        rule=rule.display_name,
+                        error=error,
+                    )
                 ) from error
 
     @api.depends("pool_id", "source_id", "strategy")
@@ -142,9 +146,7 @@ class CrmPublicPoolDistribution(models.Model):
         members = self._members(candidates, scores)
         items = self._items(partners, strategy)
         if strategy == "round_robin":
-            plan = distribution.round_robin(
-                items, members, pool.rr_last_user_id.id or None, pool.rr_owed_user_ids.ids
-            )
+            plan = distribution.round_robin(items, members, pool.rr_last_user_id.id or None, pool.rr_owed_user_ids.ids)
         elif strategy == "least_loaded":
             plan = distribution.least_loaded(items, members)
         elif strategy == "region":
@@ -180,9 +182,7 @@ class CrmPublicPoolDistribution(models.Model):
         if strategy != "region":
             return [distribution.Item(id=pid, previous_user_ids=previous.get(pid, ())) for pid in partners.ids]
         return [
-            distribution.Item(
-                id=p.id, region_key=distribution.region_key(p.country_id.id, p.state_id.id, p.city)
-            )
+            distribution.Item(id=p.id, region_key=distribution.region_key(p.country_id.id, p.state_id.id, p.city))
             for p in partners
         ]
 
@@ -232,7 +232,9 @@ class CrmPublicPoolDistribution(models.Model):
         weights = pool._performance_weights()
         if not any(weights.values()):
             raise UserError(
-                self.env._("Pool %s has no positive performance weight: set one on the pool's Distribution page.", pool.name)
+                self.env._(
+                    "Pool %s has no positive performance weight: set one on the pool's Distribution page.", pool.name
+                )
             )
         since = fields.Datetime.now() - timedelta(days=pool.performance_period_days)
         Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
@@ -244,14 +246,17 @@ class CrmPublicPoolDistribution(models.Model):
         )
         for user, revenue, count in won:
             metrics[user.id].update(won_revenue=revenue, won_count=count)
-        created = Lead._read_group([("user_id", "in", users.ids), ("create_date", ">=", since)], ["user_id"], ["__count"])
+        created = Lead._read_group(
+            [("user_id", "in", users.ids), ("create_date", ">=", since)], ["user_id"], ["__count"]
+        )
         for user, count in created:
             metrics[user.id]["inquiries"] = count
         return distribution.performance_scores(metrics, weights)
 
     @api.model
-    def _apply_plan(self, pool, assignments, strategy, scores=None, rule=None, last_user_id=None,
-                    owed_user_ids=None, note=None):
+    def _apply_plan(
+        self, pool, assignments, strategy, scores=None, rule=None, last_user_id=None, owed_user_ids=None, note=None
+    ):
         """Move ``assignments`` ``[(partner id, user id)]``: one move per receiving user.
 
         Pooled customers are logged 'assign', owned ones 'transfer'; the note and the log's
@@ -259,7 +264,11 @@ class CrmPublicPoolDistribution(models.Model):
         Round-robin keeps its cursor and the turns it owes absent members on the pool. Returns how
         many background jobs do the moves (0 here: done at once; see crm_public_pool_queue).
         """
-        if strategy == "round_robin" and owed_user_ids is not None and set(owed_user_ids) != set(pool.sudo().rr_owed_user_ids.ids):
+        if (
+            strategy == "round_robin"
+            and owed_user_ids is not None
+            and set(owed_user_ids) != set(pool.sudo().rr_owed_user_ids.ids)
+        ):
             pool.sudo().rr_owed_user_ids = [(6, 0, owed_user_ids)]
         if not assignments:
             return 0
@@ -310,8 +319,10 @@ class CrmPublicPoolDistribution(models.Model):
             "previous_owner_first": self.env._("Owned or followed it up before"),
         }
         if reason.startswith("by_performance"):
-            return self.env._("Share by performance score") if "round_robin" not in reason else self.env._(
-                "All scores 0: round-robin turn"
+            return (
+                self.env._("Share by performance score")
+                if "round_robin" not in reason
+                else self.env._("All scores 0: round-robin turn")
             )
         label = labels.get(reason, reason)
         if strategy == "previous_owner" and reason == "least_loaded":

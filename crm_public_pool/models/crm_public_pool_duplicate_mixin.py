@@ -19,7 +19,12 @@ from .checks import check_texts
 _logger = logging.getLogger(__name__)
 
 POOL_KEY_FIELDS = [
-    "pool_name_key", "pool_phone_keys", "pool_email_key", "pool_domain_key", "pool_vat_key", "pool_brand_key",
+    "pool_name_key",
+    "pool_phone_keys",
+    "pool_email_key",
+    "pool_domain_key",
+    "pool_vat_key",
+    "pool_brand_key",
 ]
 
 # Longest brand-alone probe (a 2-3 character brand and its trade) looked up by its brand key only.
@@ -77,7 +82,8 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
                 CREATE INDEX IF NOT EXISTS %s ON %s USING gin (string_to_array(pool_phone_keys, ' '))
                  WHERE pool_phone_keys IS NOT NULL
                 """,
-                SQL.identifier(f"{self._table}_pool_phone_keys_idx"), table,
+                SQL.identifier(f"{self._table}_pool_phone_keys_idx"),
+                table,
             )
         )
         # Equality and prefix ('宏图|%': the brand typed without its line of business).
@@ -87,14 +93,16 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
                 CREATE INDEX IF NOT EXISTS %s ON %s (pool_brand_key text_pattern_ops)
                  WHERE pool_brand_key IS NOT NULL
                 """,
-                SQL.identifier(f"{self._table}_pool_brand_key_idx"), table,
+                SQL.identifier(f"{self._table}_pool_brand_key_idx"),
+                table,
             )
         )
         if self._pool_trgm_install():
             self.env.cr.execute(
                 SQL(
                     "CREATE INDEX IF NOT EXISTS %s ON %s USING gin (pool_name_key gin_trgm_ops)",
-                    SQL.identifier(f"{self._table}_pool_name_key_trgm_idx"), table,
+                    SQL.identifier(f"{self._table}_pool_name_key_trgm_idx"),
+                    table,
                 )
             )
         return super().init()
@@ -284,7 +292,8 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
                     "Duplicate names are matched by a slow scan in database %s: %s. Create the "
                     "database with a UTF-8 LC_CTYPE (e.g. C.UTF-8) and the pg_trgm extension.",
                     dbname,
-                    "pg_trgm is not installed" if not has_extension
+                    "pg_trgm is not installed"
+                    if not has_extension
                     else f"its LC_CTYPE {ctype} gives Chinese characters no trigrams",
                 )
             _TRGM_MODES[dbname] = mode

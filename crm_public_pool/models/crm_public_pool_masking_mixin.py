@@ -99,8 +99,13 @@ class CrmPublicPoolMaskingMixin(models.AbstractModel):
             records = self.browse([rid for rid in self._ids if masked.get(rid) == pool_id])
             named = masking.get(pool_id, ())
             hidden = {fname for fname in specification if pool_id in self._pool_hidden_in(fname, masking)}
-            shaped = {fname for fname in hidden if self._fields.get(fname) is not None
-                      and self._fields[fname].type in ("char", "text") and fname in named}
+            shaped = {
+                fname
+                for fname in hidden
+                if self._fields.get(fname) is not None
+                and self._fields[fname].type in ("char", "text")
+                and fname in named
+            }
             spec = {fname: sub for fname, sub in specification.items() if fname not in hidden or fname in shaped}
             for vals in super(CrmPublicPoolMaskingMixin, records).web_read(spec):
                 for fname in hidden - shaped:
@@ -132,7 +137,9 @@ class CrmPublicPoolMaskingMixin(models.AbstractModel):
                         continue
                     field = self._fields[fname]
                     shaped = field.type in ("char", "text") and fname in named
-                    hidden.append((record, field, self._pool_hidden_value(fname, record[fname] if shaped else False, named)))
+                    hidden.append(
+                        (record, field, self._pool_hidden_value(fname, record[fname] if shaped else False, named))
+                    )
             for record, field, value in hidden:
                 self.env.cache.set(record, field, field.convert_to_cache(value, record))
                 touched.add(field.name)
@@ -155,8 +162,7 @@ class CrmPublicPoolMaskingMixin(models.AbstractModel):
         if masked and isinstance(result.get("value"), dict):
             masking = self._pool_masking()
             hidden_somewhere = {
-                fname for fname in result["value"]
-                if set(self._pool_hidden_in(fname, masking)) & set(masked.values())
+                fname for fname in result["value"] if set(self._pool_hidden_in(fname, masking)) & set(masked.values())
             }
             for fname in hidden_somewhere:
                 result["value"].pop(fname, None)

@@ -19,6 +19,9 @@ class CrmPublicPoolReason(models.Model):
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "The code of a release reason must be unique."),
-        ("embargo_days_range", "CHECK(embargo_days >= 0 AND embargo_days <= 3650)",
-         "The embargo of a release reason is between 0 and 3650 days."),
+        (
+            "embargo_days_range",
+            "CHECK(embargo_days >= 0 AND embargo_days <= 3650)",
+            "The embargo of a release reason is between 0 and 3650 days.",
+        ),
     ]

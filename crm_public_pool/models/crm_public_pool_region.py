@@ -26,7 +26,9 @@ class CrmPublicPoolRegion(models.Model):
             if region.state_id and region.state_id.country_id != region.country_id:
                 raise ValidationError(
                     self.env._(
-                        "State %(state)s is not in %(country)s.", state=region.state_id.name, country=region.country_id.name
+                        "State %(state)s is not in %(country)s.",
+                        state=region.state_id.name,
+                        country=region.country_id.name,
                     )
                 )
 

@@ -81,7 +81,9 @@ class CrmPublicPoolRegistration(models.Model):
     can_appeal = fields.Boolean(compute="_compute_can_appeal")
     partner_readable = fields.Boolean(compute="_compute_partner_readable")
     comparison_html = fields.Html(
-        string="Comparison", compute="_compute_comparison_html", sanitize=False,
+        string="Comparison",
+        compute="_compute_comparison_html",
+        sanitize=False,
         help="The registration beside the customer it disputes, for the reviewer.",
     )
 
@@ -116,7 +118,12 @@ class CrmPublicPoolRegistration(models.Model):
         ]
         body = Markup("").join(
             Markup("<tr%s><th>%s</th><td>%s</td><td>%s</td></tr>")
-            % (Markup(' class="table-warning"') if (mine or "") == (theirs or "") and mine else "", label, mine or "", theirs or "")
+            % (
+                Markup(' class="table-warning"') if (mine or "") == (theirs or "") and mine else "",
+                label,
+                mine or "",
+                theirs or "",
+            )
             for label, mine, theirs in rows
         )
         return Markup(
@@ -127,9 +134,7 @@ class CrmPublicPoolRegistration(models.Model):
     @api.depends("state", "match_ids", "partner_id")
     def _compute_can_appeal(self):
         for registration in self:
-            registration.can_appeal = registration.state == "duplicate" and bool(
-                registration.sudo()._appeal_target()
-            )
+            registration.can_appeal = registration.state == "duplicate" and bool(registration.sudo()._appeal_target())
 
     @api.constrains("name")
     def _check_name(self):
@@ -142,7 +147,9 @@ class CrmPublicPoolRegistration(models.Model):
             looks_like_uscc = registration.vat and len(contacts.normalize_vat(registration.vat)) == 18
             if looks_like_uscc and not contacts.normalize_uscc(registration.vat):
                 raise ValidationError(
-                    self.env._("%s is not a valid unified social credit code: its check digit is wrong.", registration.vat)
+                    self.env._(
+                        "%s is not a valid unified social credit code: its check digit is wrong.", registration.vat
+                    )
                 )
 
     @api.model_create_multi
@@ -152,7 +159,10 @@ class CrmPublicPoolRegistration(models.Model):
                 forbidden = (REGISTRATION_RESULT_FIELDS | {"user_id"}) & set(vals)
                 if forbidden:
                     raise AccessError(
-                        self.env._("Registration fields (%s) are set by the registration actions.", ", ".join(sorted(forbidden)))
+                        self.env._(
+                            "Registration fields (%s) are set by the registration actions.",
+                            ", ".join(sorted(forbidden)),
+                        )
                     )
         return super().create(vals_list)
 
@@ -161,11 +171,15 @@ class CrmPublicPoolRegistration(models.Model):
             forbidden = (REGISTRATION_RESULT_FIELDS | {"user_id", "company_id"}) & set(vals)
             if forbidden:
                 raise AccessError(
-                    self.env._("Registration fields (%s) are set by the registration actions.", ", ".join(sorted(forbidden)))
+                    self.env._(
+                        "Registration fields (%s) are set by the registration actions.", ", ".join(sorted(forbidden))
+                    )
                 )
             submitted = self.filtered(lambda r: r.state != "draft")
             if submitted:
-                raise UserError(self.env._("Registration %s was submitted and can no longer be edited.", submitted[0].name))
+                raise UserError(
+                    self.env._("Registration %s was submitted and can no longer be edited.", submitted[0].name)
+                )
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -242,18 +256,31 @@ class CrmPublicPoolRegistration(models.Model):
         reviewers = self._appeal_reviewers(target.pool_id)
         if not reviewers:
             raise UserError(
-                self.env._("Pool %s has no administrator to review the appeal; ask a pool manager.", target.pool_id.name)
+                self.env._(
+                    "Pool %s has no administrator to review the appeal; ask a pool manager.", target.pool_id.name
+                )
             )
         self.sudo().write(
             {"state": "appealed", "partner_id": target.id, "appeal_reason": reason, "result_message": False}
         )
         summary = self.env._("Appeal: %(user)s registers %(name)s", user=self.user_id.name, name=self.name)
         for reviewer in reviewers:
-            self.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=reviewer.id, summary=summary, note=reason)
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", user_id=reviewer.id, summary=summary, note=reason
+            )
         target._pool_log(
-            [{"partner": target, "action": "appeal", "pool_id": target.pool_id.id, "to_user_id": self.user_id.id,
-              "note": reason}],
-            lambda log: self.env._("%(user)s appealed a registration of %(name)s", user=log["to_user_name"], name=self.name),
+            [
+                {
+                    "partner": target,
+                    "action": "appeal",
+                    "pool_id": target.pool_id.id,
+                    "to_user_id": self.user_id.id,
+                    "note": reason,
+                }
+            ],
+            lambda log: self.env._(
+                "%(user)s appealed a registration of %(name)s", user=log["to_user_name"], name=self.name
+            ),
         )
         return self.env["res.partner"]._pool_notification(
             self.env._("Appeal sent to %s: you are told when it is decided.", ", ".join(reviewers.mapped("name")))
@@ -297,8 +324,15 @@ class CrmPublicPoolRegistration(models.Model):
             partner = registration.sudo().partner_id
             registration.sudo().write({"state": "rejected", "reviewer_id": self.env.uid, "review_note": note or False})
             partner._pool_log(
-                [{"partner": partner, "action": "appeal", "pool_id": partner.pool_id.id,
-                  "to_user_id": registration.user_id.id, "note": note or False}],
+                [
+                    {
+                        "partner": partner,
+                        "action": "appeal",
+                        "pool_id": partner.pool_id.id,
+                        "to_user_id": registration.user_id.id,
+                        "note": note or False,
+                    }
+                ],
                 lambda log, name=registration.name: self.env._(
                     "Appeal of %(user)s's registration of %(name)s rejected", user=log["to_user_name"], name=name
                 ),
@@ -338,8 +372,13 @@ class CrmPublicPoolRegistration(models.Model):
         by people, so the wait is that of one short transaction.
         """
         probe = matching.fingerprint(self._prospect())
-        values = [("name", probe["name_norm"]), *(("phone", phone) for phone in probe["phones"]),
-                  ("email", probe["email"]), ("domain", probe["domain"]), ("vat", probe["vat"])]
+        values = [
+            ("name", probe["name_norm"]),
+            *(("phone", phone) for phone in probe["phones"]),
+            ("email", probe["email"]),
+            ("domain", probe["domain"]),
+            ("vat", probe["vat"]),
+        ]
         values.append(("company", "any registration"))
         keys = sorted({f"{self.company_id.id}:{kind}:{value}" for kind, value in values if value})
         if keys:
@@ -369,11 +408,19 @@ class CrmPublicPoolRegistration(models.Model):
             (company.pool_register_require_email, "email"),
             (company.pool_register_require_contact, "contact_name"),
         ]
-        missing = [self._fields[fname].get_description(self.env)["string"] for needed, fname in required if needed and not self[fname]]
+        missing = [
+            self._fields[fname].get_description(self.env)["string"]
+            for needed, fname in required
+            if needed and not self[fname]
+        ]
         if missing:
             raise ValidationError(
-                self.env._("Registration %(name)s lacks %(count)s required fields: %(fields)s.",
-                           name=self.name, count=len(missing), fields=", ".join(missing))
+                self.env._(
+                    "Registration %(name)s lacks %(count)s required fields: %(fields)s.",
+                    name=self.name,
+                    count=len(missing),
+                    fields=", ".join(missing),
+                )
             )
 
     def _check_registration_cap(self):
@@ -416,15 +463,20 @@ class CrmPublicPoolRegistration(models.Model):
             self._set_result("duplicate", message, partner=partner)
             return self._notification(message, "info")
         if self.company_id.sudo().pool_show_owner_to_registrant:
-            message = self.env._("%(name)s is already a customer of %(owner)s: registration refused.",
-                                 name=self.name, owner=partner.user_id.name)
+            message = self.env._(
+                "%(name)s is already a customer of %(owner)s: registration refused.",
+                name=self.name,
+                owner=partner.user_id.name,
+            )
         else:
             message = self.env._("%s is a protected customer of another salesperson: registration refused.", self.name)
         self._set_result("duplicate", message, partner=partner)
         partner.message_notify(
             partner_ids=partner.user_id.partner_id.ids,
             subject=self.env._("Registration collided with your customer %s", partner.name),
-            body=self.env._("%(user)s tried to register %(name)s, which is your customer.", user=user.name, name=self.name),
+            body=self.env._(
+                "%(user)s tried to register %(name)s, which is your customer.", user=user.name, name=self.name
+            ),
         )
         return self._notification(message, "danger")
 
@@ -447,7 +499,9 @@ class CrmPublicPoolRegistration(models.Model):
             raise UserError(
                 self.env._("Company %s has no default customer pool to register customers in.", self.company_id.name)
             )
-        Partner = as_engine(self.env["res.partner"].with_user(self.user_id).with_context(tracking_disable=True), register=True)
+        Partner = as_engine(
+            self.env["res.partner"].with_user(self.user_id).with_context(tracking_disable=True), register=True
+        )
         partner = Partner.create(
             {
                 "name": self.name,
@@ -465,8 +519,11 @@ class CrmPublicPoolRegistration(models.Model):
         if self.contact_name:
             Partner.create({"name": self.contact_name, "parent_id": partner.id, "type": "contact"})
         self._protect(partner, state=state)
-        message = self.env._("%(name)s is registered to you until %(until)s.", name=self.name,
-                             until=format_datetime(self.env, self.protected_until) if self.protected_until else "-")
+        message = self.env._(
+            "%(name)s is registered to you until %(until)s.",
+            name=self.name,
+            until=format_datetime(self.env, self.protected_until) if self.protected_until else "-",
+        )
         self.sudo().result_message = message
         return self._notification(message, "success")
 
@@ -513,8 +570,11 @@ class CrmPublicPoolRegistration(models.Model):
                 """SELECT p.id FROM %s r JOIN res_partner p ON p.id = r.%s
                     WHERE r.%s = %s
                     ORDER BY p.user_id IS NOT DISTINCT FROM %s, p.complete_name, p.id DESC LIMIT 1""",
-                SQL.identifier(field.relation), SQL.identifier(field.column2), SQL.identifier(field.column1),
-                self.id, self.user_id.id or None,
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column2),
+                SQL.identifier(field.column1),
+                self.id,
+                self.user_id.id or None,
             )
         )
         return self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
@@ -526,15 +586,19 @@ class CrmPublicPoolRegistration(models.Model):
         if admins:
             return admins
         managers = self.env.ref("crm_public_pool.group_pool_manager").sudo().users
-        return managers.filtered(lambda u: u.active and not u.share and not u._is_superuser() and pool.company_id in u.company_ids)
+        return managers.filtered(
+            lambda u: u.active and not u.share and not u._is_superuser() and pool.company_id in u.company_ids
+        )
 
     def _check_reviewable(self):
         for registration in self:
             if registration.state != "appealed":
                 raise UserError(
-                    self.env._("Registration %(name)s is not awaiting review (it is %(state)s).",
-                               name=registration.name,
-                               state=dict(self._fields["state"]._description_selection(self.env))[registration.state])
+                    self.env._(
+                        "Registration %(name)s is not awaiting review (it is %(state)s).",
+                        name=registration.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[registration.state],
+                    )
                 )
         self.sudo().partner_id.pool_id.with_env(self.env)._check_admin()
 
@@ -544,7 +608,9 @@ class CrmPublicPoolRegistration(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         for registration in self.sudo():
             registration.message_post(
-                body=self.env._("Appeal %(state)s by %(user)s.", state=states[registration.state], user=self.env.user.name),
+                body=self.env._(
+                    "Appeal %(state)s by %(user)s.", state=states[registration.state], user=self.env.user.name
+                ),
                 partner_ids=registration.user_id.partner_id.ids,
             )
 
@@ -592,9 +658,10 @@ class CrmPublicPoolRegistration(models.Model):
                 "recycle",
                 {"pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
                 note=self.env._("registration protection expired"),
-                message=lambda log: self.env._("Returned to pool %s: registration protection expired", log["pool_name"]),
+                message=lambda log: self.env._(
+                    "Returned to pool %s: registration protection expired", log["pool_name"]
+                ),
             )
         expired.sudo().write({"state": "expired"})
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(rest))
         return len(partners)
-

@@ -62,9 +62,7 @@ class CrmPublicPoolRule(models.Model):
         help="When unchecked, a customer with an open opportunity or a planned activity is never recycled.",
     )
     warn_days = fields.Integer(default=3, help="Days before recycling when the owner is warned.")
-    target_pool_id = fields.Many2one(
-        "crm.public.pool", string="Recycle Into", help="Empty = the customer's own pool."
-    )
+    target_pool_id = fields.Many2one("crm.public.pool", string="Recycle Into", help="Empty = the customer's own pool.")
 
     _sql_constraints = [
         (
@@ -89,15 +87,20 @@ class CrmPublicPoolRule(models.Model):
                 ) from error
             if not isinstance(domain, list):
                 raise ValidationError(
-                    self.env._("The filter of rule %(rule)s must be a list of conditions, not %(value)s.",
-                               rule=rule.name, value=rule.domain)
+                    self.env._(
+                        "The filter of rule %(rule)s must be a list of conditions, not %(value)s.",
+                        rule=rule.name,
+                        value=rule.domain,
+                    )
                 )
             try:
                 with self.env.cr.savepoint():
                     self.env["res.partner"].sudo().search(domain, limit=1)
             except Exception as error:  # noqa: BLE001 - the search reports what is wrong
                 raise ValidationError(
-                    self.env._("The filter of rule %(rule)s is not valid on customers: %(error)s", rule=rule.name, error=error)
+                    self.env._(
+                        "The filter of rule %(rule)s is not valid on customers: %(error)s", rule=rule.name, error=error
+                    )
                 ) from error
 
     @api.model_create_multi
@@ -163,7 +166,11 @@ class CrmPublicPoolRule(models.Model):
         by_level = self._days_by_level()
         return SQL(
             "(CASE p.pool_level WHEN 'a' THEN %s WHEN 'b' THEN %s WHEN 'c' THEN %s WHEN 'd' THEN %s ELSE %s END)",
-            by_level["a"], by_level["b"], by_level["c"], by_level["d"], self.days,
+            by_level["a"],
+            by_level["b"],
+            by_level["c"],
+            by_level["d"],
+            self.days,
         )
 
     def _shortest_days(self):
@@ -171,11 +178,21 @@ class CrmPublicPoolRule(models.Model):
 
     @api.model
     def _warning_activity_type_id(self):
-        return self.env["ir.model.data"]._xmlid_to_res_id("crm_public_pool.mail_activity_type_pool_recycle", raise_if_not_found=False) or None
+        return (
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "crm_public_pool.mail_activity_type_pool_recycle", raise_if_not_found=False
+            )
+            or None
+        )
 
     @api.model
     def _accept_activity_type_id(self):
-        return self.env["ir.model.data"]._xmlid_to_res_id("crm_public_pool.mail_activity_type_pool_accept", raise_if_not_found=False) or None
+        return (
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "crm_public_pool.mail_activity_type_pool_accept", raise_if_not_found=False
+            )
+            or None
+        )
 
     @api.model
     def _own_activity_type_ids(self):
@@ -203,7 +220,9 @@ class CrmPublicPoolRule(models.Model):
                                 WHERE a.res_model = 'res.partner' AND a.res_id = p.id
                                   AND a.date_deadline >= %s
                                   AND (a.activity_type_id IS NULL OR a.activity_type_id NOT IN %s))""",
-            scope, now.date(), self._own_activity_type_ids(),
+            scope,
+            now.date(),
+            self._own_activity_type_ids(),
         )
 
     def _won_leads_sql(self, since=None):
@@ -234,8 +253,12 @@ class CrmPublicPoolRule(models.Model):
                 SQL("%s + make_interval(days => %s)", anchor, days),
                 SQL("TRUE"),
                 SQL("%s <= %s", anchor, now - timedelta(days=self._shortest_days())),
-                note(self.env._("no follow-up for %(days)s days, limit %(limit)s"), ["days", "limit"],
-                     SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, anchor), days),
+                note(
+                    self.env._("no follow-up for %(days)s days, limit %(limit)s"),
+                    ["days", "limit"],
+                    SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, anchor),
+                    days,
+                ),
             )
         claim_deadline = SQL("p.pool_claim_date + make_interval(days => %s)", days)
         claim_prefilter = SQL("p.pool_claim_date <= %s", now - timedelta(days=self._shortest_days()))
@@ -249,8 +272,12 @@ class CrmPublicPoolRule(models.Model):
                 SQL("%s + make_interval(days => %s)", anchor, days),
                 SQL("TRUE"),
                 claim_prefilter,
-                note(self.env._("no new opportunity for %(days)s days, limit %(limit)s"), ["days", "limit"],
-                     SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, anchor), days),
+                note(
+                    self.env._("no new opportunity for %(days)s days, limit %(limit)s"),
+                    ["days", "limit"],
+                    SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, anchor),
+                    days,
+                ),
             )
         if self.rule_type == "not_won":
             won = self._won_leads_sql(None if not self.include_won else SQL("p.pool_claim_date"))
@@ -258,8 +285,12 @@ class CrmPublicPoolRule(models.Model):
                 claim_deadline,
                 SQL("NOT EXISTS (%s)", won),
                 claim_prefilter,
-                note(self.env._("no opportunity won in %(days)s days since the claim, limit %(limit)s"),
-                     ["days", "limit"], since_claim, days),
+                note(
+                    self.env._("no opportunity won in %(days)s days since the claim, limit %(limit)s"),
+                    ["days", "limit"],
+                    since_claim,
+                    days,
+                ),
             )
         if self.rule_type == "low_revenue":
             revenue, template = self._revenue_sql(SQL("%s - make_interval(days => %s)", now, days))
@@ -310,7 +341,9 @@ class CrmPublicPoolRule(models.Model):
         return self.env.execute_query(
             SQL(
                 "SELECT p.id, p.user_id, %s FROM res_partner p WHERE %s %s ORDER BY p.id",
-                note, self._due_where(now), excluded,
+                note,
+                self._due_where(now),
+                excluded,
             )
         )
 
@@ -326,7 +359,10 @@ class CrmPublicPoolRule(models.Model):
             SQL(
                 "SELECT p.id, %s, %s FROM res_partner p WHERE p.id IN %s AND %s AND %s",
                 deadline if deadline is not None else SQL("%s::timestamp", now),
-                note, tuple(partner_ids), self._scope_sql(now), condition,
+                note,
+                tuple(partner_ids),
+                self._scope_sql(now),
+                condition,
             )
         )
         return {partner_id: (date, text) for partner_id, date, text in rows}
@@ -339,7 +375,8 @@ class CrmPublicPoolRule(models.Model):
                 """SELECT id FROM (SELECT p.id, row_number() OVER (ORDER BY p.id) AS rank
                                      FROM res_partner p WHERE %s) due
                     WHERE mod(rank, %s) = 1 ORDER BY id""",
-                self._due_where(now), batch_size,
+                self._due_where(now),
+                batch_size,
             )
         )
         return [row[0] for row in rows]
@@ -464,6 +501,8 @@ class CrmPublicPoolRule(models.Model):
         """When the rule recycles ``p`` if nothing happens (NULL: never)."""
         deadline, condition, _prefilter, _note = self._criteria(now)
         return SQL(
-            "CASE WHEN %s AND %s THEN %s END", self._scope_sql(now), condition,
+            "CASE WHEN %s AND %s THEN %s END",
+            self._scope_sql(now),
+            condition,
             deadline if deadline is not None else SQL("%s::timestamp", now),
         )

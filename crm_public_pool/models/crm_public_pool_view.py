@@ -86,18 +86,21 @@ class CrmPublicPoolView(models.Model):
             # Read-only requests (Odoo 18 serves web_read, read, search_read... on a read-only
             # cursor): the same statement without its writes. Nothing new opened: done. Else the
             # request is replayed on a read/write cursor, as Odoo does for any write it meets.
-            self.env.cr.execute(SQL(
-                facts + " SELECT (SELECT array_agg(ARRAY[id, pool_id]) FROM requested), EXISTS (SELECT 1 FROM fresh)",
-                **params,
-            ))
+            self.env.cr.execute(
+                SQL(
+                    facts
+                    + " SELECT (SELECT array_agg(ARRAY[id, pool_id]) FROM requested), EXISTS (SELECT 1 FROM fresh)",
+                    **params,
+                )
+            )
             limited, has_fresh = self.env.cr.fetchone()
             if has_fresh:
-                raise ReadOnlySqlTransaction(
-                    "cannot record the customers opened in a read-only transaction"
-                )
+                raise ReadOnlySqlTransaction("cannot record the customers opened in a read-only transaction")
             return dict(limited or [])
-        self.env.cr.execute(SQL(
-            facts + """, tally AS (
+        self.env.cr.execute(
+            SQL(
+                facts
+                + """, tally AS (
                 SELECT l.pool_id, l.view_limit,
                        (SELECT count(*) FROM seen s WHERE s.pool_id = l.pool_id) AS opened,
                        (SELECT count(*) FROM fresh f WHERE f.pool_id = l.pool_id) AS fresh_count
@@ -132,17 +135,22 @@ class CrmPublicPoolView(models.Model):
                    (SELECT count(*) FROM inserted) + (SELECT count(*) FROM counted)
               FROM allowed a
             """,
-            **params,
-        ))
+                **params,
+            )
+        )
         ok, limited, over, __ = self.env.cr.fetchone()
         if not ok:
             pool_id, opened, view_limit = over[0]
             pool = self.env["crm.public.pool"].sudo().browse(pool_id)
-            raise UserError(self.env._(
-                "You have opened %(count)s customers of pool %(pool)s today, its daily limit is %(limit)s. "
-                "Reopen one you opened today, or ask the pool administrator.",
-                count=opened, pool=pool.display_name, limit=view_limit,
-            ))
+            raise UserError(
+                self.env._(
+                    "You have opened %(count)s customers of pool %(pool)s today, its daily limit is %(limit)s. "
+                    "Reopen one you opened today, or ask the pool administrator.",
+                    count=opened,
+                    pool=pool.display_name,
+                    limit=view_limit,
+                )
+            )
         return dict(limited or [])
 
     @api.model
@@ -150,10 +158,14 @@ class CrmPublicPoolView(models.Model):
         """Ids among ``partner_ids`` the current user opened on ``day``."""
         if not partner_ids:
             return set()
-        self.env.cr.execute(SQL(
-            "SELECT partner_id FROM crm_public_pool_view WHERE user_id = %s AND day = %s AND partner_id = ANY(%s)",
-            self.env.uid, day, list(partner_ids),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id FROM crm_public_pool_view WHERE user_id = %s AND day = %s AND partner_id = ANY(%s)",
+                self.env.uid,
+                day,
+                list(partner_ids),
+            )
+        )
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
@@ -161,7 +173,8 @@ class CrmPublicPoolView(models.Model):
         """SQL selecting the customers the current user opened on ``day`` (for domains)."""
         return SQL(
             "(SELECT partner_id FROM crm_public_pool_view WHERE user_id = %s AND day = %s)",
-            self.env.uid, day,
+            self.env.uid,
+            day,
         )
 
     @api.model

@@ -55,7 +55,7 @@ def without_client_defaults(records, fnames):
     values it was given: a client must not set a protected field through them.
     """
     context = records.env.context
-    forged = [key for key in context if key.startswith("default_") and key[len("default_"):] in fnames]
+    forged = [key for key in context if key.startswith("default_") and key[len("default_") :] in fnames]
     if not forged:
         return records
     return records.with_env(records.env(context={k: v for k, v in context.items() if k not in forged}))

@@ -25,7 +25,9 @@ class MailActivity(models.Model):
         # acceptance replaces the To-Do: it is no follow-up, so no message is posted for it.
         accept_type_id = self.env["crm.public.pool.rule"]._accept_activity_type_id()
         accepting = self.filtered(lambda a: a.res_model == "res.partner" and a.activity_type_id.id == accept_type_id)
-        waiting = self.env["res.partner"].sudo().browse(accepting.mapped("res_id")).exists().filtered("pool_accept_deadline")
+        waiting = (
+            self.env["res.partner"].sudo().browse(accepting.mapped("res_id")).exists().filtered("pool_accept_deadline")
+        )
         accepting = accepting.filtered(lambda a: a.res_id in waiting.ids)
         if accepting:
             waiting.with_env(self.env).action_pool_accept()

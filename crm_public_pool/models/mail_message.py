@@ -32,8 +32,11 @@ class MailMessage(models.Model):
         """
         # The message type first: it is in cache, and rules out the pool's own audit lines cheaply.
         candidates = self.filtered(
-            lambda m: (m.message_type in WRITTEN_TYPES or (m.message_type == "notification" and m.mail_activity_type_id))
-            and m.model in ("res.partner", "crm.lead") and m.res_id
+            lambda m: (
+                m.message_type in WRITTEN_TYPES or (m.message_type == "notification" and m.mail_activity_type_id)
+            )
+            and m.model in ("res.partner", "crm.lead")
+            and m.res_id
         )
         if not candidates:
             return

@@ -11,7 +11,9 @@ class _WithoutMaskedDocuments:
         rows = records.sudo().read(["res_model", "res_id"])
         partner_ids = {row["res_id"] for row in rows if row["res_model"] == "res.partner" and row["res_id"]}
         masked = records.env["res.partner"].browse(list(partner_ids))._pool_masked_pools()
-        return records.browse([row["id"] for row in rows if row["res_model"] == "res.partner" and row["res_id"] in masked])
+        return records.browse(
+            [row["id"] for row in rows if row["res_model"] == "res.partner" and row["res_id"] in masked]
+        )
 
     def __call__(self, model, query, order):
         if model.env.su or not model.env["res.partner"]._pool_masking():

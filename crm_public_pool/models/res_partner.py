@@ -49,15 +49,50 @@ RECYCLE_INPUT_FIELDS = {
 
 # What a customer masked to a member still shows (see crm_public_pool_masking_mixin.py): who
 # it is and where, never how to reach it. Every other field, added by any addon, is hidden.
-PARTNER_VISIBLE_FIELDS = frozenset({
-    "id", "display_name", "name", "complete_name", "is_company", "company_type", "type", "active",
-    "company_id", "commercial_partner_id", "parent_id", "city", "state_id", "country_id", "country_code",
-    "industry_id", "source_id", "user_id", "create_date", "write_date",
-    "pool_id", "pool_state", "pool_level", "pool_locked", "pool_enter_date", "pool_days_in_pool",
-    "pool_claimable", "pool_is_mine", "pool_is_admin", "pool_previous_user_id", "pool_embargo_until",
-    "pool_invalid", "pool_recycle_date", "pool_recycle_days", "pool_recycle_warning", "pool_recycle_reason",
-    "pool_claim_date", "pool_last_followup_date", "pool_accept_deadline", "pool_unplaced_reason",
-})
+PARTNER_VISIBLE_FIELDS = frozenset(
+    {
+        "id",
+        "display_name",
+        "name",
+        "complete_name",
+        "is_company",
+        "company_type",
+        "type",
+        "active",
+        "company_id",
+        "commercial_partner_id",
+        "parent_id",
+        "city",
+        "state_id",
+        "country_id",
+        "country_code",
+        "industry_id",
+        "source_id",
+        "user_id",
+        "create_date",
+        "write_date",
+        "pool_id",
+        "pool_state",
+        "pool_level",
+        "pool_locked",
+        "pool_enter_date",
+        "pool_days_in_pool",
+        "pool_claimable",
+        "pool_is_mine",
+        "pool_is_admin",
+        "pool_previous_user_id",
+        "pool_embargo_until",
+        "pool_invalid",
+        "pool_recycle_date",
+        "pool_recycle_days",
+        "pool_recycle_warning",
+        "pool_recycle_reason",
+        "pool_claim_date",
+        "pool_last_followup_date",
+        "pool_accept_deadline",
+        "pool_unplaced_reason",
+    }
+)
 
 POOL_STATE_FIELDS = [
     "pool_id",
@@ -228,14 +263,27 @@ class ResPartner(models.Model):
     @api.model
     def _search_pool_recycle_warning(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on %(field)s: %(operator)s %(value)r", field="pool_recycle_warning", operator=operator, value=value))
+            raise UserError(
+                self.env._(
+                    "Unsupported search on %(field)s: %(operator)s %(value)r",
+                    field="pool_recycle_warning",
+                    operator=operator,
+                    value=value,
+                )
+            )
         # Today's end plus each pool's longest warning window, as _compute_pool_recycle_days counts.
         today = fields.Date.context_today(self)
         soon = [
-            ["&", ("pool_id", "=", pool_id), ("pool_recycle_date", "<", fields.Datetime.to_datetime(today + timedelta(days=days + 1)))]
+            [
+                "&",
+                ("pool_id", "=", pool_id),
+                ("pool_recycle_date", "<", fields.Datetime.to_datetime(today + timedelta(days=days + 1))),
+            ]
             for pool_id, days in self.env["crm.public.pool.rule"]._recycle_warn_days_by_pool().items()
         ]
-        domain = expression.AND([[("pool_state", "=", "private")], expression.OR(soon)]) if soon else expression.FALSE_DOMAIN
+        domain = (
+            expression.AND([[("pool_state", "=", "private")], expression.OR(soon)]) if soon else expression.FALSE_DOMAIN
+        )
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
     @api.model
@@ -282,7 +330,14 @@ class ResPartner(models.Model):
     @api.model
     def _search_pool_claimable(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on %(field)s: %(operator)s %(value)r", field="pool_claimable", operator=operator, value=value))
+            raise UserError(
+                self.env._(
+                    "Unsupported search on %(field)s: %(operator)s %(value)r",
+                    field="pool_claimable",
+                    operator=operator,
+                    value=value,
+                )
+            )
         domain = self._pool_claimable_domain()
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
@@ -343,23 +398,38 @@ class ResPartner(models.Model):
             if not engine:
                 if vals.get("active", True) is False or vals.get("pool_locked"):
                     raise UserError(
-                        self.env._("%s: a pool customer is created active and unlocked; lock or archive it afterwards.",
-                                   vals.get("name") or self.env._("New customer"))
+                        self.env._(
+                            "%s: a pool customer is created active and unlocked; lock or archive it afterwards.",
+                            vals.get("name") or self.env._("New customer"),
+                        )
                     )
             if not engine and not pool.is_default and not pool._is_member(actor):
                 raise AccessError(self.env._("You are not a member of pool %s.", pool.name))
             vals["pool_id"] = pool.id
             if vals.get("company_id") and vals["company_id"] != pool.company_id.id:
                 raise UserError(
-                    self.env._("%(name)s cannot belong to company #%(company)s and sit in pool %(pool)s of %(pool_company)s.",
-                               name=vals.get("name") or "-", company=vals["company_id"], pool=pool.name,
-                               pool_company=pool.company_id.name)
+                    self.env._(
+                        "%(name)s cannot belong to company #%(company)s and sit in pool %(pool)s of %(pool_company)s.",
+                        name=vals.get("name") or "-",
+                        company=vals["company_id"],
+                        pool=pool.name,
+                        pool_company=pool.company_id.name,
+                    )
                 )
-            owner = self.env["res.users"].browse(optional_id(self.env, vals.get("user_id") or self.env.context.get("default_user_id"), self.env._("The salesperson")))
+            owner = self.env["res.users"].browse(
+                optional_id(
+                    self.env,
+                    vals.get("user_id") or self.env.context.get("default_user_id"),
+                    self.env._("The salesperson"),
+                )
+            )
             if owner and not engine and owner != actor and not pool._is_admin(actor):
                 raise AccessError(
-                    self.env._("Only administrators of pool %(pool)s may create customers owned by someone else (%(user)s).",
-                               pool=pool.name, user=owner.sudo().name)
+                    self.env._(
+                        "Only administrators of pool %(pool)s may create customers owned by someone else (%(user)s).",
+                        pool=pool.name,
+                        user=owner.sudo().name,
+                    )
                 )
             if owner:
                 owner._pool_check_receiver(pool)
@@ -396,7 +466,10 @@ class ResPartner(models.Model):
             if not in_engine(self.env) and pool.company_id not in self.env.user.company_ids:
                 raise AccessError(self.env._("Pool %s belongs to a company you do not work for.", pool.id))
             return pool
-        company = self.env["res.company"].browse(optional_id(self.env, vals.get("company_id"), self.env._("The company"))) or self.env.company
+        company = (
+            self.env["res.company"].browse(optional_id(self.env, vals.get("company_id"), self.env._("The company")))
+            or self.env.company
+        )
         pool = Pool._get_default_pool(company)
         if not pool:
             raise UserError(
@@ -430,8 +503,10 @@ class ResPartner(models.Model):
                 }
                 for partner in self.sudo()
             ],
-            lambda log: self.env._("Registered by %s", log["to_user_name"]) if registering
-            else self.env._("Created in pool %s", log["pool_name"]) if not log["to_user_id"]
+            lambda log: self.env._("Registered by %s", log["to_user_name"])
+            if registering
+            else self.env._("Created in pool %s", log["pool_name"])
+            if not log["to_user_id"]
             else self.env._("Created, owned by %s", log["to_user_name"]),
         )
         # Customers entering a pool unowned go out at once by the pool's distribution rules.
@@ -450,7 +525,11 @@ class ResPartner(models.Model):
         commercial = managed.filtered(lambda p: p.is_company or not p.sudo().parent_id)
         (managed - commercial)._pool_check_contact_write(vals)
         commercial._pool_check_structure(vals)
-        moves = {fname: vals.pop(fname) for fname in ("user_id", "pool_id", "pool_locked", "active") if commercial and fname in vals}
+        moves = {
+            fname: vals.pop(fname)
+            for fname in ("user_id", "pool_id", "pool_locked", "active")
+            if commercial and fname in vals
+        }
         entering = self.browse()
         if vals.get("pool_id") and not managed:
             entering = self.filtered(lambda p: p.sudo().commercial_partner_id == p)
@@ -522,9 +601,7 @@ class ResPartner(models.Model):
             if not parent.sudo().exists():
                 raise UserError(self.env._("Contact %s does not exist.", vals["parent_id"]))
             if parent.sudo().pool_state and not parent._filtered_access("write"):
-                raise AccessError(
-                    self.env._("Only the owner of customer #%s may add contacts to it.", parent.id)
-                )
+                raise AccessError(self.env._("Only the owner of customer #%s may add contacts to it.", parent.id))
             if not parent._filtered_access("read"):
                 raise AccessError(self.env._("You may not read contact #%s.", parent.id))
 
@@ -559,8 +636,16 @@ class ResPartner(models.Model):
                 )
         if managed:
             managed._pool_log(
-                [{"partner": partner, "action": "cleanup", "pool_id": partner.pool_id.id,
-                  "from_user_id": partner.user_id.id, "note": self.env._("deleted")} for partner in managed],
+                [
+                    {
+                        "partner": partner,
+                        "action": "cleanup",
+                        "pool_id": partner.pool_id.id,
+                        "from_user_id": partner.user_id.id,
+                        "note": self.env._("deleted"),
+                    }
+                    for partner in managed
+                ],
                 lambda log: self.env._("Deleted by %s", log["user_name"]),
             )
 
@@ -571,7 +656,9 @@ class ResPartner(models.Model):
         pools_with_rules = self.env["crm.public.pool.rule"]._recycle_warn_days_by_pool()
         if not pools_with_rules:
             return
-        partners = self.sudo().filtered(lambda p: p.pool_id.id in pools_with_rules and (p.is_company or not p.parent_id))
+        partners = self.sudo().filtered(
+            lambda p: p.pool_id.id in pools_with_rules and (p.is_company or not p.parent_id)
+        )
         if not partners:
             return
         if {"pool_last_followup_date", "pool_claim_date"} & set(vals):
@@ -607,8 +694,12 @@ class ResPartner(models.Model):
             strangers = owned.filtered(lambda p: p.user_id != actor)
             if strangers and not pool._is_admin(actor):
                 raise AccessError(
-                    self.env._("Only administrators of pool %(pool)s may put %(partner)s there for %(user)s.",
-                               pool=pool.name, partner=strangers[0].name, user=strangers[0].user_id.name)
+                    self.env._(
+                        "Only administrators of pool %(pool)s may put %(partner)s there for %(user)s.",
+                        pool=pool.name,
+                        partner=strangers[0].name,
+                        user=strangers[0].user_id.name,
+                    )
                 )
             owned.user_id._pool_lock_capacity()
             for owner, group in owned.grouped("user_id").items():
@@ -716,9 +807,13 @@ class ResPartner(models.Model):
                 owned = user.pool_customer_count
             message = self.env._("%(count)s customers claimed: you now own %(owned)s.", count=len(direct), owned=owned)
         elif requested and not direct:
-            message = self.env._("Claim requested for %s customers: a pool administrator will review it.", len(requested))
+            message = self.env._(
+                "Claim requested for %s customers: a pool administrator will review it.", len(requested)
+            )
         else:
-            message = self.env._("%(claimed)s customers claimed, %(requested)s requested.", claimed=len(direct), requested=len(requested))
+            message = self.env._(
+                "%(claimed)s customers claimed, %(requested)s requested.", claimed=len(direct), requested=len(requested)
+            )
         return self._pool_notification(message)
 
     def _check_claim_allowed(self, user, facts=None):
@@ -789,21 +884,28 @@ class ResPartner(models.Model):
             until = self.pool_enter_date + timedelta(days=pool.reclaim_cooldown_days)
             return self.env._(
                 "%(partner)s: you released it; you may claim it again from %(until)s (cool-down %(days)s days).",
-                partner=label, until=self._pool_format_datetime(until, user), days=pool.reclaim_cooldown_days,
+                partner=label,
+                until=self._pool_format_datetime(until, user),
+                days=pool.reclaim_cooldown_days,
             )
         if code == claim_rules.ENTRY_LOCK:
             until = self.pool_enter_date + timedelta(hours=pool.entry_lock_hours)
             return self.env._(
                 "%(partner)s entered the pool recently; it can be claimed from %(until)s (entry lock %(hours)s hours).",
-                partner=label, until=self._pool_format_datetime(until, user), hours=pool.entry_lock_hours,
+                partner=label,
+                until=self._pool_format_datetime(until, user),
+                hours=pool.entry_lock_hours,
             )
         if code == claim_rules.EMBARGO:
-            last_release = self.env["crm.public.pool.log"].sudo().search(
-                [("partner_id", "=", self.id), ("reason_id.embargo_days", ">", 0)], limit=1
+            last_release = (
+                self.env["crm.public.pool.log"]
+                .sudo()
+                .search([("partner_id", "=", self.id), ("reason_id.embargo_days", ">", 0)], limit=1)
             )
             return self.env._(
-                "%(partner)s may not be claimed before %(until)s: it was released as \"%(reason)s\".",
-                partner=label, until=self._pool_format_datetime(self.pool_embargo_until, user),
+                '%(partner)s may not be claimed before %(until)s: it was released as "%(reason)s".',
+                partner=label,
+                until=self._pool_format_datetime(self.pool_embargo_until, user),
                 reason=last_release.reason_id.name or "-",
             )
         return self.env._("%s is no longer in the pool.", label)
@@ -832,18 +934,20 @@ class ResPartner(models.Model):
 
     def _pool_request_claim(self, user):
         Request = self.env["crm.public.pool.claim.request"].sudo()
-        pending = Request.search(
-            [("partner_id", "in", self.ids), ("user_id", "=", user.id), ("state", "=", "pending")]
-        )
+        pending = Request.search([("partner_id", "in", self.ids), ("user_id", "=", user.id), ("state", "=", "pending")])
         if pending:
-            raise UserError(self.env._("You already asked for %s; wait for the pool administrator.", pending[0].partner_id.name))
+            raise UserError(
+                self.env._("You already asked for %s; wait for the pool administrator.", pending[0].partner_id.name)
+            )
         requests = Request.create([{"partner_id": p.id, "pool_id": p.pool_id.id, "user_id": user.id} for p in self])
         for request in requests:
             for admin in request.pool_id.admin_user_ids:
                 request.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=admin.id,
-                    summary=self.env._("Claim request: %(user)s asks for %(partner)s", user=user.name, partner=request.partner_id.name),
+                    summary=self.env._(
+                        "Claim request: %(user)s asks for %(partner)s", user=user.name, partner=request.partner_id.name
+                    ),
                 )
         self._pool_log(
             [{"partner": p, "action": "request", "pool_id": p.pool_id.id, "to_user_id": user.id} for p in self],
@@ -863,9 +967,15 @@ class ResPartner(models.Model):
         problems = []
         for partner in partners.sudo():
             if partner.pool_state != "private" or not partner.active:
-                problems.append(self.env._("%s is not owned by anyone: only owned customers can be released.", labels[partner.id]))
+                problems.append(
+                    self.env._("%s is not owned by anyone: only owned customers can be released.", labels[partner.id])
+                )
             elif partner.user_id != user and not partner.pool_id._is_admin(user):
-                problems.append(self.env._("%s is not yours: only its owner or a pool administrator may release it.", labels[partner.id]))
+                problems.append(
+                    self.env._(
+                        "%s is not yours: only its owner or a pool administrator may release it.", labels[partner.id]
+                    )
+                )
         if target and not (target._is_member(user) or target._is_admin(user)):
             target_label = target.name if target._filtered_access("read") else f"#{target.id}"
             problems.append(self.env._("You may not release customers into pool %s.", target_label))
@@ -885,8 +995,12 @@ class ResPartner(models.Model):
             vals,
             reason=reason,
             note=note,
-            message=lambda log: self.env._("Released to pool %(pool)s by %(user)s: %(reason)s",
-                                  pool=log["pool_name"], user=log["user_name"], reason=reason.name),
+            message=lambda log: self.env._(
+                "Released to pool %(pool)s by %(user)s: %(reason)s",
+                pool=log["pool_name"],
+                user=log["user_name"],
+                reason=reason.name,
+            ),
         )
         return True
 
@@ -898,7 +1012,9 @@ class ResPartner(models.Model):
         if not reason:
             codes = self.env["crm.public.pool.reason"].search([], limit=50).mapped("code")
             raise UserError(
-                self.env._("Unknown release reason %(code)r; use one of: %(codes)s.", code=reason_code, codes=", ".join(codes))
+                self.env._(
+                    "Unknown release reason %(code)r; use one of: %(codes)s.", code=reason_code, codes=", ".join(codes)
+                )
             )
         if reason.note_required and not has_words(note):
             raise UserError(self.env._("The release reason %s needs a note that says why.", reason.name))
@@ -912,7 +1028,11 @@ class ResPartner(models.Model):
         labels = partners._pool_labels()
         not_owned = partners.sudo().filtered(lambda p: p.pool_state != "private" or not p.active)
         if not_owned:
-            raise UserError(self.env._("%s is not owned: assign it from its pool instead of transferring it.", labels[not_owned[0].id]))
+            raise UserError(
+                self.env._(
+                    "%s is not owned: assign it from its pool instead of transferring it.", labels[not_owned[0].id]
+                )
+            )
         partners.sudo().pool_id.with_env(self.env)._check_admin()
         partners._pool_move_to_owner(user, "transfer")
         return True
@@ -944,7 +1064,11 @@ class ResPartner(models.Model):
                         limit=max_locked,
                     )
                 )
-        partners._pool_apply("lock", {"pool_locked": True}, message=lambda log: self.env._("Locked as a key customer by %s", log["user_name"]))
+        partners._pool_apply(
+            "lock",
+            {"pool_locked": True},
+            message=lambda log: self.env._("Locked as a key customer by %s", log["user_name"]),
+        )
         return True
 
     def action_pool_unlock(self):
@@ -956,7 +1080,9 @@ class ResPartner(models.Model):
             if partner.user_id != user and not partner.pool_id._is_admin(user):
                 raise UserError(self.env._("Only the owner or a pool administrator may unlock %s.", labels[partner.id]))
         partners = partners.filtered(lambda p: p.sudo().pool_locked)
-        partners._pool_apply("unlock", {"pool_locked": False}, message=lambda log: self.env._("Unlocked by %s", log["user_name"]))
+        partners._pool_apply(
+            "unlock", {"pool_locked": False}, message=lambda log: self.env._("Unlocked by %s", log["user_name"])
+        )
         return True
 
     def action_pool_release_wizard(self):
@@ -993,12 +1119,16 @@ class ResPartner(models.Model):
         partners = self.sudo().commercial_partner_id.with_env(self.env)
         unmanaged = partners.sudo().filtered(lambda p: not p.pool_state)
         if unmanaged:
-            raise UserError(self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id]))
+            raise UserError(
+                self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id])
+            )
         return partners
 
     def _pool_labels(self):
         """{id: how the current user may call each customer}: its name if they may read it, else its number."""
-        readable = set(self.with_env(self.env(su=False))._filtered_access("read").ids) if not self.env.su else set(self.ids)
+        readable = (
+            set(self.with_env(self.env(su=False))._filtered_access("read").ids) if not self.env.su else set(self.ids)
+        )
         return {
             partner.id: partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
             for partner in self.sudo()
@@ -1030,7 +1160,9 @@ class ResPartner(models.Model):
             missing.sudo().mapped("commercial_partner_id")
         unmanaged = partners.sudo().filtered(lambda p: not p.pool_state)
         if unmanaged:
-            raise UserError(self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id]))
+            raise UserError(
+                self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id])
+            )
         return partners
 
     def _pool_lock_and_read(self, where):
@@ -1040,13 +1172,14 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 "SELECT id, %s FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE",
-                SQL(", ").join(SQL.identifier(field.name) for field in columns), where,
+                SQL(", ").join(SQL.identifier(field.name) for field in columns),
+                where,
             )
         )
         rows = self.env.cr.fetchall()
         partners = self.browse([row[0] for row in rows])
         if rows:
-            for field, values in zip(columns, list(zip(*rows))[1:]):
+            for field, values in zip(columns, list(zip(*rows, strict=False))[1:], strict=False):
                 self.env.cache.update(partners, field, values)
         return partners
 
@@ -1068,19 +1201,33 @@ class ResPartner(models.Model):
         moving = self.filtered(lambda p: p.sudo().user_id != user)
         owned_after = user._pool_check_room(moving)
         now = fields.Datetime.now()
-        vals = {"user_id": user.id, "pool_state": "private", "pool_claim_date": now, "pool_embargo_until": False,
-                "pool_accept_deadline": False}
+        vals = {
+            "user_id": user.id,
+            "pool_state": "private",
+            "pool_claim_date": now,
+            "pool_embargo_until": False,
+            "pool_accept_deadline": False,
+        }
         messages = {
             "claim": lambda log: self.env._("Claimed by %s", log["to_user_name"]),
-            "assign": lambda log: self.env._("Assigned to %(to)s by %(by)s", to=log["to_user_name"], by=log["user_name"]),
-            "transfer": lambda log: self.env._("Transferred from %(old)s to %(to)s by %(by)s",
-                                      old=log["from_user_name"], to=log["to_user_name"], by=log["user_name"]),
-            "departure": lambda log: self.env._("Handed over from %(old)s to %(to)s (departure)",
-                                       old=log["from_user_name"], to=log["to_user_name"]),
-            "decline": lambda log: self.env._("Declined by %(old)s; assigned to %(to)s",
-                                     old=log["from_user_name"], to=log["to_user_name"]),
-            "timeout": lambda log: self.env._("Not accepted in time by %(old)s; assigned to %(to)s",
-                                     old=log["from_user_name"], to=log["to_user_name"]),
+            "assign": lambda log: self.env._(
+                "Assigned to %(to)s by %(by)s", to=log["to_user_name"], by=log["user_name"]
+            ),
+            "transfer": lambda log: self.env._(
+                "Transferred from %(old)s to %(to)s by %(by)s",
+                old=log["from_user_name"],
+                to=log["to_user_name"],
+                by=log["user_name"],
+            ),
+            "departure": lambda log: self.env._(
+                "Handed over from %(old)s to %(to)s (departure)", old=log["from_user_name"], to=log["to_user_name"]
+            ),
+            "decline": lambda log: self.env._(
+                "Declined by %(old)s; assigned to %(to)s", old=log["from_user_name"], to=log["to_user_name"]
+            ),
+            "timeout": lambda log: self.env._(
+                "Not accepted in time by %(old)s; assigned to %(to)s", old=log["from_user_name"], to=log["to_user_name"]
+            ),
         }
         # Read before the move (the row is in cache): who was still to accept the customer.
         offered = moving.filtered(lambda p: p.sudo().pool_accept_deadline)
@@ -1097,7 +1244,9 @@ class ResPartner(models.Model):
         self._pool_lock_rows()._pool_apply(
             "departure",
             {"pool_state": "pool", "pool_enter_date": fields.Datetime.now(), "pool_locked": False},
-            message=lambda log: self.env._("Returned to pool %(pool)s: %(old)s left", pool=log["pool_name"], old=log["from_user_name"]),
+            message=lambda log: self.env._(
+                "Returned to pool %(pool)s: %(old)s left", pool=log["pool_name"], old=log["from_user_name"]
+            ),
         )
 
     def _pool_transition(self, action, pool=None):
@@ -1121,26 +1270,36 @@ class ResPartner(models.Model):
             for owner in owners:
                 if not (target._is_member(owner) or target._is_admin(owner)):
                     raise UserError(
-                        self.env._("%(user)s is not a member of pool %(pool)s: release or transfer the customer first.",
-                                   user=owner.name, pool=target.name)
+                        self.env._(
+                            "%(user)s is not a member of pool %(pool)s: release or transfer the customer first.",
+                            user=owner.name,
+                            pool=target.name,
+                        )
                     )
             moving._pool_apply(
-                "transfer", {"pool_id": target.id},
-                message=lambda log: self.env._("Moved from pool %(old)s to %(new)s", old=log["from_pool_name"], new=log["pool_name"]),
+                "transfer",
+                {"pool_id": target.id},
+                message=lambda log: self.env._(
+                    "Moved from pool %(old)s to %(new)s", old=log["from_pool_name"], new=log["pool_name"]
+                ),
             )
         elif action == "archive":
             if not actor._is_superuser():
                 sources.with_env(self.env)._check_admin()
             partners._pool_apply(
-                "cleanup", {"active": False, "pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
+                "cleanup",
+                {"active": False, "pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
                 message=lambda log: self.env._("Archived by %s", log["user_name"]),
             )
         elif action == "restore":
             if not actor._is_superuser():
                 sources.with_env(self.env)._check_admin()
             partners._pool_apply(
-                "restore", {"active": True, "pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
-                message=lambda log: self.env._("Restored to pool %(pool)s by %(user)s", pool=log["pool_name"], user=log["user_name"]),
+                "restore",
+                {"active": True, "pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
+                message=lambda log: self.env._(
+                    "Restored to pool %(pool)s by %(user)s", pool=log["pool_name"], user=log["user_name"]
+                ),
             )
         else:
             raise UserError(self.env._("Unknown pool move %s.", action))
@@ -1182,8 +1341,13 @@ class ResPartner(models.Model):
             owner_vals = dict(vals)
             if releasing:
                 # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
-                owner_vals.update(user_id=False, pool_previous_user_id=old_owner.id, pool_recycle_date=False,
-                                  pool_warned_date=False, pool_accept_deadline=False)
+                owner_vals.update(
+                    user_id=False,
+                    pool_previous_user_id=old_owner.id,
+                    pool_recycle_date=False,
+                    pool_warned_date=False,
+                    pool_accept_deadline=False,
+                )
             elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
                 owner_vals["pool_previous_user_id"] = old_owner.id
             writer.browse(partners.ids).write(owner_vals)
@@ -1203,18 +1367,26 @@ class ResPartner(models.Model):
     def _pool_sync_contacts_and_leads(self, previous_owners, new_user_id):
         # Contacts are the partners with a parent under these companies (a NOT IN over the
         # batch's ids would make PostgreSQL compare every row with every id).
-        contacts_query = self.sudo().with_context(active_test=False)._search(
-            [("commercial_partner_id", "in", self.ids), ("parent_id", "!=", False)]
+        contacts_query = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._search([("commercial_partner_id", "in", self.ids), ("parent_id", "!=", False)])
         )
         # Open opportunities of the customer and its contacts follow it, so the next owner
         # inherits its history (the customers the set-based recycle statement moves).
         old_owner_ids = [u.id for u in previous_owners if u]
-        leads_query = self.env["crm.lead"].sudo()._search(
-            [
-                ("partner_id.commercial_partner_id", "in", self.ids),
-                ("stage_id.is_won", "=", False),
-                "|", ("user_id", "=", False), ("user_id", "in", old_owner_ids),
-            ]
+        leads_query = (
+            self.env["crm.lead"]
+            .sudo()
+            ._search(
+                [
+                    ("partner_id.commercial_partner_id", "in", self.ids),
+                    ("stage_id.is_won", "=", False),
+                    "|",
+                    ("user_id", "=", False),
+                    ("user_id", "in", old_owner_ids),
+                ]
+            )
         )
         # Both found in one round trip; most customers have neither, and then nothing is written.
         rows = self.env.execute_query(
@@ -1255,14 +1427,16 @@ class ResPartner(models.Model):
             rows.append(row)
             if message:
                 # Each message names only some of these: the others are never read.
-                names = _LazyNames({
-                    "user_name": lambda: user.name,
-                    "from_user_name": lambda row=row: Users.browse(row.get("from_user_id")).name or "",
-                    "to_user_name": lambda row=row: Users.browse(row.get("to_user_id")).name or "",
-                    "to_user_id": lambda row=row: row.get("to_user_id"),
-                    "pool_name": lambda row=row: Pools.browse(row.get("pool_id")).name or "",
-                    "from_pool_name": lambda row=row: Pools.browse(row.get("from_pool_id")).name or "",
-                })
+                names = _LazyNames(
+                    {
+                        "user_name": lambda: user.name,
+                        "from_user_name": lambda row=row: Users.browse(row.get("from_user_id")).name or "",
+                        "to_user_name": lambda row=row: Users.browse(row.get("to_user_id")).name or "",
+                        "to_user_id": lambda row=row: row.get("to_user_id"),
+                        "pool_name": lambda row=row: Pools.browse(row.get("pool_id")).name or "",
+                        "from_pool_name": lambda row=row: Pools.browse(row.get("from_pool_id")).name or "",
+                    }
+                )
                 body = message(names)
                 if row.get("note"):
                     body = Markup("%s<br/>%s") % (body, row["note"])

@@ -63,7 +63,9 @@ class ResPartner(models.Model):
 
     def _pool_accept_todos(self, user, deadline):
         local = fields.Datetime.context_timestamp(self.with_user(user), deadline)
-        summary = self.with_context(lang=user.lang).env._("Accept or return before %s", local.strftime("%Y-%m-%d %H:%M"))
+        summary = self.with_context(lang=user.lang).env._(
+            "Accept or return before %s", local.strftime("%Y-%m-%d %H:%M")
+        )
         model_id = self.env["ir.model"]._get_id("res.partner")
         type_id = self.env["crm.public.pool.rule"]._accept_activity_type_id()
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
@@ -105,7 +107,9 @@ class ResPartner(models.Model):
         for partner in partners.sudo():
             label = labels[partner.id]
             if partner.user_id != user:
-                problems.append(self.env._("%s is not assigned to you: only its new owner may accept or return it.", label))
+                problems.append(
+                    self.env._("%s is not assigned to you: only its new owner may accept or return it.", label)
+                )
             elif not partner.pool_accept_deadline:
                 problems.append(self.env._("%s is not waiting for acceptance: it is already yours.", label))
             elif accepting and partner.pool_accept_deadline <= now:
@@ -128,7 +132,13 @@ class ResPartner(models.Model):
         user = self.env.user
         partners._pool_log(
             [
-                {"partner": p, "action": "accept", "pool_id": p.pool_id.id, "from_user_id": user.id, "to_user_id": user.id}
+                {
+                    "partner": p,
+                    "action": "accept",
+                    "pool_id": p.pool_id.id,
+                    "from_user_id": user.id,
+                    "to_user_id": user.id,
+                }
                 for p in partners.sudo()
             ],
             lambda log: self.env._("Accepted by %s", log["user_name"]),
@@ -140,7 +150,9 @@ class ResPartner(models.Model):
         reason = self._pool_release_reason(reason_code, note)
         partners = self._pool_check_awaiting(accepting=False)
         partners._pool_return_unaccepted("decline", reason=reason, note=note)
-        return self._pool_notification(self.env._("%(count)s customers returned: %(reason)s.", count=len(partners), reason=reason.name))
+        return self._pool_notification(
+            self.env._("%(count)s customers returned: %(reason)s.", count=len(partners), reason=reason.name)
+        )
 
     def action_pool_decline_wizard(self):
         return {
@@ -244,8 +256,11 @@ class ResPartner(models.Model):
             by_user[user_id].append(partner_id)
         label = dict(Engine._fields["strategy"]._description_selection(self.env))[strategy]
         for user_id, partner_ids in sorted(by_user.items()):
-            info = {"distribution_strategy": strategy, "distribution_score": scores.get(user_id) or 0.0,
-                    "distribution_id": rule.id or False}
+            info = {
+                "distribution_strategy": strategy,
+                "distribution_score": scores.get(user_id) or 0.0,
+                "distribution_id": rule.id or False,
+            }
             text = self.env._("Next candidate by %s", label)
             try:
                 with self.env.cr.savepoint():
@@ -269,9 +284,14 @@ class ResPartner(models.Model):
             "pool_embargo_until": now + timedelta(days=embargo) if embargo else False,
         }
         messages = {
-            "decline": lambda log: self.env._("Declined by %(old)s: back in pool %(pool)s", old=log["from_user_name"], pool=log["pool_name"]),
-            "timeout": lambda log: self.env._("Not accepted in time by %(old)s: back in pool %(pool)s",
-                                     old=log["from_user_name"], pool=log["pool_name"]),
+            "decline": lambda log: self.env._(
+                "Declined by %(old)s: back in pool %(pool)s", old=log["from_user_name"], pool=log["pool_name"]
+            ),
+            "timeout": lambda log: self.env._(
+                "Not accepted in time by %(old)s: back in pool %(pool)s",
+                old=log["from_user_name"],
+                pool=log["pool_name"],
+            ),
         }
         self._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
         self._pool_record_unplaced(reasons)

@@ -54,10 +54,16 @@ class ResPartner(models.Model):
             raise UserError(self.env._("The columns of an import must be a list of field names, not %r.", fields))
         unknown = [path for path in fields if path.split("/")[0] not in self._fields and path not in ("id", ".id")]
         if unknown:
-            raise UserError(self.env._("The import names %(count)s unknown fields: %(fields)s.", count=len(unknown),
-                                       fields=", ".join(repr(path) for path in unknown[:5])))
-        if not isinstance(data, (list, tuple)) or not all(isinstance(row, (list, tuple)) and len(row) == len(fields)
-                                                          for row in data):
+            raise UserError(
+                self.env._(
+                    "The import names %(count)s unknown fields: %(fields)s.",
+                    count=len(unknown),
+                    fields=", ".join(repr(path) for path in unknown[:5]),
+                )
+            )
+        if not isinstance(data, (list, tuple)) or not all(
+            isinstance(row, (list, tuple)) and len(row) == len(fields) for row in data
+        ):
             raise UserError(self.env._("The rows of an import must be lists of %s cells, one per column.", len(fields)))
 
     @api.model
@@ -88,7 +94,9 @@ class ResPartner(models.Model):
             keys["phones"].update(probe.get("phones", ()))
         if not any(keys.values()):
             return {}
-        self.flush_model(["pool_vat_key", "pool_email_key", "pool_domain_key", "pool_name_key", "pool_phone_keys", "pool_state"])
+        self.flush_model(
+            ["pool_vat_key", "pool_email_key", "pool_domain_key", "pool_name_key", "pool_phone_keys", "pool_state"]
+        )
         self.env.cr.execute(
             """
             SELECT id, pool_name_key, pool_phone_keys, pool_email_key, pool_domain_key, pool_vat_key
@@ -110,7 +118,13 @@ class ResPartner(models.Model):
         candidates = [
             (
                 partner_id,
-                {"name_norm": name, "phones": tuple((phones or "").split()), "email": email, "domain": domain, "vat": vat},
+                {
+                    "name_norm": name,
+                    "phones": tuple((phones or "").split()),
+                    "email": email,
+                    "domain": domain,
+                    "vat": vat,
+                },
             )
             for partner_id, name, phones, email, domain, vat in self.env.cr.fetchall()
         ]
@@ -125,7 +139,9 @@ class ResPartner(models.Model):
         for index, probe in probes.items():
             probe_keys = [(key, probe[key]) for key in ("vat", "email", "domain", "name_norm") if probe.get(key)]
             probe_keys += [("phones", phone) for phone in probe.get("phones", ())]
-            for partner_id, candidate in sorted({c[0]: c for k in probe_keys for c in by_key.get(k, ())}.values(), key=lambda c: c[0]):
+            for partner_id, candidate in sorted(
+                {c[0]: c for k in probe_keys for c in by_key.get(k, ())}.values(), key=lambda c: c[0]
+            ):
                 verdict, reasons = matching.score_candidate(probe, candidate)
                 if verdict == matching.EXACT:
                     found[index] = (partner_id, [reason for reason in reasons if "~" not in reason])
@@ -134,7 +150,8 @@ class ResPartner(models.Model):
         readable = set(partners._filtered_access("read").ids)
         return {
             index: (
-                self.browse(partner_id).sudo().display_name if partner_id in readable
+                self.browse(partner_id).sudo().display_name
+                if partner_id in readable
                 else self.env._("customer #%s", partner_id),
                 reasons,
             )

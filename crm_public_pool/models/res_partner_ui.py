@@ -56,7 +56,12 @@ class ResPartner(models.Model):
             field = self._fields.get(node.get("name"))
             if readonly in ("1", "True", "true") or (not readonly and (not field or field.readonly)):
                 continue
-            node.set("readonly", f"({readonly}) or not pool_may_write" if readonly and readonly not in ("0", "False", "false") else "not pool_may_write")
+            node.set(
+                "readonly",
+                f"({readonly}) or not pool_may_write"
+                if readonly and readonly not in ("0", "False", "false")
+                else "not pool_may_write",
+            )
         flag = arch.makeelement("field", {"name": "pool_may_write", "invisible": "1"})
         sheet.insert(0, flag)
         return arch, view
@@ -95,23 +100,29 @@ class ResPartner(models.Model):
 
     def action_pool_lock(self):
         result = super().action_pool_lock()
-        return self._pool_notification(
-            self.env._("%s customers locked: the recycle rules leave them with their owner.", len(self))
-        ) if result is True else result
+        return (
+            self._pool_notification(
+                self.env._("%s customers locked: the recycle rules leave them with their owner.", len(self))
+            )
+            if result is True
+            else result
+        )
 
     def action_pool_unlock(self):
         result = super().action_pool_unlock()
-        return self._pool_notification(
-            self.env._("%s customers unlocked: the recycle rules apply to them again.", len(self))
-        ) if result is True else result
+        return (
+            self._pool_notification(
+                self.env._("%s customers unlocked: the recycle rules apply to them again.", len(self))
+            )
+            if result is True
+            else result
+        )
 
     def action_pool_log_followup(self):
         """Open the chatter's log-note composer on the customer, as a follow-up."""
         self.ensure_one()
         if not self.pool_may_write:
-            raise UserError(
-                self.env._("%s is not yours: claim it before logging a follow-up.", self.display_name)
-            )
+            raise UserError(self.env._("%s is not yours: claim it before logging a follow-up.", self.display_name))
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",

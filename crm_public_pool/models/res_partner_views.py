@@ -63,8 +63,11 @@ class ResPartner(models.Model):
         if not limits:
             return
         field = self._fields["pool_opened_today"]
-        unknown = [rid for rid in self._ids if isinstance(rid, int)
-                   and self.env.cache.get(self.browse(rid), field, None) is not True]
+        unknown = [
+            rid
+            for rid in self._ids
+            if isinstance(rid, int) and self.env.cache.get(self.browse(rid), field, None) is not True
+        ]
         if not unknown:
             return
         limited = self.env["crm.public.pool.view"]._pool_open(unknown, limits, fields.Date.context_today(self))
@@ -141,12 +144,16 @@ class ResPartner(models.Model):
         partners.fetch(["pool_id", "user_id"])
         blocked = partners.filtered(lambda p: p.pool_id.id in forbidden and p.user_id.id != self.env.uid)
         if blocked:
-            raise UserError(self.env._(
-                "Pool %(pool)s does not allow its members to export its customers: %(count)s of the "
-                "%(total)s records you chose belong to it. Export only your own customers, or ask the "
-                "pool administrator.",
-                pool=blocked[0].pool_id.display_name, count=len(blocked), total=len(partners),
-            ))
+            raise UserError(
+                self.env._(
+                    "Pool %(pool)s does not allow its members to export its customers: %(count)s of the "
+                    "%(total)s records you chose belong to it. Export only your own customers, or ask the "
+                    "pool administrator.",
+                    pool=blocked[0].pool_id.display_name,
+                    count=len(blocked),
+                    total=len(partners),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Not opened today: shown as masked
@@ -180,7 +187,9 @@ class ResPartner(models.Model):
         masking_ids = [pool_id for pool_id in pool_ids if pool_id in masking]
         opened = self.env["crm.public.pool.view"]._pool_opened_today_query(fields.Date.context_today(self))
         # Customers opened today show their details (but never what a masking pool hides).
-        return expression.OR([
-            super()._pool_unmasked_domain(pool_ids),
-            [("pool_id", "not in", masking_ids), ("commercial_partner_id", "in", opened)],
-        ])
+        return expression.OR(
+            [
+                super()._pool_unmasked_domain(pool_ids),
+                [("pool_id", "not in", masking_ids), ("commercial_partner_id", "in", opened)],
+            ]
+        )

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from .checks import check_integers
 from .engine import engine_fact
@@ -20,18 +20,12 @@ class ResUsers(models.Model):
         default=0,
         help="Key customers this salesperson may lock (0 = the company default from Settings).",
     )
-    pool_customer_count = fields.Integer(
-        string="Owned Customers", compute="_compute_pool_customer_count"
-    )
-    pool_locked_count = fields.Integer(
-        string="Locked Customers", compute="_compute_pool_customer_count"
-    )
+    pool_customer_count = fields.Integer(string="Owned Customers", compute="_compute_pool_customer_count")
+    pool_locked_count = fields.Integer(string="Locked Customers", compute="_compute_pool_customer_count")
     pool_effective_max_customers = fields.Integer(
         string="Owned Customers Limit", compute="_compute_pool_customer_count"
     )
-    pool_capacity_used = fields.Float(
-        string="Capacity Used (%)", compute="_compute_pool_customer_count"
-    )
+    pool_capacity_used = fields.Float(string="Capacity Used (%)", compute="_compute_pool_customer_count")
     pool_paused = fields.Boolean(
         string="Intake Paused",
         copy=False,
@@ -135,15 +129,12 @@ class ResUsers(models.Model):
         if departing:
             # Archiving a salesperson must never strand their customers.
             self.env["res.partner"].sudo().search(
-                [("user_id", "in", departing.ids), ("pool_state", "=", "private"),
-                 *COMMERCIAL_DOMAIN]
+                [("user_id", "in", departing.ids), ("pool_state", "=", "private"), *COMMERCIAL_DOMAIN]
             )._pool_departure(successor=False)
         return res
 
     def action_pool_my_customers(self):
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "crm_public_pool.action_pool_my_customers"
-        )
+        return self.env["ir.actions.act_window"]._for_xml_id("crm_public_pool.action_pool_my_customers")
 
     # ------------------------------------------------------------------
     # Capacity: who may be given customers, and how many
@@ -184,7 +175,11 @@ class ResUsers(models.Model):
         elif member and not is_member:
             problem = self.env._("%(user)s is not a member of pool %(pool)s", user=user.name, pool=pool.name)
         if problem:
-            raise UserError(self.env._("Customers of pool %(pool)s cannot go to this user: %(problem)s.", pool=pool.name, problem=problem))
+            raise UserError(
+                self.env._(
+                    "Customers of pool %(pool)s cannot go to this user: %(problem)s.", pool=pool.name, problem=problem
+                )
+            )
 
     # ------------------------------------------------------------------
     # Availability: who may receive customers today
@@ -196,9 +191,12 @@ class ResUsers(models.Model):
         others = self - actor
         if not others or actor._is_superuser():
             return
-        admin_pools = self.env["crm.public.pool"].sudo().search(
-            [("company_id", "in", actor.sudo().company_ids.ids)]
-        ).filtered(lambda pool: pool._is_admin(actor))
+        admin_pools = (
+            self.env["crm.public.pool"]
+            .sudo()
+            .search([("company_id", "in", actor.sudo().company_ids.ids)])
+            .filtered(lambda pool: pool._is_admin(actor))
+        )
         members = admin_pools.member_all_user_ids
         strangers = others - members
         if strangers:
@@ -216,8 +214,9 @@ class ResUsers(models.Model):
         today = fields.Date.context_today(self)
         if until and until < today:
             raise ValidationError(
-                self.env._("A pause must end today or later, not on %(until)s (today is %(today)s).",
-                           until=until, today=today)
+                self.env._(
+                    "A pause must end today or later, not on %(until)s (today is %(today)s).", until=until, today=today
+                )
             )
         self.sudo().write({"pool_paused": True, "pool_paused_until": until})
         return True
@@ -240,7 +239,9 @@ class ResUsers(models.Model):
                 absences[user.id] = self.env._("%s is archived", user.name)
             elif user.pool_paused and (not user.pool_paused_until or user.pool_paused_until >= day):
                 absences[user.id] = (
-                    self.env._("%(user)s has paused their intake until %(until)s", user=user.name, until=user.pool_paused_until)
+                    self.env._(
+                        "%(user)s has paused their intake until %(until)s", user=user.name, until=user.pool_paused_until
+                    )
                     if user.pool_paused_until
                     else self.env._("%s has paused their intake", user.name)
                 )
@@ -307,7 +308,9 @@ class ResUsers(models.Model):
 
     def _pool_owned_counts_sql(self):
         """The statement of ``_pool_owned_counts``: rows (user id, owned counting, locked)."""
-        self.env["res.partner"].flush_model(["user_id", "pool_state", "pool_locked", "active", "parent_id", "is_company"])
+        self.env["res.partner"].flush_model(
+            ["user_id", "pool_state", "pool_locked", "active", "parent_id", "is_company"]
+        )
         exempt_won = SQL("false")
         if not self.env.company.pool_count_won:
             self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
@@ -323,7 +326,8 @@ class ResUsers(models.Model):
                AND (p.is_company OR p.parent_id IS NULL)
              GROUP BY p.user_id
             """,
-            exempt_won, tuple(self.ids),
+            exempt_won,
+            tuple(self.ids),
         )
 
     def _pool_owned_and_exempt(self, partner_ids):
@@ -339,7 +343,9 @@ class ResUsers(models.Model):
                 tuple(partner_ids),
             )
         self.env.cr.execute(
-            SQL("SELECT (SELECT c.owned FROM (%s) c(user_id, owned, locked)), %s", self._pool_owned_counts_sql(), exempt)
+            SQL(
+                "SELECT (SELECT c.owned FROM (%s) c(user_id, owned, locked)), %s", self._pool_owned_counts_sql(), exempt
+            )
         )
         owned, exempt_ids = self.env.cr.fetchone()
         return owned or 0, set(exempt_ids)
@@ -356,6 +362,8 @@ class ResUsers(models.Model):
             owned = counts.get(user.id, (0, 0))[0]
             limit = user._pool_limits()[0]
             user.display_name = self.env._(
-                "%(name)s (%(owned)s of %(limit)s)", name=user.display_name, owned=owned,
+                "%(name)s (%(owned)s of %(limit)s)",
+                name=user.display_name,
+                owned=owned,
                 limit=limit or self.env._("no limit"),
             )

@@ -15,8 +15,12 @@ class PoolCase(TransactionCase):
         cls.admin = new_test_user(
             cls.env, login="pool_admin", name="Ada Admin", groups=f"{salesman},crm_public_pool.group_pool_admin"
         )
-        cls.manager = new_test_user(cls.env, login="pool_manager", name="Max Manager", groups="sales_team.group_sale_manager")
-        cls.team_east = cls.env["crm.team"].create({"name": "East", "member_ids": [(6, 0, (cls.user_a | cls.user_b).ids)]})
+        cls.manager = new_test_user(
+            cls.env, login="pool_manager", name="Max Manager", groups="sales_team.group_sale_manager"
+        )
+        cls.team_east = cls.env["crm.team"].create(
+            {"name": "East", "member_ids": [(6, 0, (cls.user_a | cls.user_b).ids)]}
+        )
         cls.team_south = cls.env["crm.team"].create({"name": "South", "member_ids": [(6, 0, cls.user_c.ids)]})
         Pool = cls.env["crm.public.pool"]
         cls.default_pool = Pool._get_default_pool()
@@ -32,8 +36,16 @@ class PoolCase(TransactionCase):
             {"name": "South Pool", "pool_type": "department", "member_team_ids": [(6, 0, cls.team_south.ids)]}
         )
         cls.customers = cls.env["res.partner"].create(
-            [{"name": f"East Customer {i}", "is_company": True, "pool_id": cls.pool.id,
-              "phone": f"+86 138 0013 80{i:02d}", "email": f"east{i}@acme{i}.cn"} for i in range(10)]
+            [
+                {
+                    "name": f"East Customer {i}",
+                    "is_company": True,
+                    "pool_id": cls.pool.id,
+                    "phone": f"+86 138 0013 80{i:02d}",
+                    "email": f"east{i}@acme{i}.cn",
+                }
+                for i in range(10)
+            ]
         )
         cls.south_customer = cls.env["res.partner"].create(
             {"name": "South Customer", "is_company": True, "pool_id": cls.south_pool.id, "phone": "+86 139 1111 2222"}

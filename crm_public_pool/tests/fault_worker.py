@@ -21,7 +21,7 @@ def say(line):
 
 def main():
     split = sys.argv.index("--")
-    args, odoo_args = sys.argv[1:split], sys.argv[split + 1:]
+    args, odoo_args = sys.argv[1:split], sys.argv[split + 1 :]
 
     import odoo
     from odoo.tools import config

@@ -1,7 +1,18 @@
 """The invariants of the public contract, checked in SQL over the whole database."""
 
-OWNER_MOVES = ("create", "register", "claim", "assign", "transfer", "release", "recycle", "departure", "cleanup",
-               "decline", "timeout")
+OWNER_MOVES = (
+    "create",
+    "register",
+    "claim",
+    "assign",
+    "transfer",
+    "release",
+    "recycle",
+    "departure",
+    "cleanup",
+    "decline",
+    "timeout",
+)
 
 
 def pool_invariant_violations(cr):
@@ -16,7 +27,9 @@ def pool_invariant_violations(cr):
                 OR (pool_state = 'pool' AND user_id IS NOT NULL))
         """
     )
-    problems += [f"customer {row[0]} ({row[1]}) is {row[2]} with owner {row[3]} in pool {row[4]}" for row in cr.fetchall()]
+    problems += [
+        f"customer {row[0]} ({row[1]}) is {row[2]} with owner {row[3]} in pool {row[4]}" for row in cr.fetchall()
+    ]
     cr.execute(
         """
         SELECT u.id, count(p.id), COALESCE(NULLIF(u.pool_max_customers, 0), c.pool_max_customers)
@@ -45,7 +58,8 @@ def pool_invariant_violations(cr):
         [OWNER_MOVES],
     )
     problems += [
-        f"customer {row[0]} is owned by {row[1]} but its last move ({row[3]}) gave it to {row[2]}" for row in cr.fetchall()
+        f"customer {row[0]} is owned by {row[1]} but its last move ({row[3]}) gave it to {row[2]}"
+        for row in cr.fetchall()
     ]
     cr.execute(
         """
@@ -55,7 +69,9 @@ def pool_invariant_violations(cr):
            AND (c.user_id IS DISTINCT FROM p.user_id OR c.pool_state IS DISTINCT FROM p.pool_state)
         """
     )
-    problems += [f"contact {row[0]} ({row[1]}, {row[2]}) differs from its company ({row[3]}, {row[4]})" for row in cr.fetchall()]
+    problems += [
+        f"contact {row[0]} ({row[1]}, {row[2]}) differs from its company ({row[3]}, {row[4]})" for row in cr.fetchall()
+    ]
     return problems
 
 

@@ -44,7 +44,11 @@ class RaceCase(BaseCase):
             prefix = cls.__name__.lower()
             users = env["res.users"].create(
                 [
-                    {"name": f"{cls.__name__} Racer {i}", "login": f"{prefix}_racer_{i}", "groups_id": [(6, 0, group.ids)]}
+                    {
+                        "name": f"{cls.__name__} Racer {i}",
+                        "login": f"{prefix}_racer_{i}",
+                        "groups_id": [(6, 0, group.ids)],
+                    }
                     for i in range(cls.RACERS)
                 ]
             )
@@ -96,9 +100,11 @@ class RaceCase(BaseCase):
     def make_customers(self, count, label="Race Customer"):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
-            return env["res.partner"].create(
-                [{"name": f"{label} {i}", "is_company": True, "pool_id": self.pool_id} for i in range(count)]
-            ).ids
+            return (
+                env["res.partner"]
+                .create([{"name": f"{label} {i}", "is_company": True, "pool_id": self.pool_id} for i in range(count)])
+                .ids
+            )
 
     def race(self, jobs, work):
         """Start ``work(env, args)`` for every ``(uid, args)`` of ``jobs`` at the same moment.

@@ -23,14 +23,20 @@ class TestAcceptOrReturn(PoolCase):
         cls.accept_type = cls.env.ref("crm_public_pool.mail_activity_type_pool_accept")
 
     def distribute(self, partners, strategy="round_robin", **vals):
-        wizard = self.env["crm.public.pool.assign.wizard"].with_user(self.admin).create(
-            {"pool_id": self.pool.id, "partner_ids": [(6, 0, partners.ids)], "strategy": strategy, **vals}
+        wizard = (
+            self.env["crm.public.pool.assign.wizard"]
+            .with_user(self.admin)
+            .create({"pool_id": self.pool.id, "partner_ids": [(6, 0, partners.ids)], "strategy": strategy, **vals})
         )
         return wizard.action_apply()
 
     def todos(self, partners):
         return self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids), ("activity_type_id", "=", self.accept_type.id)]
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", self.accept_type.id),
+            ]
         )
 
     def expire(self, partners):
@@ -70,7 +76,9 @@ class TestAcceptOrReturn(PoolCase):
     def test_only_the_new_owner_accepts_or_returns(self):
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_a.id)
         customer = self.customers[0]
-        with self.assertRaisesRegex(UserError, "East Customer 0 is not assigned to you: only its new owner may accept or return it"):
+        with self.assertRaisesRegex(
+            UserError, "East Customer 0 is not assigned to you: only its new owner may accept or return it"
+        ):
             customer.with_user(self.admin).action_pool_accept()
         with self.assertRaisesRegex(UserError, "is not assigned to you"):
             customer.with_user(self.admin).action_pool_decline("other", note="not mine")
@@ -199,17 +207,23 @@ class TestAcceptOrReturn(PoolCase):
             with self.assertRaisesRegex(AccessError, "are set by the pool actions, not directly"):
                 customer.with_user(user).write({"pool_accept_deadline": False})
         self.assertEqual(customer.pool_accept_deadline, deadline)
-        created = self.env["res.partner"].with_user(self.user_a).with_context(
-            default_pool_accept_deadline=fields.Datetime.now()
-        ).create({"name": "Fresh Prospect Ltd", "is_company": True, "pool_id": self.pool.id})
+        created = (
+            self.env["res.partner"]
+            .with_user(self.user_a)
+            .with_context(default_pool_accept_deadline=fields.Datetime.now())
+            .create({"name": "Fresh Prospect Ltd", "is_company": True, "pool_id": self.pool.id})
+        )
         self.assertFalse(created.pool_accept_deadline)
 
     def test_decline_wizard(self):
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_a.id)
         customer = self.customers[0].with_user(self.user_a)
         action = customer.action_pool_decline_wizard()
-        wizard = self.env[action["res_model"]].with_user(self.user_a).with_context(**action["context"]).create(
-            {"reason_id": self.env.ref("crm_public_pool.reason_other").id, "note": "Not my trade"}
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.user_a)
+            .with_context(**action["context"])
+            .create({"reason_id": self.env.ref("crm_public_pool.reason_other").id, "note": "Not my trade"})
         )
         result = wizard.action_decline()
         self.assertEqual(result["params"]["type"], "success")

@@ -106,7 +106,9 @@ class TestAccess(AccessCase):
         domain = [("pool_id", "in", (self.pool | self.south_pool).ids)]
         by_pool = {g["pool_id"][0]: g["pool_id_count"] for g in Partner.read_group(domain, ["pool_id"], ["pool_id"])}
         self.assertEqual(by_pool, {self.pool.id: 1 + len(self.pooled)})
-        by_state = {g["pool_state"]: g["pool_state_count"] for g in Partner.read_group(domain, ["pool_state"], ["pool_state"])}
+        by_state = {
+            g["pool_state"]: g["pool_state_count"] for g in Partner.read_group(domain, ["pool_state"], ["pool_state"])
+        }
         self.assertEqual(by_state, {"private": 1, "pool": len(self.pooled)})
         by_owner = {
             g["user_id"] and g["user_id"][0]: g["user_id_count"]
@@ -175,8 +177,10 @@ class TestAccess(AccessCase):
         self.assertEqual(set(found.ids), set(self.customers.ids), "all East customers, owned by anyone")
         names = {vals["id"]: vals["name"] for vals in Partner.browse((self.mine | self.bobs).ids).read(["name"])}
         self.assertEqual(names, {self.mine.id: self.mine.name, self.bobs.id: self.bobs.name})
-        counts = {g["pool_id"][0]: g["pool_id_count"]
-                  for g in Partner.read_group([("pool_id", "!=", False)], ["pool_id"], ["pool_id"])}
+        counts = {
+            g["pool_id"][0]: g["pool_id_count"]
+            for g in Partner.read_group([("pool_id", "!=", False)], ["pool_id"], ["pool_id"])
+        }
         self.assertEqual(counts.get(self.pool.id), 10)
         self.assertNotIn(self.south_pool.id, counts)
         with self.assertRaises(AccessError):
@@ -244,16 +248,24 @@ class TestAccess(AccessCase):
         )
         self.assertEqual(len(self.logs(self.mine)), 2)
         self.assertEqual(set(seen.ids), set(expected.ids))
-        for hidden in (self.logs(self.bobs) | self.logs(moved, "create") | self.logs(self.pooled[0])
-                       | self.logs(self.south_customer)):
+        for hidden in (
+            self.logs(self.bobs)
+            | self.logs(moved, "create")
+            | self.logs(self.pooled[0])
+            | self.logs(self.south_customer)
+        ):
             self.assertNotIn(hidden, seen)
             with self.assertRaises(AccessError):
                 Log.browse(hidden.id).read(["action"])
-        counts = {g["action"]: g["action_count"]
-                  for g in Log.read_group([("partner_id", "in", self.east_and_south.ids)], ["action"], ["action"])}
+        counts = {
+            g["action"]: g["action_count"]
+            for g in Log.read_group([("partner_id", "in", self.east_and_south.ids)], ["action"], ["action"])
+        }
         self.assertEqual(counts, {"create": 1, "claim": 2, "release": 1})
         # B sees B's own history only.
-        seen_b = self.as_user(self.user_b, "crm.public.pool.log").search([("partner_id", "in", self.east_and_south.ids)])
+        seen_b = self.as_user(self.user_b, "crm.public.pool.log").search(
+            [("partner_id", "in", self.east_and_south.ids)]
+        )
         self.assertEqual(set(seen_b.ids), set(self.logs(self.bobs).ids))
         # The pool admin sees every move of East, not South's.
         seen_admin = self.as_user(self.admin, "crm.public.pool.log").search(
@@ -322,7 +334,7 @@ class TestMasking(AccessCase):
     def test_export_masked(self):
         records = self.as_user(self.user_a).browse((self.target | self.mine).ids)
         datas = records.export_data(["name", *MASKED_FIELDS])["datas"]
-        by_name = {row[0]: dict(zip(("name", *MASKED_FIELDS), row)) for row in datas}
+        by_name = {row[0]: dict(zip(("name", *MASKED_FIELDS), row, strict=False)) for row in datas}
         self.assertMasked(by_name[self.target.name])
         self.assertReal(by_name[self.mine.name], self.mine)
         # The masked values did not stay in the cache.
@@ -374,8 +386,10 @@ class TestMasking(AccessCase):
             ([("phone", "!=", real_phone)], [("phone", "!=", "+86 100 0000 0000")]),
             ([("phone", "in", [real_phone])], [("phone", "in", ["+86 100 0000 0000"])]),
             ([("phone", "=", False)], [("phone", "!=", False)]),
-            (["|", ("name", "=", "nothing"), ("phone", "=", real_phone)],
-             ["|", ("name", "=", "nothing"), ("phone", "=", "+86 100 0000 0000")]),
+            (
+                ["|", ("name", "=", "nothing"), ("phone", "=", real_phone)],
+                ["|", ("name", "=", "nothing"), ("phone", "=", "+86 100 0000 0000")],
+            ),
             ([("display_name", "ilike", real_email)], [("display_name", "ilike", "nobody@nowhere.cn")]),
             ([("display_name", "=", real_email)], [("display_name", "=", "nobody@nowhere.cn")]),
             ([("email_normalized", "=", real_email)], [("email_normalized", "=", "nobody@nowhere.cn")]),
@@ -384,7 +398,8 @@ class TestMasking(AccessCase):
             with self.subTest(domain=right):
                 found_right, found_wrong = self._probe(self.user_a, right, wrong)
                 self.assertEqual(
-                    self.target in found_right, self.target in found_wrong,
+                    self.target in found_right,
+                    self.target in found_wrong,
                     f"{right} distinguishes the masked customer",
                 )
         # The same probes do work for values A may see.

@@ -14,8 +14,15 @@ from .races import CLAIMED, RaceCase
 
 FORM_SPEC = {"name": {}, "phone": {}, "email": {}, "pool_id": {"fields": {"display_name": {}}}}
 PIXEL = b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-LIST_SPEC = {"complete_name": {}, "pool_id": {"fields": {"display_name": {}}}, "pool_state": {}, "city": {},
-             "user_id": {"fields": {"display_name": {}}}, "pool_level": {}, "pool_enter_date": {}}
+LIST_SPEC = {
+    "complete_name": {},
+    "pool_id": {"fields": {"display_name": {}}},
+    "pool_state": {},
+    "city": {},
+    "user_id": {"fields": {"display_name": {}}},
+    "pool_level": {},
+    "pool_enter_date": {},
+}
 
 
 @tagged("post_install", "-at_install")
@@ -44,8 +51,10 @@ class TestAntiScraping(PoolCase):
         return self.as_user(user or self.user_a, partner).web_read(FORM_SPEC)[0]
 
     def refused_message(self):
-        return ("You have opened 2 customers of pool East Pool today, its daily limit is 2. "
-                "Reopen one you opened today, or ask the pool administrator.")
+        return (
+            "You have opened 2 customers of pool East Pool today, its daily limit is 2. "
+            "Reopen one you opened today, or ask the pool administrator."
+        )
 
     def test_limit_counts_distinct_customers_and_refuses_past_it(self):
         self.assertEqual(self.open_form(self.a)["phone"], self.a.phone)
@@ -60,8 +69,9 @@ class TestAntiScraping(PoolCase):
         self.assertEqual(str(refusal.exception), self.refused_message())
         self.assertEqual(self.views().partner_id, self.a | self.b, "a refused open records nothing")
         tally = self.Day.sudo().search([("user_id", "=", self.user_a.id)])
-        self.assertRecordValues(tally, [{"pool_id": self.pool.id, "opened_count": 2, "view_limit": 2,
-                                         "limit_reached": True}])
+        self.assertRecordValues(
+            tally, [{"pool_id": self.pool.id, "opened_count": 2, "view_limit": 2, "limit_reached": True}]
+        )
 
     def test_every_read_path_past_the_limit_is_refused_or_hidden(self):
         self.open_form(self.a)
@@ -85,20 +95,29 @@ class TestAntiScraping(PoolCase):
         (self.a | self.c).image_1920 = PIXEL
         with self.assertRaises(UserError) as refusal:
             self.env["ir.binary"].with_user(self.user_a)._record_to_stream(c_as_a, "image_128")
-        self.assertEqual(str(refusal.exception),
-                         f"Open customer #{self.c.id} first: its pool counts the customers you open each day.")
+        self.assertEqual(
+            str(refusal.exception),
+            f"Open customer #{self.c.id} first: its pool counts the customers you open each day.",
+        )
         self.assertEqual(self.as_user(self.user_a, self.a | self.c)._pool_masked_pools(), {self.c.id: self.pool.id})
         self.c.message_post(body="Called, wants a quote", message_type="comment")
         self.a.message_post(body="Called A", message_type="comment")
         Message = self.env["mail.message"].with_user(self.user_a)
         self.assertFalse(Message.search([("model", "=", "res.partner"), ("res_id", "=", self.c.id)]))
         self.assertTrue(Message.search([("model", "=", "res.partner"), ("res_id", "=", self.a.id)]))
-        self.env["mail.activity"].create({
-            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.c.id,
-            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": self.admin.id,
-        })
-        self.assertFalse(self.env["mail.activity"].with_user(self.user_a).search([("res_id", "=", self.c.id),
-                                                                                   ("res_model", "=", "res.partner")]))
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.c.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "user_id": self.admin.id,
+            }
+        )
+        self.assertFalse(
+            self.env["mail.activity"]
+            .with_user(self.user_a)
+            .search([("res_id", "=", self.c.id), ("res_model", "=", "res.partner")])
+        )
         self.assertEqual(len(self.views()), 2)
 
     def test_search_sort_and_group_on_hidden_fields_skip_customers_not_opened(self):
@@ -141,7 +160,7 @@ class TestAntiScraping(PoolCase):
         self.env["crm.public.pool"].with_user(self.user_a)._pool_view_limits()
         self.customers.sudo().fetch(["pool_state", "pool_id", "commercial_partner_id"])
         for size in (1, 5):
-            partners = Partner.browse(self.customers[:1].ids if size == 1 else self.customers[1:1 + size].ids)
+            partners = Partner.browse(self.customers[:1].ids if size == 1 else self.customers[1 : 1 + size].ids)
             self.assertEqual(self.statements(partners._pool_open), 1)
         self.assertEqual(len(self.views()), 6)
         # Reopening: nothing to count when known in this transaction, one statement otherwise.
@@ -215,10 +234,16 @@ class TestAntiScraping(PoolCase):
         own.with_user(self.user_a).action_pool_claim()
         with self.assertRaises(UserError) as refusal:
             self.as_user(self.user_a, self.a | self.b | own).export_data(["name"])
-        self.assertEqual(str(refusal.exception), (
-            "Pool East Pool does not allow its members to export its customers: 2 of the 3 records you chose "
-            "belong to it. Export only your own customers, or ask the pool administrator."))
-        self.assertEqual(self.as_user(self.user_a, own).export_data(["name", "phone"])["datas"], [[own.name, own.phone]])
+        self.assertEqual(
+            str(refusal.exception),
+            (
+                "Pool East Pool does not allow its members to export its customers: 2 of the 3 records you chose "
+                "belong to it. Export only your own customers, or ask the pool administrator."
+            ),
+        )
+        self.assertEqual(
+            self.as_user(self.user_a, own).export_data(["name", "phone"])["datas"], [[own.name, own.phone]]
+        )
         for user in (self.admin, self.manager):
             datas = self.as_user(user, self.a | self.b).export_data(["name"])["datas"]
             self.assertEqual(len(datas), 2)
@@ -231,7 +256,9 @@ class TestAntiScraping(PoolCase):
         self.assertEqual(datas, [[self.a.name, self.a.phone], [self.b.name, self.b.phone]])
         with self.assertRaises(UserError) as refusal:
             self.as_user(self.user_a, self.c | self.d).export_data(["name", "phone"])
-        self.assertIn("You have opened 2 customers of pool East Pool today, its daily limit is 3.", str(refusal.exception))
+        self.assertIn(
+            "You have opened 2 customers of pool East Pool today, its daily limit is 3.", str(refusal.exception)
+        )
         self.assertEqual(len(self.views()), 2)
         # Names alone are what the list shows: no count.
         self.as_user(self.user_a, self.customers).export_data(["name", "city"])
@@ -257,8 +284,9 @@ class TestAntiScraping(PoolCase):
             view.unlink()
         for model in (self.View, self.Day):
             with self.assertRaises(UserError):
-                model.with_user(self.manager).create({"user_id": self.user_a.id, "pool_id": self.pool.id,
-                                                      "day": fields.Date.today()})
+                model.with_user(self.manager).create(
+                    {"user_id": self.user_a.id, "pool_id": self.pool.id, "day": fields.Date.today()}
+                )
         with self.assertRaises(UserError):
             view.with_user(self.manager).write({"day": "2020-01-01"})
         with self.assertRaises(UserError):
@@ -280,7 +308,8 @@ class TestAntiScrapingRace(RaceCase):
         outcomes = self.race(
             [(uid, customer) for customer in customers],
             lambda env, customer: self.with_retry(
-                env, lambda: env["res.partner"].browse(customer).web_read(FORM_SPEC), tries=20),
+                env, lambda: env["res.partner"].browse(customer).web_read(FORM_SPEC), tries=20
+            ),
         )
         self.assertEqual(outcomes.count(CLAIMED), limit, outcomes)
         refused = [outcome for outcome in outcomes if outcome != CLAIMED]
@@ -303,12 +332,22 @@ class TestAntiScrapingWebClient(PoolCase, HttpCase):
 
     def call(self, method, *args, **kwargs):
         """``res.partner.method`` as the web client calls it; the result, or a UserError with the server's message."""
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-            "model": "res.partner", "method": method, "args": list(args),
-            "kwargs": dict(kwargs, context={"tz": "Asia/Shanghai"}),
-        }}
-        body = self.url_open(f"/web/dataset/call_kw/res.partner/{method}", data=json.dumps(payload),
-                             headers={"Content-Type": "application/json"}).json()
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "model": "res.partner",
+                "method": method,
+                "args": list(args),
+                "kwargs": dict(kwargs, context={"tz": "Asia/Shanghai"}),
+            },
+        }
+        body = self.url_open(
+            f"/web/dataset/call_kw/res.partner/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        ).json()
         if "error" in body:
             raise UserError(body["error"]["data"]["message"])
         return body["result"]
@@ -337,7 +376,9 @@ class TestAntiScrapingWebClient(PoolCase, HttpCase):
         self.assertEqual([row["phone"] for row in page["records"]], [a.phone, False])
         with self.assertRaises(UserError) as refusal:
             self.call("search_read", [("id", "=", c.id)], ["phone"])
-        self.assertIn("You have opened 2 customers of pool East Pool today, its daily limit is 2.", str(refusal.exception))
+        self.assertIn(
+            "You have opened 2 customers of pool East Pool today, its daily limit is 2.", str(refusal.exception)
+        )
         self.assertEqual(self.opened(), a | b)
 
     def test_read_only_requests_replay_only_to_open(self):

@@ -47,7 +47,7 @@ class TestConcurrency(RaceCase):
                 random.Random(round_ * 100 + index).shuffle(order)
                 jobs.append((uid, order))
             won = self.race(jobs, claim_any)
-            winners = {partner_id: uid for (uid, _order), partner_id in zip(jobs, won) if partner_id}
+            winners = {partner_id: uid for (uid, _order), partner_id in zip(jobs, won, strict=False) if partner_id}
             self.assertEqual(len(winners), 20, f"round {round_}: every customer claimed once: {won}")
             self.assertEqual(sum(1 for w in won if w), 20, "no customer claimed twice")
             owners = self.owners(customers)
@@ -62,7 +62,9 @@ class TestConcurrency(RaceCase):
             api.Environment(cr, api.SUPERUSER_ID, {})["res.users"].browse(uid).pool_max_customers = cap
         for round_ in range(ROUNDS):
             customers = self.make_customers(16)
-            outcomes = self.race([(uid, [customer]) for customer in customers], lambda env, ids: self.claim(env, ids, tries=20))
+            outcomes = self.race(
+                [(uid, [customer]) for customer in customers], lambda env, ids: self.claim(env, ids, tries=20)
+            )
             owned = self.fetch("SELECT id FROM res_partner WHERE user_id = %s AND pool_state = 'private'", [uid])
             self.assertEqual(len(owned), cap, f"round {round_}: {outcomes}")
             self.assertEqual(outcomes.count(CLAIMED), cap)
@@ -88,7 +90,9 @@ class TestConcurrency(RaceCase):
                 pooled = self.make_customers(12, label=f"Pooled {round_}")
                 with self.registry.cursor() as cr:
                     env = self.env_for(cr)
-                    env["res.partner"].browse(due)._pool_lock_rows()._pool_move_to_owner(env["res.users"].browse(owner), "assign")
+                    env["res.partner"].browse(due)._pool_lock_rows()._pool_move_to_owner(
+                        env["res.users"].browse(owner), "assign"
+                    )
                     env.flush_all()
                     long_ago = fields.Datetime.now() - timedelta(days=60)
                     cr.execute(
@@ -131,7 +135,9 @@ class TestConcurrency(RaceCase):
                 for partner_id in due:
                     # A due customer is recycled exactly once, by the race or the rerun; claimers
                     # could only take it after that.
-                    self.assertEqual(recycle_rows.get(partner_id), 1, f"round {round_}: {partner_id} {owners[partner_id]}")
+                    self.assertEqual(
+                        recycle_rows.get(partner_id), 1, f"round {round_}: {partner_id} {owners[partner_id]}"
+                    )
                 for partner_id in claimed:
                     self.assertEqual(owners[partner_id][1], "private")
                     self.assertIn(owners[partner_id][0], claimers)
@@ -147,16 +153,28 @@ class TestConcurrency(RaceCase):
     def test_two_registrations_of_near_names_collide(self):
         """No exact key in common, only a near name: the second still sees the first's customer."""
         # Unlike each other, so that no round resembles an earlier one.
-        brands = ["衢州澄江星", "丽水岚山月", "舟山沧海帆", "湖州翠竹林", "嘉兴鸿雁飞",
-                  "金华赤霞锦", "台州青松岭", "温州白鹭洲", "绍兴紫藤园", "宁德金沙湾"]
+        brands = [
+            "衢州澄江星",
+            "丽水岚山月",
+            "舟山沧海帆",
+            "湖州翠竹林",
+            "嘉兴鸿雁飞",
+            "金华赤霞锦",
+            "台州青松岭",
+            "温州白鹭洲",
+            "绍兴紫藤园",
+            "宁德金沙湾",
+        ]
         for brand in brands[:ROUNDS]:
             names = [f"{brand}网络技术有限公司", f"{brand}网络枝术有限公司"]
             try:
-                outcomes = self.race(list(zip(self.user_ids[:2], names)), self.register)
+                outcomes = self.race(list(zip(self.user_ids[:2], names, strict=False)), self.register)
                 self.assertEqual(outcomes.count(CLAIMED), 1, outcomes)
                 loser = next(o for o in outcomes if o != CLAIMED)
                 self.assertIn("duplicate", loser)
-                count = self.fetch("SELECT count(*) FROM res_partner WHERE name = ANY(%s) AND pool_state IS NOT NULL", [names])
+                count = self.fetch(
+                    "SELECT count(*) FROM res_partner WHERE name = ANY(%s) AND pool_state IS NOT NULL", [names]
+                )
                 self.assertEqual(count[0][0], 1, "one customer, not two")
             finally:
                 # Committed data: keep these names away from the other tests whatever happened.
@@ -179,8 +197,18 @@ class TestConcurrency(RaceCase):
 
     def test_two_registrations_of_one_new_company_collide(self):
         for round_ in range(ROUNDS):
-            name = ["Qingdao Brewery", "Anhui Conch Cement", "Gree Electric", "Harbin Pharma", "Longsheng Dyes",
-                    "Weichai Power", "Sany Heavy", "Haier Smart Home", "Midea Group", "Luzhou Laojiao"][round_]
+            name = [
+                "Qingdao Brewery",
+                "Anhui Conch Cement",
+                "Gree Electric",
+                "Harbin Pharma",
+                "Longsheng Dyes",
+                "Weichai Power",
+                "Sany Heavy",
+                "Haier Smart Home",
+                "Midea Group",
+                "Luzhou Laojiao",
+            ][round_]
             phone = f"+86 21 5555 01{round_:02d}"
             outcomes = self.race([(uid, (name, phone)) for uid in self.user_ids[:2]], self.register)
             self.assertEqual(outcomes.count(CLAIMED), 1, outcomes)

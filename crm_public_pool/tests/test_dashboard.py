@@ -36,9 +36,15 @@ class TestDashboard(PoolCase):
         self.customers[:2].with_user(self.user_a).action_pool_claim()
         won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         self.env["crm.lead"].create(
-            {"name": "Won after claim", "type": "opportunity", "partner_id": self.customers[0].id,
-             "user_id": self.user_a.id, "stage_id": won_stage.id, "expected_revenue": 5000,
-             "date_closed": fields.Datetime.now() + timedelta(minutes=1)}
+            {
+                "name": "Won after claim",
+                "type": "opportunity",
+                "partner_id": self.customers[0].id,
+                "user_id": self.user_a.id,
+                "stage_id": won_stage.id,
+                "expected_revenue": 5000,
+                "date_closed": fields.Datetime.now() + timedelta(minutes=1),
+            }
         )
         self.env.flush_all()
         groups = self.env["crm.public.pool.conversion.report"]._read_group(

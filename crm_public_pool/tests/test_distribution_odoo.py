@@ -14,7 +14,9 @@ class TestDistributionOdoo(PoolCase):
         cls.trade_show = cls.env.ref("crm_public_pool.utm_source_trade_show")
         cls.website = cls.env.ref("crm_public_pool.utm_source_website_inquiry")
         cls.china = cls.env.ref("base.cn")
-        cls.guangdong = cls.env["res.country.state"].create({"name": "Guangdong", "code": "GDX", "country_id": cls.china.id})
+        cls.guangdong = cls.env["res.country.state"].create(
+            {"name": "Guangdong", "code": "GDX", "country_id": cls.china.id}
+        )
         cls.Report = cls.env["crm.public.pool.distribution.report"]
         cls.batch = cls.env["res.partner"].create(
             [{"name": f"Queue {i}", "is_company": True, "pool_id": cls.pool.id} for i in range(25)]
@@ -43,7 +45,9 @@ class TestDistributionOdoo(PoolCase):
         rows = self.Report.with_user(self.user_b).search([("partner_id", "in", partners.ids)])
         self.assertEqual(rows.mapped("user_id"), self.user_a)
         self.assertEqual(set(rows.mapped("strategy")), {"user"})
-        self.assertEqual(self.Report.with_user(self.user_b).read_group([], ["user_id"], ["user_id"])[0]["user_id_count"], 3)
+        self.assertEqual(
+            self.Report.with_user(self.user_b).read_group([], ["user_id"], ["user_id"])[0]["user_id_count"], 3
+        )
         self.assertFalse(self.Report.with_user(self.user_c).search([("partner_id", "in", partners.ids)]))
 
     def test_round_robin_continues_where_it_stopped(self):
@@ -105,12 +109,16 @@ class TestDistributionOdoo(PoolCase):
         self.assertEqual(self.owners(self.customers[:2]), [self.user_b, self.user_a])
 
     def test_empty_selection_distributes_whole_pool(self):
-        wizard = self.env["crm.public.pool.assign.wizard"].with_user(self.admin).create(
-            {"pool_id": self.pool.id, "strategy": "least_loaded"}
+        wizard = (
+            self.env["crm.public.pool.assign.wizard"]
+            .with_user(self.admin)
+            .create({"pool_id": self.pool.id, "strategy": "least_loaded"})
         )
         result = wizard.action_apply()
         self.assertIn("35 customers to 2 members", result["params"]["message"])
-        self.assertFalse(self.env["res.partner"].search_count([("pool_id", "=", self.pool.id), ("pool_state", "=", "pool")]))
+        self.assertFalse(
+            self.env["res.partner"].search_count([("pool_id", "=", self.pool.id), ("pool_state", "=", "pool")])
+        )
 
     def test_preview_equals_result(self):
         partners = self.customers[:6]
@@ -134,11 +142,15 @@ class TestDistributionOdoo(PoolCase):
         # Nothing fits: nothing moves, and each customer says why.
         result = self.wizard(self.customers[4:6], "least_loaded").action_apply()
         self.assertEqual(result["params"]["type"], "warning")
-        self.assertIn("None of the 2 customers can be distributed: 2 every eligible member is at their customer limit",
-                      result["params"]["message"])
+        self.assertIn(
+            "None of the 2 customers can be distributed: 2 every eligible member is at their customer limit",
+            result["params"]["message"],
+        )
         self.assertEqual(set(self.customers[4:6].mapped("pool_state")), {"pool"})
-        self.assertEqual(set(self.customers[4:6].mapped("pool_unplaced_reason")),
-                         {"every eligible member is at their customer limit"})
+        self.assertEqual(
+            set(self.customers[4:6].mapped("pool_unplaced_reason")),
+            {"every eligible member is at their customer limit"},
+        )
 
     def test_refusals_name_the_problem(self):
         with self.assertRaisesRegex(UserError, "Carol Outsider is not a member of pool East Pool"):
@@ -148,7 +160,9 @@ class TestDistributionOdoo(PoolCase):
         self.set_limit(self.user_a, owned=2)
         with self.assertRaises(AccessError):
             self.wizard(self.customers[:2], "round_robin", as_user=self.user_a)
-        with self.assertRaisesRegex(UserError, "Only administrators of pool South Pool may do this, and Ada Admin is not one"):
+        with self.assertRaisesRegex(
+            UserError, "Only administrators of pool South Pool may do this, and Ada Admin is not one"
+        ):
             self.wizard(self.south_customer, "round_robin", pool_id=self.south_pool.id).action_apply()
         with self.assertRaisesRegex(UserError, "1 of the 1 customers are not in pool East Pool, e.g. South Customer"):
             self.wizard(self.south_customer, "round_robin", as_user=self.manager).action_apply()
@@ -156,7 +170,9 @@ class TestDistributionOdoo(PoolCase):
         wizard = self.wizard(self.customers[:2], "user", user_id=self.user_a.id)
         wizard.action_preview()
         self.pool.with_user(self.admin).pool_assign(self.customers[5].ids, self.user_a.id)
-        with self.assertRaisesRegex(UserError, r"The pool changed since the preview \(2 customers shown, 1 placeable now\)"):
+        with self.assertRaisesRegex(
+            UserError, r"The pool changed since the preview \(2 customers shown, 1 placeable now\)"
+        ):
             wizard.action_apply()
         self.assertEqual(self.customers[:2].mapped("pool_state"), ["pool", "pool"], "nothing moved")
 
@@ -168,21 +184,37 @@ class TestDistributionOdoo(PoolCase):
         self.wizard(owned, "round_robin", as_user=self.manager, user_ids=[(6, 0, self.user_b.ids)]).action_apply()
         self.assertEqual(self.owners(owned), [self.user_b] * 2)
         self.assertEqual(len(self.logs(owned, "transfer")), 2)
-        self.assertEqual(len(self.Report.search([("partner_id", "in", owned.ids), ("user_id", "=", self.user_b.id)])), 2)
+        self.assertEqual(
+            len(self.Report.search([("partner_id", "in", owned.ids), ("user_id", "=", self.user_b.id)])), 2
+        )
 
     def _rules(self):
         self.pool.distribution_ids = [
             (0, 0, {"sequence": 1, "source_id": self.trade_show.id, "strategy": "round_robin"}),
-            (0, 0, {"sequence": 2, "domain": "[('country_id.code', '=', 'CN')]", "strategy": "user", "user_id": self.user_b.id}),
+            (
+                0,
+                0,
+                {
+                    "sequence": 2,
+                    "domain": "[('country_id.code', '=', 'CN')]",
+                    "strategy": "user",
+                    "user_id": self.user_b.id,
+                },
+            ),
         ]
 
     def test_rules_by_source_on_creation(self):
         self._rules()
         Partner = self.env["res.partner"].with_user(self.admin)
         fair = Partner.create(
-            [{"name": f"Fair {i}", "is_company": True, "pool_id": self.pool.id, "source_id": self.trade_show.id} for i in range(3)]
+            [
+                {"name": f"Fair {i}", "is_company": True, "pool_id": self.pool.id, "source_id": self.trade_show.id}
+                for i in range(3)
+            ]
         )
-        local = Partner.create({"name": "Local", "is_company": True, "pool_id": self.pool.id, "country_id": self.china.id})
+        local = Partner.create(
+            {"name": "Local", "is_company": True, "pool_id": self.pool.id, "country_id": self.china.id}
+        )
         web = Partner.create({"name": "Web", "is_company": True, "pool_id": self.pool.id, "source_id": self.website.id})
         self.assertEqual(self.owners(fair), [self.user_a, self.user_b, self.user_a])
         self.assertEqual(self.owners(local), [self.user_b])
@@ -194,12 +226,17 @@ class TestDistributionOdoo(PoolCase):
 
     def test_rules_by_source_on_import(self):
         self._rules()
-        csv = "name,is_company,pool,source,email\n" + "".join(
-            f"Expo Buyer {i},1,East Pool,Trade Show,buyer{i}@expo{i}.cn\n" for i in range(4)
-        ) + "East Customer Three,1,East Pool,Trade Show,east3@acme3.cn\n"
-        importer = self.env["base_import.import"].with_user(self.admin).create(
-            {"res_model": "res.partner", "file": csv.encode(),
-             "file_type": "text/csv", "file_name": "expo.csv"}
+        csv = (
+            "name,is_company,pool,source,email\n"
+            + "".join(f"Expo Buyer {i},1,East Pool,Trade Show,buyer{i}@expo{i}.cn\n" for i in range(4))
+            + "East Customer Three,1,East Pool,Trade Show,east3@acme3.cn\n"
+        )
+        importer = (
+            self.env["base_import.import"]
+            .with_user(self.admin)
+            .create(
+                {"res_model": "res.partner", "file": csv.encode(), "file_type": "text/csv", "file_name": "expo.csv"}
+            )
         )
         result = importer.execute_import(
             ["name", "is_company", "pool_id", "source_id", "email"],
@@ -210,7 +247,9 @@ class TestDistributionOdoo(PoolCase):
         # The fifth row is East Customer 3 under another name: reported, not doubled.
         self.assertEqual(
             [m["message"] for m in result["messages"]],
-            ["Row 5 (East Customer Three) was not imported: it is the same customer as East Customer 3 (same email, domain)."],
+            [
+                "Row 5 (East Customer Three) was not imported: it is the same customer as East Customer 3 (same email, domain)."
+            ],
         )
         self.assertFalse(self.env["res.partner"].search([("name", "=", "East Customer Three")]))
         imported = self.env["res.partner"].browse(result["ids"])

@@ -11,9 +11,10 @@ from psycopg2 import errors
 
 import odoo
 from odoo import api, fields
-from odoo.addons.base.models.ir_cron import ir_cron
 from odoo.tests import tagged
 from odoo.tools import config, mute_logger
+
+from odoo.addons.base.models.ir_cron import ir_cron
 
 from ..models.res_partner import ResPartner
 from .races import CLAIMED, GAVE_UP, RaceCase
@@ -36,9 +37,13 @@ class TestFaults(RaceCase):
         super().setUpClass()
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            cls.rule_id = env["crm.public.pool.rule"].create(
-                {"pool_id": cls.pool_id, "name": "Faults: no follow-up", "rule_type": "no_followup", "days": 30}
-            ).id
+            cls.rule_id = (
+                env["crm.public.pool.rule"]
+                .create(
+                    {"pool_id": cls.pool_id, "name": "Faults: no follow-up", "rule_type": "no_followup", "days": 30}
+                )
+                .id
+            )
 
     def setUp(self):
         super().setUp()
@@ -223,11 +228,16 @@ class TestFaults(RaceCase):
     def test_serialization_failure_is_retried_without_half_moves(self):
         """Two admins assign overlapping batches: one wins whole, the other is refused whole."""
         customers = self.make_customers(10, label="Overlap")
-        pool_jobs = [(self.admin_id, (customers[:6], self.user_ids[0])), (self.admin_id, (customers[4:], self.user_ids[1]))]
+        pool_jobs = [
+            (self.admin_id, (customers[:6], self.user_ids[0])),
+            (self.admin_id, (customers[4:], self.user_ids[1])),
+        ]
 
         def assign(env, args):
             ids, uid = args
-            return self.with_retry(env, lambda: env["crm.public.pool"].browse(self.pool_id).pool_assign(ids, uid), tries=20)
+            return self.with_retry(
+                env, lambda: env["crm.public.pool"].browse(self.pool_id).pool_assign(ids, uid), tries=20
+            )
 
         outcomes = self.race(pool_jobs, assign)
         self.assertNotIn(GAVE_UP, outcomes)

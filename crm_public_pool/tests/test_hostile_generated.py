@@ -50,7 +50,9 @@ SKIPPED_METHODS = {"init", "onchange", "web_read", "web_search_read", "read", "s
 def context_keys_in_source():
     """Every context key the addon's own code reads or sets."""
     keys = set()
-    pattern = re.compile(r"context(?:\.get)?\(\s*[\"']([a-z_]+)[\"']|context\[[\"']([a-z_]+)[\"']\]|with_context\(([^)]*)\)")
+    pattern = re.compile(
+        r"context(?:\.get)?\(\s*[\"']([a-z_]+)[\"']|context\[[\"']([a-z_]+)[\"']\]|with_context\(([^)]*)\)"
+    )
     for path in (ADDON / "models").glob("*.py"):
         text = path.read_text()
         for match in pattern.finditer(text):
@@ -74,28 +76,43 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
         )
         cls.pool.write({"masked_field_ids": [(6, 0, cls.mask_fields.ids)]})
         cls.target = cls.pooled[1]
-        cls.target.write({"mobile": "+86 137 5555 6601", "street": "88 Secret Road", "vat": "91330106MA27XL8W4X",
-                          "website": "https://secret-target.example", "comment": "<p>secret remark</p>"})
+        cls.target.write(
+            {
+                "mobile": "+86 137 5555 6601",
+                "street": "88 Secret Road",
+                "vat": "91330106MA27XL8W4X",
+                "website": "https://secret-target.example",
+                "comment": "<p>secret remark</p>",
+            }
+        )
         cls.archived = cls.pooled[2]
         cls.archived._pool_transition("archive")
         cls.rule = env["crm.public.pool.rule"].create(
             {"pool_id": cls.pool.id, "name": "East: no follow-up", "rule_type": "no_followup", "days": 30}
         )
         cls.south_admin = new_test_user(
-            env, login="south_admin", name="Sam South Admin",
+            env,
+            login="south_admin",
+            name="Sam South Admin",
             groups="sales_team.group_sale_salesman,crm_public_pool.group_pool_admin",
         )
         cls.south_pool.write({"admin_user_ids": [(6, 0, cls.south_admin.ids)]})
         cls.company_2 = env["res.company"].create({"name": "Other Company Ltd"})
         cls.manager_2 = new_test_user(
-            env, login="manager_2", name="Mia Other Manager", groups="sales_team.group_sale_manager",
-            company_id=cls.company_2.id, company_ids=[(6, 0, cls.company_2.ids)],
+            env,
+            login="manager_2",
+            name="Mia Other Manager",
+            groups="sales_team.group_sale_manager",
+            company_id=cls.company_2.id,
+            company_ids=[(6, 0, cls.company_2.ids)],
         )
         cls.portal = new_test_user(env, login="portal_p", name="Pat Portal", groups="base.group_portal")
         cls.request_b = env["crm.public.pool.claim.request"].create(
             {"partner_id": cls.pooled[3].id, "pool_id": cls.pool.id, "user_id": cls.user_b.id}
         )
-        cls.registration_b = env["crm.public.pool.registration"].with_user(cls.user_b).create({"name": "Bob's Prospect Co"})
+        cls.registration_b = (
+            env["crm.public.pool.registration"].with_user(cls.user_b).create({"name": "Bob's Prospect Co"})
+        )
         # Bob opened a customer of a pool with a daily view limit: his view and day tally exist.
         cls.pool.daily_view_limit = 5
         cls.pooled[0].with_user(cls.user_b).with_context(tz="UTC")._pool_open()
@@ -104,9 +121,18 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
         cls.view_day_b = env["crm.public.pool.view.day"].search([("user_id", "=", cls.user_b.id)])
         cls.lead_a = env["crm.lead"].create({"name": "A's own lead", "user_id": cls.user_a.id, "type": "opportunity"})
         cls.secrets = [
-            cls.target.phone, cls.target.mobile, cls.target.email, "88 Secret Road", "91330106MA27XL8W4X",
-            "secret-target.example", "secret remark", "South Customer", cls.south_customer.phone,
-            cls.bobs.name, cls.bobs.phone, cls.bobs.email,
+            cls.target.phone,
+            cls.target.mobile,
+            cls.target.email,
+            "88 Secret Road",
+            "91330106MA27XL8W4X",
+            "secret-target.example",
+            "secret remark",
+            "South Customer",
+            cls.south_customer.phone,
+            cls.bobs.name,
+            cls.bobs.phone,
+            cls.bobs.email,
         ]
         cls.env.flush_all()
 
@@ -118,25 +144,28 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
         return user.login.ljust(8, "x")
 
     def rpc(self, user, model, method, args, kwargs=None):
-        return execute_kw(self, user, self.password(user), model, method, args,
-                          dict(kwargs or {}, context=self.forged_context(user)))
+        return execute_kw(
+            self, user, self.password(user), model, method, args, dict(kwargs or {}, context=self.forged_context(user))
+        )
 
     def forged_context(self, user):
         context = {key: True for key in context_keys_in_source()}
-        context.update({
-            "crm_public_pool_engine": {"facts": {"register": True}},
-            "pool_transition": True,
-            "pool_log_write": True,
-            "pool_departure_done": True,
-            "pool_distribution": {"distribution_strategy": "user", "distribution_score": 99.0},
-            "default_pool_state": "private",
-            "default_user_id": user.id,
-            "default_pool_claim_date": "2099-01-01 00:00:00",
-            "default_pool_last_followup_date": "2099-01-01 00:00:00",
-            "default_pool_locked": True,
-            "active_test": False,
-            "allowed_company_ids": user.company_ids.ids,
-        })
+        context.update(
+            {
+                "crm_public_pool_engine": {"facts": {"register": True}},
+                "pool_transition": True,
+                "pool_log_write": True,
+                "pool_departure_done": True,
+                "pool_distribution": {"distribution_strategy": "user", "distribution_score": 99.0},
+                "default_pool_state": "private",
+                "default_user_id": user.id,
+                "default_pool_claim_date": "2099-01-01 00:00:00",
+                "default_pool_last_followup_date": "2099-01-01 00:00:00",
+                "default_pool_locked": True,
+                "active_test": False,
+                "allowed_company_ids": user.company_ids.ids,
+            }
+        )
         return context
 
     def snapshot(self):
@@ -207,7 +236,10 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
             "crm.public.pool.view.day": self.view_day_b,
         }
         return {
-            role: (users[role], {"res.partner": foreign_partners[role], "crm.public.pool": foreign_pool[role], **others})
+            role: (
+                users[role],
+                {"res.partner": foreign_partners[role], "crm.public.pool": foreign_pool[role], **others},
+            )
             for role in users
         }
 
@@ -246,8 +278,11 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
             for model, records in foreign.items():
                 for method in self.addon_methods(model):
                     func = getattr(type(self.env[model]), method)
-                    params = [p for p in list(inspect.signature(func).parameters.values())[1:]
-                              if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+                    params = [
+                        p
+                        for p in list(inspect.signature(func).parameters.values())[1:]
+                        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                    ]
                     base = {p.name: "x" for p in params if p.default is inspect.Parameter.empty}
                     # A model method takes no records: RPC would pass the ids as its first argument.
                     on_model = getattr(func, "_api", None) in ("model", "model_create")
@@ -258,8 +293,14 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
                             continue
                         for param in params:
                             for label, value in self.argument_classes(user):
-                                yield (f"{role}: {model}.{method}({param.name}={label}) on #{record.id}",
-                                       user, model, method, ids, dict(base, **{param.name: value}))
+                                yield (
+                                    f"{role}: {model}.{method}({param.name}={label}) on #{record.id}",
+                                    user,
+                                    model,
+                                    method,
+                                    ids,
+                                    dict(base, **{param.name: value}),
+                                )
 
     def field_value(self, field, user):
         """A value of the field's type, pointing at a customer the caller may not read where it can."""
@@ -277,8 +318,12 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
             selection = field._description_selection(self.env)
             return selection[-1][0] if selection else False
         if field.type == "many2one":
-            target = {"res.partner": self.bobs, "res.users": self.portal, "crm.public.pool": self.south_pool,
-                      "res.company": self.company_2}.get(field.comodel_name)
+            target = {
+                "res.partner": self.bobs,
+                "res.users": self.portal,
+                "crm.public.pool": self.south_pool,
+                "res.company": self.company_2,
+            }.get(field.comodel_name)
             return target.id if target else False
         if field.type == "many2many" and field.comodel_name == "res.partner":
             return [(6, 0, self.bobs.ids)]
@@ -286,40 +331,97 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
 
     def field_attacks(self):
         Partner = self.env["res.partner"]
-        writable = [f for f in Partner._fields.values()
-                    if f.store and not f.readonly and not f.compute and f.name not in ("id", "display_name")]
-        moving = ("user_id", "pool_id", "active", "parent_id", "company_id",
-                  "pool_state", "pool_claim_date", "pool_enter_date", "pool_last_followup_date",
-                  "pool_previous_user_id", "pool_recycle_date", "pool_warned_date", "pool_embargo_until")
+        writable = [
+            f
+            for f in Partner._fields.values()
+            if f.store and not f.readonly and not f.compute and f.name not in ("id", "display_name")
+        ]
+        moving = (
+            "user_id",
+            "pool_id",
+            "active",
+            "parent_id",
+            "company_id",
+            "pool_state",
+            "pool_claim_date",
+            "pool_enter_date",
+            "pool_last_followup_date",
+            "pool_previous_user_id",
+            "pool_recycle_date",
+            "pool_warned_date",
+            "pool_embargo_until",
+        )
         for role, (user, foreign) in self.roles().items():
             for field in writable:
                 value = self.field_value(field, user)
                 if value is None:
                     continue
                 for record in foreign["res.partner"]:
-                    yield (f"{role}: write {field.name} of #{record.id}", user, "res.partner", "write",
-                           [record.ids, {field.name: value}], {})
+                    yield (
+                        f"{role}: write {field.name} of #{record.id}",
+                        user,
+                        "res.partner",
+                        "write",
+                        [record.ids, {field.name: value}],
+                        {},
+                    )
         forced = {"pool_id": self.south_pool.id, "user_id": self.user_b.id, "pool_state": "pool", "active": False}
         for fname in moving:
             value = forced[fname] if fname in forced else self.field_value(Partner._fields[fname], self.user_a)
-            yield (f"owner: write {fname} of their own customer", self.user_a, "res.partner", "write",
-                   [self.mine.ids, {fname: value}], {})
-            yield (f"owner: create a customer with {fname}", self.user_a, "res.partner", "create",
-                   [{"name": f"Forged {fname}", "is_company": True, "pool_id": self.pool.id, fname: value}], {})
-        yield ("owner: create a locked customer", self.user_a, "res.partner", "create",
-               [{"name": "Forged lock", "is_company": True, "pool_id": self.pool.id, "pool_locked": True}], {})
+            yield (
+                f"owner: write {fname} of their own customer",
+                self.user_a,
+                "res.partner",
+                "write",
+                [self.mine.ids, {fname: value}],
+                {},
+            )
+            yield (
+                f"owner: create a customer with {fname}",
+                self.user_a,
+                "res.partner",
+                "create",
+                [{"name": f"Forged {fname}", "is_company": True, "pool_id": self.pool.id, fname: value}],
+                {},
+            )
+        yield (
+            "owner: create a locked customer",
+            self.user_a,
+            "res.partner",
+            "create",
+            [{"name": "Forged lock", "is_company": True, "pool_id": self.pool.id, "pool_locked": True}],
+            {},
+        )
         # Neighbours: relations to customers set on records the caller may change.
         own_partner = self.user_a.partner_id
         for fname, field in Partner._fields.items():
             if field.type == "many2one" and field.comodel_name == "res.partner" and field.store and not field.compute:
                 for record in (self.bobs, self.target, self.south_customer):
-                    yield (f"salesperson: point own contact's {fname} at #{record.id}", self.user_a, "res.partner",
-                           "write", [own_partner.ids, {fname: record.id}], {})
+                    yield (
+                        f"salesperson: point own contact's {fname} at #{record.id}",
+                        self.user_a,
+                        "res.partner",
+                        "write",
+                        [own_partner.ids, {fname: record.id}],
+                        {},
+                    )
         for record in (self.bobs, self.target, self.south_customer):
-            yield (f"salesperson: point own lead at customer #{record.id}", self.user_a, "crm.lead", "write",
-                   [self.lead_a.ids, {"partner_id": record.id}], {})
-            yield (f"salesperson: open a lead on customer #{record.id}", self.user_a, "crm.lead", "create",
-                   [{"name": "Forged lead", "partner_id": record.id, "user_id": self.user_a.id}], {})
+            yield (
+                f"salesperson: point own lead at customer #{record.id}",
+                self.user_a,
+                "crm.lead",
+                "write",
+                [self.lead_a.ids, {"partner_id": record.id}],
+                {},
+            )
+            yield (
+                f"salesperson: open a lead on customer #{record.id}",
+                self.user_a,
+                "crm.lead",
+                "create",
+                [{"name": "Forged lead", "partner_id": record.id, "user_id": self.user_a.id}],
+                {},
+            )
         for role, (user, foreign) in self.roles().items():
             for record in foreign["res.partner"]:
                 for method in ("copy", "unlink", "action_archive", "action_unarchive", "toggle_active"):
@@ -329,8 +431,14 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
     # The suite
     # ------------------------------------------------------------------
 
-    @mute_logger("odoo.http", "odoo.sql_db", "odoo.models", "odoo.addons.base.models.ir_rule", "odoo.models.unlink",
-                 "odoo.addons.base.models.ir_model")
+    @mute_logger(
+        "odoo.http",
+        "odoo.sql_db",
+        "odoo.models",
+        "odoo.addons.base.models.ir_rule",
+        "odoo.models.unlink",
+        "odoo.addons.base.models.ir_model",
+    )
     def test_generated_attacks_are_refused(self):
         attacks = list(self.method_attacks()) + list(self.field_attacks())
         self.assertGreater(len(attacks), 1000, "the generator found the addon's methods and fields")
@@ -350,9 +458,19 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
                 problems.append(f"leaked {leaked}")
             if model == "res.partner" and method == "write" and not error:
                 # A write that went through must not bring a hidden customer into view either.
-                own = self.rpc(user, "res.partner", "web_read", [args[0]],
-                               {"specification": {"display_name": {}, "parent_id": {"fields": {"display_name": {}, "phone": {}}},
-                                                  "commercial_partner_id": {"fields": {"display_name": {}, "phone": {}}}}})[0]
+                own = self.rpc(
+                    user,
+                    "res.partner",
+                    "web_read",
+                    [args[0]],
+                    {
+                        "specification": {
+                            "display_name": {},
+                            "parent_id": {"fields": {"display_name": {}, "phone": {}}},
+                            "commercial_partner_id": {"fields": {"display_name": {}, "phone": {}}},
+                        }
+                    },
+                )[0]
                 if self.leaks(own):
                     problems.append(f"named through a neighbour: {self.leaks(own)}")
             if problems:

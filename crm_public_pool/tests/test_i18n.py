@@ -36,7 +36,9 @@ class TestTranslations(TransactionCase):
 
     def _assert_every_string_translated(self, lang):
         translated = {
-            entry.msgid for entry in polib.pofile(str(self._i18n() / f"{lang}.po")) if entry.msgstr.strip() and not entry.obsolete
+            entry.msgid
+            for entry in polib.pofile(str(self._i18n() / f"{lang}.po"))
+            if entry.msgstr.strip() and not entry.obsolete
         }
         missing = sorted(entry.msgid for entry in self._current_template() if entry.msgid not in translated)
         self.assertFalse(missing, "%s strings have no %s translation, e.g. %s" % (len(missing), lang, missing[:20]))

@@ -16,7 +16,9 @@ class TestLimits(PoolCase):
     def test_owned_cap_refuses_claim_with_the_numbers(self):
         self.set_limit(self.user_a, owned=2)
         self.customers[:2].with_user(self.user_a).action_pool_claim()
-        with self.assertRaisesRegex(UserError, r"Alice Pool cannot take 1 more customers: limit reached, they own 2 of 2 allowed"):
+        with self.assertRaisesRegex(
+            UserError, r"Alice Pool cannot take 1 more customers: limit reached, they own 2 of 2 allowed"
+        ):
             self.customers[2].with_user(self.user_a).action_pool_claim()
         self.assertEqual(self.customers[2].pool_state, "pool")
         self.assertFalse(self.logs(self.customers[2], "claim"))
@@ -41,7 +43,9 @@ class TestLimits(PoolCase):
     def test_cap_applies_to_create_assign_and_transfer(self):
         self.set_limit(self.user_b, owned=1)
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_b.id)
-        with self.assertRaisesRegex(UserError, "Bob Pool cannot take 1 more customers: limit reached, they own 1 of 1 allowed"):
+        with self.assertRaisesRegex(
+            UserError, "Bob Pool cannot take 1 more customers: limit reached, they own 1 of 1 allowed"
+        ):
             self.pool.with_user(self.admin).pool_assign(self.customers[1:2].ids, self.user_b.id)
         self.customers[2].with_user(self.user_a).action_pool_claim()
         with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
@@ -58,8 +62,13 @@ class TestLimits(PoolCase):
         self.customers[0].with_user(self.user_a).action_pool_claim()
         won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         self.env["crm.lead"].create(
-            {"name": "Won deal", "type": "opportunity", "partner_id": self.customers[0].id,
-             "user_id": self.user_a.id, "stage_id": won_stage.id}
+            {
+                "name": "Won deal",
+                "type": "opportunity",
+                "partner_id": self.customers[0].id,
+                "user_id": self.user_a.id,
+                "stage_id": won_stage.id,
+            }
         )
         with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
             self.customers[1].with_user(self.user_a).action_pool_claim()
@@ -71,14 +80,18 @@ class TestLimits(PoolCase):
         self.set_limit(self.user_a, locked=1)
         self.customers[:2].with_user(self.user_a).action_pool_claim()
         self.customers[0].with_user(self.user_a).action_pool_lock()
-        with self.assertRaisesRegex(UserError, "Alice Pool cannot lock 1 more customers: they have locked 1 of 1 allowed"):
+        with self.assertRaisesRegex(
+            UserError, "Alice Pool cannot lock 1 more customers: they have locked 1 of 1 allowed"
+        ):
             self.customers[1].with_user(self.user_a).action_pool_lock()
         self.assertFalse(self.customers[1].pool_locked)
 
     def test_daily_claim_limit(self):
         self.pool.daily_claim_limit = 2
         self.customers[:2].with_user(self.user_a).action_pool_claim()
-        with self.assertRaisesRegex(UserError, "Daily claim limit of pool East Pool reached: 2 of 2 claimed today, 1 more asked"):
+        with self.assertRaisesRegex(
+            UserError, "Daily claim limit of pool East Pool reached: 2 of 2 claimed today, 1 more asked"
+        ):
             self.customers[2].with_user(self.user_a).action_pool_claim()
         self.customers[2].with_user(self.user_b).action_pool_claim()
         with freeze_time(fields.Datetime.now() + timedelta(days=1)):
@@ -107,7 +120,9 @@ class TestLimits(PoolCase):
     def test_entry_lock_hours_and_admin_exemption(self):
         self.pool.entry_lock_hours = 4
         fresh = self.env["res.partner"].create({"name": "Fresh Pool Co", "is_company": True, "pool_id": self.pool.id})
-        with self.assertRaisesRegex(UserError, r"entered the pool recently; it can be claimed from .* \(entry lock 4 hours\)"):
+        with self.assertRaisesRegex(
+            UserError, r"entered the pool recently; it can be claimed from .* \(entry lock 4 hours\)"
+        ):
             fresh.with_user(self.user_a).action_pool_claim()
         with freeze_time(fields.Datetime.now() + timedelta(hours=4, minutes=1)):
             fresh.with_user(self.user_a).action_pool_claim()
@@ -123,10 +138,12 @@ class TestLimits(PoolCase):
         self.pool.write({"entry_lock_hours": 4, "reclaim_cooldown_days": 7})
         self.env.flush_all()  # the release's own dates first, or they would overwrite these after
         self.env.cr.execute(
-            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s", [fields.Datetime.now() - timedelta(days=1), old.id]
+            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=1), old.id],
         )
         self.env.cr.execute(  # past the entry lock, not the cool-down
-            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s", [fields.Datetime.now() - timedelta(hours=5), released.id]
+            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(hours=5), released.id],
         )
         released.invalidate_recordset(["pool_enter_date"])
         self.env.invalidate_all()
@@ -167,8 +184,11 @@ class TestLimits(PoolCase):
         self.env.invalidate_all()
         scope = (self.customers | self.south_customer).with_context(active_test=False)
         for user in (self.user_a, self.user_b, self.user_c, self.admin):
-            claimable = self.env["res.partner"].with_user(user).with_context(active_test=False).search(
-                [("id", "in", scope.ids), ("pool_claimable", "=", True)]
+            claimable = (
+                self.env["res.partner"]
+                .with_user(user)
+                .with_context(active_test=False)
+                .search([("id", "in", scope.ids), ("pool_claimable", "=", True)])
             )
             for customer in scope:
                 with self.subTest(user=user.login, customer=customer.name):
@@ -180,7 +200,9 @@ class TestLimits(PoolCase):
                         allowed = False
                     self.assertEqual(customer in claimable, allowed)
         self.assertNotIn(embargoed, claimable, "an embargo keeps it out for everyone, admins too")
-        with self.assertRaisesRegex(UserError, r"may not be claimed before .*: it was released as \"No budget this year\""):
+        with self.assertRaisesRegex(
+            UserError, r"may not be claimed before .*: it was released as \"No budget this year\""
+        ):
             embargoed.with_user(self.user_a).action_pool_claim()
         self.pool.with_user(self.admin).pool_assign(embargoed.ids, self.user_a.id)
         self.assertEqual(embargoed.user_id, self.user_a, "pool administrators may still assign it")
@@ -195,7 +217,9 @@ class TestLimits(PoolCase):
         """
         Pool = self.env["crm.public.pool"]
         other_company = self.env["res.company"].create({"name": "Other Co"})
-        outsider_pool = Pool.create({"name": "Other Pool", "company_id": other_company.id, "member_user_ids": [(6, 0, self.user_a.ids)]})
+        outsider_pool = Pool.create(
+            {"name": "Other Pool", "company_id": other_company.id, "member_user_ids": [(6, 0, self.user_a.ids)]}
+        )
         no_group_admin = self.user_b
         self.south_pool.write({"admin_user_ids": [(6, 0, (self.admin | no_group_admin).ids)], "daily_claim_limit": 3})
         archived = self.user_c.copy({"login": "pool_c_archived"})
@@ -216,8 +240,10 @@ class TestLimits(PoolCase):
                         self.assertEqual(facts["pools"][pool.id]["daily_claim_limit"], pool.daily_claim_limit)
             self.assertEqual((facts["active"], facts["share"]), (user.active, user.share))
         self.assertTrue(Pool._pool_user_facts(self.admin)["pools"][self.south_pool.id]["admin"])
-        self.assertFalse(Pool._pool_user_facts(no_group_admin)["pools"][self.south_pool.id]["admin"],
-                         "named administrator without the group is no administrator")
+        self.assertFalse(
+            Pool._pool_user_facts(no_group_admin)["pools"][self.south_pool.id]["admin"],
+            "named administrator without the group is no administrator",
+        )
         self.assertFalse(Pool._pool_user_facts(archived)["pools"][self.south_pool.id]["member"])
         self.assertNotIn(outsider_pool.id, Pool._pool_user_facts(self.user_a)["pools"], "another company's pool")
 

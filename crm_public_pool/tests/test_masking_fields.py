@@ -13,13 +13,46 @@ from .test_access import MASKED_FIELDS, AccessCase
 # Deliberately repeated here: showing one more field of a masked customer is a decision that
 # changes this test too.
 ALLOWED = {
-    "id", "display_name", "name", "complete_name", "is_company", "company_type", "type", "active",
-    "company_id", "commercial_partner_id", "parent_id", "city", "state_id", "country_id", "country_code",
-    "industry_id", "source_id", "user_id", "create_date", "write_date",
-    "pool_id", "pool_state", "pool_level", "pool_locked", "pool_enter_date", "pool_days_in_pool",
-    "pool_claimable", "pool_is_mine", "pool_is_admin", "pool_previous_user_id", "pool_embargo_until",
-    "pool_invalid", "pool_recycle_date", "pool_recycle_days", "pool_recycle_warning", "pool_recycle_reason",
-    "pool_claim_date", "pool_last_followup_date", "pool_accept_deadline", "pool_unplaced_reason",
+    "id",
+    "display_name",
+    "name",
+    "complete_name",
+    "is_company",
+    "company_type",
+    "type",
+    "active",
+    "company_id",
+    "commercial_partner_id",
+    "parent_id",
+    "city",
+    "state_id",
+    "country_id",
+    "country_code",
+    "industry_id",
+    "source_id",
+    "user_id",
+    "create_date",
+    "write_date",
+    "pool_id",
+    "pool_state",
+    "pool_level",
+    "pool_locked",
+    "pool_enter_date",
+    "pool_days_in_pool",
+    "pool_claimable",
+    "pool_is_mine",
+    "pool_is_admin",
+    "pool_previous_user_id",
+    "pool_embargo_until",
+    "pool_invalid",
+    "pool_recycle_date",
+    "pool_recycle_days",
+    "pool_recycle_warning",
+    "pool_recycle_reason",
+    "pool_claim_date",
+    "pool_last_followup_date",
+    "pool_accept_deadline",
+    "pool_unplaced_reason",
 }
 
 
@@ -33,11 +66,20 @@ class TestMaskingAllowList(AccessCase):
         )
         cls.pool.write({"masked_field_ids": [(6, 0, fields.ids)]})
         cls.target = cls.pooled[1]
-        cls.target.write({
-            "mobile": "+86 137 5555 6601", "street": "88 Secret Road", "street2": "Building 9", "zip": "310000",
-            "city": "Hangzhou", "vat": "91330106MA27XL8W4X", "website": "https://secret-target.example",
-            "comment": "<p>secret remark</p>", "ref": "SECRET-REF", "function": "Buyer",
-        })
+        cls.target.write(
+            {
+                "mobile": "+86 137 5555 6601",
+                "street": "88 Secret Road",
+                "street2": "Building 9",
+                "zip": "310000",
+                "city": "Hangzhou",
+                "vat": "91330106MA27XL8W4X",
+                "website": "https://secret-target.example",
+                "comment": "<p>secret remark</p>",
+                "ref": "SECRET-REF",
+                "function": "Buyer",
+            }
+        )
         cls.contact = cls.env["res.partner"].create(
             {"name": "Secret Contact Person", "parent_id": cls.target.id, "phone": "+86 135 0000 1111"}
         )
@@ -94,8 +136,19 @@ class TestMaskingAllowList(AccessCase):
         exportable = [fname for fname in fnames if Partner._fields[fname].exportable]
         datas = record.export_data(exportable)["datas"][0]
         text = str(datas)
-        for secret in ("88 Secret Road", "Building 9", "310000", "91330106MA27XL8W4X", "secret-target", "SECRET-REF",
-                       "secret remark", "Buyer", "Secret Contact Person", self.target.phone, self.target.email):
+        for secret in (
+            "88 Secret Road",
+            "Building 9",
+            "310000",
+            "91330106MA27XL8W4X",
+            "secret-target",
+            "SECRET-REF",
+            "secret remark",
+            "Buyer",
+            "Secret Contact Person",
+            self.target.phone,
+            self.target.email,
+        ):
             self.assertNotIn(secret, text)
 
     def test_allowed_fields_show(self):

@@ -43,14 +43,23 @@ class RecycleCase(PoolCase):
         now = fields.Datetime.now()
         self.env.flush_all()
         if created_days is not None:
-            self.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id = %s", [now - timedelta(days=created_days), lead.id])
+            self.env.cr.execute(
+                "UPDATE crm_lead SET create_date = %s WHERE id = %s", [now - timedelta(days=created_days), lead.id]
+            )
         if closed_days is not None:
-            self.env.cr.execute("UPDATE crm_lead SET date_closed = %s WHERE id = %s", [now - timedelta(days=closed_days), lead.id])
+            self.env.cr.execute(
+                "UPDATE crm_lead SET date_closed = %s WHERE id = %s", [now - timedelta(days=closed_days), lead.id]
+            )
         self.env.invalidate_all()
 
     def lead(self, partner, won=False, revenue=0.0, lead_type="opportunity"):
-        vals = {"name": f"Deal {partner.name}", "partner_id": partner.id, "type": lead_type, "expected_revenue": revenue,
-                "user_id": self.user_a.id}
+        vals = {
+            "name": f"Deal {partner.name}",
+            "partner_id": partner.id,
+            "type": lead_type,
+            "expected_revenue": revenue,
+            "user_id": self.user_a.id,
+        }
         if won:
             vals["stage_id"] = self.won_stage.id
         return self.env["crm.lead"].create(vals)
@@ -84,7 +93,9 @@ class TestRecycle(RecycleCase):
         self.assertOwned(early | followed)
         self.assertRecycled(late)
         log = self.logs(late, "recycle")
-        self.assertEqual((log.rule_id, log.from_user_id, log.user_id, log.to_user_id.id), (rule, self.user_a, self.root, False))
+        self.assertEqual(
+            (log.rule_id, log.from_user_id, log.user_id, log.to_user_id.id), (rule, self.user_a, self.root, False)
+        )
         self.assertEqual(log.note, "Silence: no follow-up for 31 days, limit 30")
         self.assertFalse(self.logs(early | followed, "recycle"))
 
@@ -161,7 +172,9 @@ class TestRecycle(RecycleCase):
         locked.with_user(self.user_a).action_pool_lock()
         open_lead = self.lead(opportunity)
         planned.activity_schedule(
-            "mail.mail_activity_data_todo", date_deadline=fields.Date.today() + timedelta(days=5), user_id=self.user_a.id
+            "mail.mail_activity_data_todo",
+            date_deadline=fields.Date.today() + timedelta(days=5),
+            user_id=self.user_a.id,
         )
         self.backdate(locked | opportunity | planned | plain, 40)
         self.run_cron()
@@ -211,14 +224,21 @@ class TestRecycle(RecycleCase):
         self.assertFalse(later.pool_recycle_warning)
         Partner = self.env["res.partner"].with_user(self.user_a)
         self.assertEqual(Partner.search([("id", "in", (soon | later).ids), ("pool_recycle_warning", "=", True)]), soon)
-        self.assertEqual(Partner.search([("id", "in", (soon | later).ids), ("pool_recycle_warning", "!=", True)]), later)
+        self.assertEqual(
+            Partner.search([("id", "in", (soon | later).ids), ("pool_recycle_warning", "!=", True)]), later
+        )
         warn_type = self.env.ref("crm_public_pool.mail_activity_type_pool_recycle")
         Mail = self.env["mail.mail"]
         digests = Mail.search([("subject", "=", "Customers returning to the pool soon")])
         for _run in range(2):
             self.run_cron()
-            activities = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "in", (soon | later).ids),
-                                                           ("activity_type_id", "=", warn_type.id)])
+            activities = self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", (soon | later).ids),
+                    ("activity_type_id", "=", warn_type.id),
+                ]
+            )
             self.assertEqual((activities.res_id, activities.user_id), (soon.id, self.user_a))
             self.assertEqual(len(self.logs(soon, "warn")), 1)
             self.assertFalse(self.logs(later, "warn"))
@@ -230,7 +250,9 @@ class TestRecycle(RecycleCase):
         soon.message_post(body="Visited", message_type="comment")
         self.assertFalse(soon.pool_warned_date)
         self.run_cron()
-        self.assertFalse(self.env["mail.activity"].search([("res_id", "=", soon.id), ("activity_type_id", "=", warn_type.id)]))
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_id", "=", soon.id), ("activity_type_id", "=", warn_type.id)])
+        )
 
     def test_idempotent(self):
         self.rule()
@@ -292,7 +314,10 @@ class TestRecycle(RecycleCase):
             pool = self.env["crm.public.pool"].create({"name": pool_name, "member_user_ids": [(6, 0, self.user_a.ids)]})
             self.Rule.create({"pool_id": pool.id, "name": "Silence", "days": 30, "warn_days": 0})
             partners = Partner.create(
-                [{"name": f"{pool_name} {i}", "is_company": True, "pool_id": pool.id, "user_id": self.user_a.id} for i in range(count)]
+                [
+                    {"name": f"{pool_name} {i}", "is_company": True, "pool_id": pool.id, "user_id": self.user_a.id}
+                    for i in range(count)
+                ]
             )
             self.backdate(partners, 31)
             self.env.invalidate_all()

@@ -12,8 +12,17 @@ from odoo.tests import tagged
 
 from .common import PoolCase
 
-PARTNER_STATE = ["pool_state", "user_id", "pool_id", "pool_previous_user_id", "pool_locked", "pool_recycle_date",
-                 "pool_warned_date", "pool_embargo_until", "active"]
+PARTNER_STATE = [
+    "pool_state",
+    "user_id",
+    "pool_id",
+    "pool_previous_user_id",
+    "pool_locked",
+    "pool_recycle_date",
+    "pool_warned_date",
+    "pool_embargo_until",
+    "active",
+]
 
 
 @tagged("post_install", "-at_install")
@@ -22,8 +31,12 @@ class TestRecycleEquivalence(PoolCase):
         customer = self.env["res.partner"].create({"name": name, "is_company": True, "pool_id": self.pool.id})
         customer.with_user(self.user_a).action_pool_claim()
         contact = self.env["res.partner"].create({"name": f"{name} buyer", "parent_id": customer.id})
-        lead = self.env["crm.lead"].create({"name": f"{name} deal", "partner_id": customer.id, "user_id": self.user_a.id})
-        won = self.env["crm.lead"].create({"name": f"{name} won deal", "partner_id": customer.id, "user_id": self.user_a.id})
+        lead = self.env["crm.lead"].create(
+            {"name": f"{name} deal", "partner_id": customer.id, "user_id": self.user_a.id}
+        )
+        won = self.env["crm.lead"].create(
+            {"name": f"{name} won deal", "partner_id": customer.id, "user_id": self.user_a.id}
+        )
         won.action_set_won()
         return customer, contact, lead, won
 
@@ -31,7 +44,9 @@ class TestRecycleEquivalence(PoolCase):
         partner = customer.read(PARTNER_STATE)[0]
         partner.pop("id")
         log = self.logs(customer).sorted("id")[-1]
-        activities = self.env["mail.activity"].search_count([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)])
+        activities = self.env["mail.activity"].search_count(
+            [("res_model", "=", "res.partner"), ("res_id", "=", customer.id)]
+        )
         return {
             "customer": partner,
             "contact": (contact.user_id.id, contact.pool_state, contact.pool_id.id),
@@ -43,8 +58,15 @@ class TestRecycleEquivalence(PoolCase):
 
     def test_orm_release_and_sql_recycle_agree(self):
         rule = self.env["crm.public.pool.rule"].create(
-            {"pool_id": self.pool.id, "name": "No follow-up", "rule_type": "no_followup", "days": 10, "warn_days": 5,
-             "include_won": True, "include_open_opportunities": True}
+            {
+                "pool_id": self.pool.id,
+                "name": "No follow-up",
+                "rule_type": "no_followup",
+                "days": 10,
+                "warn_days": 5,
+                "include_won": True,
+                "include_open_opportunities": True,
+            }
         )
         by_orm = self._owned_customer("By ORM Co")
         by_sql = self._owned_customer("By SQL Co")
@@ -61,7 +83,8 @@ class TestRecycleEquivalence(PoolCase):
 
         by_orm[0].with_user(self.user_a).pool_release("no_need")
         self.env.cr.execute(
-            "UPDATE res_partner SET pool_claim_date = %s WHERE id = %s", [fields.Datetime.now() - timedelta(days=11), by_sql[0].id]
+            "UPDATE res_partner SET pool_claim_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=11), by_sql[0].id],
         )
         self.env.invalidate_all()
         moved = rule._recycle_batch(fields.Datetime.now(), 100)

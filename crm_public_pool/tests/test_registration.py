@@ -20,8 +20,14 @@ class TestRegistration(PoolCase):
         Partner = cls.env["res.partner"]
         # Bob's customer in the East pool, administered by Ada.
         cls.bob_customer = Partner.create(
-            {"name": "杭州阿里巴巴网络技术有限公司", "is_company": True, "pool_id": cls.pool.id,
-             "user_id": cls.user_b.id, "phone": "0571-85022088", "vat": "91350100M000100Y43"}
+            {
+                "name": "杭州阿里巴巴网络技术有限公司",
+                "is_company": True,
+                "pool_id": cls.pool.id,
+                "user_id": cls.user_b.id,
+                "phone": "0571-85022088",
+                "vat": "91350100M000100Y43",
+            }
         )
         cls.Registration = cls.env["crm.public.pool.registration"]
 
@@ -59,8 +65,11 @@ class TestRegistration(PoolCase):
         self.assertNotIn("Bob", registration.result_message)
         self.assertEqual(self.bob_customer.user_id, self.user_b)
         notified = self.env["mail.message"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.bob_customer.id),
-             ("partner_ids", "in", self.user_b.partner_id.ids)]
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.bob_customer.id),
+                ("partner_ids", "in", self.user_b.partner_id.ids),
+            ]
         )
         self.assertTrue(notified, "the owner is told a colleague collided with their customer")
 
@@ -110,8 +119,12 @@ class TestRegistration(PoolCase):
         self.assertEqual((transfer.from_user_id, transfer.to_user_id), (self.user_b, self.user_a))
         self.assertFalse(registration.activity_ids)
         told = self.env["mail.message"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.bob_customer.id),
-             ("partner_ids", "in", self.user_b.partner_id.ids), ("subject", "ilike", "another salesperson")]
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.bob_customer.id),
+                ("partner_ids", "in", self.user_b.partner_id.ids),
+                ("subject", "ilike", "another salesperson"),
+            ]
         )
         self.assertTrue(told, "the previous owner is notified")
 
@@ -130,7 +143,9 @@ class TestRegistration(PoolCase):
         self.assertEqual(registration.state, "rejected")
         self.assertEqual(registration.review_note, "Same company, branch office")
         self.assertEqual(self.bob_customer.user_id, self.user_b)
-        self.assertEqual(self.logs(self.bob_customer, "appeal").mapped("note"), ["Same company, branch office", "different"])
+        self.assertEqual(
+            self.logs(self.bob_customer, "appeal").mapped("note"), ["Same company, branch office", "different"]
+        )
         with self.assertRaisesRegex(UserError, "not awaiting review"):
             registration.with_user(self.admin).action_approve()
 

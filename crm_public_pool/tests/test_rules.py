@@ -25,7 +25,9 @@ class TestFollowupsThatCount(RecycleCase):
         self.assertEqual(self.customer.pool_recycle_days, 5)
 
     def note(self):
-        self.customer.with_user(self.user_a).message_post(body="Visited", message_type="comment", subtype_xmlid="mail.mt_note")
+        self.customer.with_user(self.user_a).message_post(
+            body="Visited", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
         self.customer.invalidate_recordset()
 
     def log_call(self):
@@ -61,18 +63,21 @@ class TestFollowupsThatCount(RecycleCase):
         self.assertEqual(self.customer.pool_recycle_days, 5)
 
     def test_configured_types_narrow_what_counts(self):
-        self.env.company.write({
-            "pool_followup_activity_type_ids": [(6, 0, self.env.ref("mail.mail_activity_data_call").ids)],
-            "pool_followup_subtype_ids": [(6, 0, self.env.ref("mail.mt_comment").ids)],
-        })
+        self.env.company.write(
+            {
+                "pool_followup_activity_type_ids": [(6, 0, self.env.ref("mail.mail_activity_data_call").ids)],
+                "pool_followup_subtype_ids": [(6, 0, self.env.ref("mail.mt_comment").ids)],
+            }
+        )
         self.note()
         self.assertEqual(self.customer.pool_recycle_days, 5, "an internal note no longer counts")
         meeting = self.customer.activity_schedule("mail.mail_activity_data_meeting", user_id=self.user_a.id)
         meeting.action_feedback(feedback="Met")
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.pool_recycle_days, 5, "a meeting is not a configured type")
-        self.customer.with_user(self.user_a).message_post(body="Quote sent", message_type="comment",
-                                                           subtype_xmlid="mail.mt_comment")
+        self.customer.with_user(self.user_a).message_post(
+            body="Quote sent", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.pool_recycle_days, 30, "an e-mail to the customer counts")
         self.backdate(self.customer, 25)
@@ -91,8 +96,10 @@ class TestReceiversWhoAreThere(PoolCase):
     """Paused, archived and absent people receive nothing, and keep their round-robin turn."""
 
     def distribute(self, partners, strategy="round_robin", **vals):
-        wizard = self.env["crm.public.pool.assign.wizard"].with_user(self.admin).create(
-            {"pool_id": self.pool.id, "partner_ids": [(6, 0, partners.ids)], "strategy": strategy, **vals}
+        wizard = (
+            self.env["crm.public.pool.assign.wizard"]
+            .with_user(self.admin)
+            .create({"pool_id": self.pool.id, "partner_ids": [(6, 0, partners.ids)], "strategy": strategy, **vals})
         )
         return wizard.action_apply()
 
@@ -103,8 +110,11 @@ class TestReceiversWhoAreThere(PoolCase):
         self.assertEqual(self.pool.rr_owed_user_ids, self.user_b)
         self.user_b.with_user(self.user_b).pool_resume()
         self.distribute(self.customers[3:5])
-        self.assertEqual([p.user_id for p in self.customers[3:5]], [self.user_b, self.user_b],
-                         "the missed turn first, then Bob's own turn after Alice")
+        self.assertEqual(
+            [p.user_id for p in self.customers[3:5]],
+            [self.user_b, self.user_b],
+            "the missed turn first, then Bob's own turn after Alice",
+        )
         self.assertFalse(self.pool.rr_owed_user_ids)
 
     def test_everyone_away_leaves_customers_with_the_reason(self):
@@ -143,9 +153,15 @@ class TestReceiversWhoAreThere(PoolCase):
     def test_who_may_pause_whom(self):
         self.user_a.with_user(self.user_a).write({"pool_paused": True})
         self.assertTrue(self.user_a.pool_paused)
-        with self.assertRaisesRegex(AccessError, r"Only an administrator of their pool may pause or resume someone else's intake \(Bob Pool\)"):
+        with self.assertRaisesRegex(
+            AccessError, r"Only an administrator of their pool may pause or resume someone else's intake \(Bob Pool\)"
+        ):
             self.user_b.with_user(self.user_a).pool_pause()
-        wizard = self.env["crm.public.pool.pause.wizard"].with_user(self.user_a).create({"user_ids": [(6, 0, self.user_b.ids)]})
+        wizard = (
+            self.env["crm.public.pool.pause.wizard"]
+            .with_user(self.user_a)
+            .create({"user_ids": [(6, 0, self.user_b.ids)]})
+        )
         with self.assertRaisesRegex(AccessError, "Bob Pool"):
             wizard.action_pause()
         with self.assertRaises(AccessError):
@@ -183,8 +199,10 @@ class TestExplainedNonAssignment(PoolCase):
         )
 
     def wizard(self, partners, strategy="user", **vals):
-        return self.env["crm.public.pool.assign.wizard"].with_user(self.admin).create(
-            {"pool_id": self.pool.id, "partner_ids": [(6, 0, partners.ids)], "strategy": strategy, **vals}
+        return (
+            self.env["crm.public.pool.assign.wizard"]
+            .with_user(self.admin)
+            .create({"pool_id": self.pool.id, "partner_ids": [(6, 0, partners.ids)], "strategy": strategy, **vals})
         )
 
     def test_place_what_fits_and_explain_the_rest(self):
@@ -220,7 +238,9 @@ class TestExplainedNonAssignment(PoolCase):
         self.assertIn("2 unplaced customers distributed; 1 stay in the pool", result["params"]["message"])
         self.assertEqual(len(left.filtered("user_id")), 2)
         self.assertEqual(left.filtered(lambda p: not p.user_id).pool_unplaced_reason, AT_LIMIT)
-        with self.assertRaisesRegex(UserError, "Only administrators of pool East Pool may do this, and Alice Pool is not one"):
+        with self.assertRaisesRegex(
+            UserError, "Only administrators of pool East Pool may do this, and Alice Pool is not one"
+        ):
             self.pool.with_user(self.user_a).action_pool_retry_unplaced()
 
     def test_rules_by_source_explain_too(self):
@@ -336,12 +356,18 @@ class TestRulesDemo(PoolCase):
             self.skipTest("database without demo data")
         chenjing = self.env.ref("crm_public_pool.demo_user_chenjing")
         self.assertIn(chenjing.id, chenjing._pool_absences())
-        waiting = self.env["res.partner"].search([("pool_id", "=", dealer_pool.id), ("pool_unplaced_reason", "!=", False)])
+        waiting = self.env["res.partner"].search(
+            [("pool_id", "=", dealer_pool.id), ("pool_unplaced_reason", "!=", False)]
+        )
         self.assertEqual(set(waiting.mapped("pool_unplaced_reason")), {AWAY})
         self.assertEqual(dealer_pool.unplaced_count, len(waiting))
         self.assertTrue(self.env.ref("crm_public_pool.demo_rule_east_low_revenue").warn_manager)
         self.assertTrue(self.env.ref("base.main_company").pool_followup_activity_type_ids)
-        lost = self.env["res.partner"].search([("pool_state", "=", "pool"), ("pool_embargo_until", ">", fields.Datetime.now())])
+        lost = self.env["res.partner"].search(
+            [("pool_state", "=", "pool"), ("pool_embargo_until", ">", fields.Datetime.now())]
+        )
         self.assertEqual(lost.pool_previous_user_id, self.env.ref("base.user_demo"))
-        self.assertIn("Customer Pool: pass on assigned customers not accepted in time",
-                      self.env.ref("crm_public_pool.ir_cron_pool_accept_timeout").name)
+        self.assertIn(
+            "Customer Pool: pass on assigned customers not accepted in time",
+            self.env.ref("crm_public_pool.ir_cron_pool_accept_timeout").name,
+        )

@@ -20,11 +20,20 @@ class TestScreens(PoolCase):
     def test_action_domains_evaluate_in_the_browser(self):
         """The web client evaluates an action's domain and context itself: no server helper such as ref()."""
         client_names = {
-            "uid": self.user_a.id, "context_today": datetime.date.today, "current_date": "2026-01-01",
-            "relativedelta": dateutil.relativedelta.relativedelta, "datetime": datetime, "time": time,
-            "allowed_company_ids": [self.env.company.id], "active_id": 1, "active_ids": [1], "context": {},
+            "uid": self.user_a.id,
+            "context_today": datetime.date.today,
+            "current_date": "2026-01-01",
+            "relativedelta": dateutil.relativedelta.relativedelta,
+            "datetime": datetime,
+            "time": time,
+            "allowed_company_ids": [self.env.company.id],
+            "active_id": 1,
+            "active_ids": [1],
+            "context": {},
         }
-        xmlids = self.env["ir.model.data"].search([("module", "=", "crm_public_pool"), ("model", "=", "ir.actions.act_window")])
+        xmlids = self.env["ir.model.data"].search(
+            [("module", "=", "crm_public_pool"), ("model", "=", "ir.actions.act_window")]
+        )
         self.assertGreater(len(xmlids), 10)
         for action in self.env["ir.actions.act_window"].browse(xmlids.mapped("res_id")):
             for attribute in ("domain", "context"):
@@ -36,8 +45,10 @@ class TestScreens(PoolCase):
 
     def test_salesperson_creates_from_the_pool_list(self):
         """New on Pool Customers saves, although the creator may not write the pooled customer afterwards."""
-        Partner = self.env["res.partner"].with_user(self.user_a).with_context(
-            pool_manage=True, default_is_company=True, default_pool_id=self.default_pool.id
+        Partner = (
+            self.env["res.partner"]
+            .with_user(self.user_a)
+            .with_context(pool_manage=True, default_is_company=True, default_pool_id=self.default_pool.id)
         )
         with Form(Partner) as form:
             form.name = "Form-made Trading Co"
@@ -74,8 +85,11 @@ class TestScreens(PoolCase):
         customer.action_pool_claim()
         action = customer.action_pool_log_followup()
         self.assertEqual(action["context"]["default_subtype_xmlid"], "mail.mt_note")
-        composer = self.env["mail.compose.message"].with_user(self.user_a).with_context(**action["context"]).create(
-            {"body": "Called, sending a quote"}
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.user_a)
+            .with_context(**action["context"])
+            .create({"body": "Called, sending a quote"})
         )
         composer._action_send_mail()
         self.assertTrue(customer.pool_last_followup_date, "a logged note counts as a follow-up")
@@ -102,14 +116,18 @@ class TestScreens(PoolCase):
         self.assertEqual(request.with_user(self.admin).display_name, f"{customer.name}, requested by Alice Pool")
         with self.assertRaisesRegex(UserError, "Say why"):
             request.with_user(self.admin).action_reject("  ")
-        wizard = self.env["crm.public.pool.claim.request.reject.wizard"].with_user(self.admin).create(
-            {"request_ids": [(6, 0, request.ids)], "note": "Reserved for the key-account team"}
+        wizard = (
+            self.env["crm.public.pool.claim.request.reject.wizard"]
+            .with_user(self.admin)
+            .create({"request_ids": [(6, 0, request.ids)], "note": "Reserved for the key-account team"})
         )
         result = wizard.action_reject()
         self.assertEqual(result["tag"], "display_notification")
         self.assertEqual((request.state, request.review_note), ("rejected", "Reserved for the key-account team"))
         log = self.logs(customer, "request").sorted("id")[-1]
-        self.assertEqual((log.user_id, log.to_user_id, log.note), (self.admin, self.user_a, "Reserved for the key-account team"))
+        self.assertEqual(
+            (log.user_id, log.to_user_id, log.note), (self.admin, self.user_a, "Reserved for the key-account team")
+        )
 
     def test_receiver_pickers_show_load_against_limit(self):
         self.set_limit(self.user_b, owned=3)
@@ -123,8 +141,12 @@ class TestScreens(PoolCase):
     def test_preview_says_why_a_member_gets_nothing(self):
         self.set_limit(self.user_b, owned=1)
         self.customers[3].with_user(self.user_b).action_pool_claim()
-        wizard = self.env["crm.public.pool.assign.wizard"].with_user(self.admin).create(
-            {"pool_id": self.pool.id, "strategy": "round_robin", "partner_ids": [(6, 0, self.customers[4:6].ids)]}
+        wizard = (
+            self.env["crm.public.pool.assign.wizard"]
+            .with_user(self.admin)
+            .create(
+                {"pool_id": self.pool.id, "strategy": "round_robin", "partner_ids": [(6, 0, self.customers[4:6].ids)]}
+            )
         )
         wizard.action_preview()
         by_user = {line.user_id: line for line in wizard.member_ids}
@@ -142,8 +164,18 @@ class TestScreensRegistration(PoolCase):
         return registration
 
     def test_near_duplicate_of_own_customer_can_be_appealed(self):
-        own = self.env["res.partner"].with_user(self.user_a).with_context(pool_manage=True).create(
-            {"name": "杭州瑞达精密机械有限公司", "is_company": True, "user_id": self.user_a.id, "pool_id": self.pool.id}
+        own = (
+            self.env["res.partner"]
+            .with_user(self.user_a)
+            .with_context(pool_manage=True)
+            .create(
+                {
+                    "name": "杭州瑞达精密机械有限公司",
+                    "is_company": True,
+                    "user_id": self.user_a.id,
+                    "pool_id": self.pool.id,
+                }
+            )
         )
         registration = self.register(self.user_a, "杭州瑞达精工机械有限公司")
         self.assertEqual(registration.state, "duplicate")
@@ -154,7 +186,9 @@ class TestScreensRegistration(PoolCase):
         registration.with_user(self.admin).action_approve()
         self.assertEqual(registration.state, "approved")
         self.assertNotEqual(registration.partner_id, own, "approving registers the prospect as another company")
-        self.assertEqual((registration.partner_id.name, registration.partner_id.user_id), ("杭州瑞达精工机械有限公司", self.user_a))
+        self.assertEqual(
+            (registration.partner_id.name, registration.partner_id.user_id), ("杭州瑞达精工机械有限公司", self.user_a)
+        )
 
     def test_lookup_by_brand_alone(self):
         """People type the brand: place names and the legal form must not hide the customer."""
@@ -172,7 +206,12 @@ class TestScreensRegistration(PoolCase):
 
     def test_colleague_customer_is_not_a_link(self):
         self.env["res.partner"].with_context(pool_manage=True).create(
-            {"name": "Shenzhen Shengda Textile Co., Ltd.", "is_company": True, "user_id": self.user_b.id, "pool_id": self.pool.id}
+            {
+                "name": "Shenzhen Shengda Textile Co., Ltd.",
+                "is_company": True,
+                "user_id": self.user_b.id,
+                "pool_id": self.pool.id,
+            }
         )
         registration = self.register(self.user_a, "Shenzhen Shengda Textile Co Ltd")
         self.assertEqual(registration.state, "duplicate")

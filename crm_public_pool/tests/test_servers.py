@@ -48,7 +48,9 @@ class Session:
         self.call("/web/session/authenticate", {"db": db, "login": login, "password": PASSWORD})
 
     def call(self, path, params):
-        response = self.http.post(self.url + path, json={"jsonrpc": "2.0", "method": "call", "params": params}, timeout=120)
+        response = self.http.post(
+            self.url + path, json={"jsonrpc": "2.0", "method": "call", "params": params}, timeout=120
+        )
         response.raise_for_status()
         body = response.json()
         if "error" in body:
@@ -56,7 +58,9 @@ class Session:
         return body["result"], None
 
     def call_kw(self, model, method, args):
-        return self.call(f"/web/dataset/call_kw/{model}/{method}", {"model": model, "method": method, "args": args, "kwargs": {}})
+        return self.call(
+            f"/web/dataset/call_kw/{model}/{method}", {"model": model, "method": method, "args": args, "kwargs": {}}
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -74,14 +78,25 @@ class TestSeveralServers(RaceCase):
             users = env["res.users"].browse([*cls.user_ids, cls.admin_id])
             users.write({"password": PASSWORD, "pool_max_customers": 1000})
             env["crm.public.pool.rule"].create(
-                {"pool_id": cls.pool_id, "name": "Servers: no follow-up", "rule_type": "no_followup", "days": 30, "warn_days": 0}
+                {
+                    "pool_id": cls.pool_id,
+                    "name": "Servers: no follow-up",
+                    "rule_type": "no_followup",
+                    "days": 30,
+                    "warn_days": 0,
+                }
             )
             cls.with_queue = bool(
-                env["ir.module.module"].search_count([("name", "=", "crm_public_pool_queue"), ("state", "=", "installed")])
+                env["ir.module.module"].search_count(
+                    [("name", "=", "crm_public_pool_queue"), ("state", "=", "installed")]
+                )
             )
             cls.cron_id = env.ref("crm_public_pool.ir_cron_pool_recycle").id
             # Only this test's pool may move: park the other pools' rules and escalations.
-            cr.execute("UPDATE crm_public_pool_rule SET active = false WHERE pool_id != %s AND active RETURNING id", [cls.pool_id])
+            cr.execute(
+                "UPDATE crm_public_pool_rule SET active = false WHERE pool_id != %s AND active RETURNING id",
+                [cls.pool_id],
+            )
             cls.parked_rules = [row[0] for row in cr.fetchall()]
             cr.execute(
                 "UPDATE crm_public_pool SET unclaimed_days = 0 WHERE id != %s AND unclaimed_days > 0 RETURNING id, unclaimed_days",
@@ -119,11 +134,28 @@ class TestSeveralServers(RaceCase):
         port = free_port()
         log = os.path.join(cls.log_dir, f"server{index}.log")
         options = [
-            "-d", cls.registry.db_name, "--db-filter", f"^{cls.registry.db_name}$",
-            "--addons-path", config["addons_path"], "--http-interface", "127.0.0.1", "--http-port", str(port),
-            "--gevent-port", str(free_port()), "--workers", "0", "--max-cron-threads", "2",
-            "--load", "base,web,queue_job" if cls.with_queue else "base,web",
-            "--log-level", "info", "--logfile", log,
+            "-d",
+            cls.registry.db_name,
+            "--db-filter",
+            f"^{cls.registry.db_name}$",
+            "--addons-path",
+            config["addons_path"],
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(port),
+            "--gevent-port",
+            str(free_port()),
+            "--workers",
+            "0",
+            "--max-cron-threads",
+            "2",
+            "--load",
+            "base,web,queue_job" if cls.with_queue else "base,web",
+            "--log-level",
+            "info",
+            "--logfile",
+            log,
         ]
         for key in ("db_host", "db_port", "db_user", "db_password"):
             if config[key]:
@@ -136,7 +168,9 @@ class TestSeveralServers(RaceCase):
         )
         process = subprocess.Popen(
             [sys.executable, "-m", "odoo", "server", *options],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environ,
         )
         return process, f"http://127.0.0.1:{port}", log
 
@@ -175,7 +209,10 @@ class TestSeveralServers(RaceCase):
     def trigger_daily_job(self):
         """Make the daily job due now and wake every server's cron threads at the same moment."""
         with self.registry.cursor() as cr:
-            cr.execute("UPDATE ir_cron SET nextcall = now() at time zone 'UTC' - interval '1 second' WHERE id = %s", [self.cron_id])
+            cr.execute(
+                "UPDATE ir_cron SET nextcall = now() at time zone 'UTC' - interval '1 second' WHERE id = %s",
+                [self.cron_id],
+            )
         with odoo.sql_db.db_connect("postgres").cursor() as cr:
             cr.execute("SELECT pg_notify('cron_trigger', %s)", [self.registry.db_name])
 
@@ -248,7 +285,9 @@ class TestSeveralServers(RaceCase):
         # The daily job: every due customer recycled once, the job run once for both servers.
         self.assertEqual(set(self.owners(due).values()), {(None, "pool")})
         self.assertEqual(self.log_counts(due, "recycle"), dict.fromkeys(due, 1))
-        runs = self.fetch("SELECT count(*) FROM ir_cron_progress WHERE cron_id = %s AND create_date >= %s", [self.cron_id, started])
+        runs = self.fetch(
+            "SELECT count(*) FROM ir_cron_progress WHERE cron_id = %s AND create_date >= %s", [self.cron_id, started]
+        )
         self.assertEqual(runs[0][0], 1, "the daily job ran once, whatever the number of servers")
         nextcall = self.fetch("SELECT nextcall FROM ir_cron WHERE id = %s", [self.cron_id])[0][0]
         self.assertGreater(nextcall, fields.Datetime.now() + timedelta(hours=12), "and is next due tomorrow")
@@ -267,7 +306,8 @@ class TestSeveralServers(RaceCase):
         while time.monotonic() < deadline:
             pending = self.fetch(
                 "SELECT count(*) FROM queue_job WHERE channel = 'root.crm_public_pool' AND state != 'done'"
-                if self.with_queue else "SELECT 0"
+                if self.with_queue
+                else "SELECT 0"
             )[0][0]
             ran = self.fetch("SELECT lastcall >= %s FROM ir_cron WHERE id = %s", [started, self.cron_id])[0][0]
             if ran and not pending and all(state == "pool" for _owner, state in self.owners(due).values()):

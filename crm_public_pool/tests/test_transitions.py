@@ -4,7 +4,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models import res_partner
-
 from .common import PoolCase
 from .invariants import assert_pool_invariants, pool_invariant_violations
 
@@ -25,7 +24,9 @@ class TestTransitions(PoolCase):
 
     def test_claim_refused_for_non_members_and_owned_customers(self):
         # Carol may not read East customers: the refusal names neither the customer nor the pool.
-        with self.assertRaisesRegex(UserError, f"Customer #{self.customers[0].id} is not in a pool you are a member of"):
+        with self.assertRaisesRegex(
+            UserError, f"Customer #{self.customers[0].id} is not in a pool you are a member of"
+        ):
             self.customers[0].sudo()._check_claim_allowed(self.user_c)
         self.customers[1].with_user(self.user_a).action_pool_claim()
         with self.assertRaisesRegex(UserError, "East Customer 1 is no longer in the pool"):
@@ -139,8 +140,10 @@ class TestTransitions(PoolCase):
 
     def test_create_as_salesperson_owns_and_without_owner_pools(self):
         Partner = self.env["res.partner"].with_context(pool_manage=True)
-        mine = Partner.with_user(self.user_a).with_context(default_user_id=self.user_a.id).create(
-            {"name": "Fresh Lead Co", "is_company": True}
+        mine = (
+            Partner.with_user(self.user_a)
+            .with_context(default_user_id=self.user_a.id)
+            .create({"name": "Fresh Lead Co", "is_company": True})
         )
         self.assertEqual((mine.pool_state, mine.user_id, mine.pool_id), ("private", self.user_a, self.default_pool))
         pooled = Partner.create({"name": "Imported Co", "is_company": True})
@@ -189,8 +192,10 @@ class TestTransitions(PoolCase):
     def test_departure_returns_customers_or_hands_them_over(self):
         self.customers[:2].with_user(self.user_a).action_pool_claim()
         self.customers[2:4].with_user(self.user_b).action_pool_claim()
-        wizard = self.env["crm.public.pool.departure.wizard"].with_user(self.manager).create(
-            {"user_id": self.user_a.id, "successor_id": self.user_b.id, "archive_user": False}
+        wizard = (
+            self.env["crm.public.pool.departure.wizard"]
+            .with_user(self.manager)
+            .create({"user_id": self.user_a.id, "successor_id": self.user_b.id, "archive_user": False})
         )
         self.assertEqual(wizard.customer_count, 2)
         wizard.action_apply()
@@ -217,7 +222,9 @@ class TestTransitions(PoolCase):
         customer = self.customers[0]
         customer.with_user(self.user_a).action_pool_claim()
         self.assertFalse(customer.pool_last_followup_date)
-        customer.with_user(self.user_a).message_post(body="Called, interested", message_type="comment", subtype_xmlid="mail.mt_note")
+        customer.with_user(self.user_a).message_post(
+            body="Called, interested", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
         self.assertTrue(customer.pool_last_followup_date)
 
     def test_followup_on_opportunity_counts(self):
@@ -230,7 +237,9 @@ class TestTransitions(PoolCase):
     def test_done_activity_is_a_followup(self):
         customer = self.customers[0]
         customer.with_user(self.user_a).action_pool_claim()
-        activity = customer.with_user(self.user_a).activity_schedule("mail.mail_activity_data_call", user_id=self.user_a.id)
+        activity = customer.with_user(self.user_a).activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.user_a.id
+        )
         self.assertFalse(customer.pool_last_followup_date, "planning is not following up")
         activity.with_user(self.user_a).action_feedback(feedback="Reached the buyer")
         self.assertTrue(customer.pool_last_followup_date)

@@ -6,7 +6,10 @@ from odoo.tests.common import new_test_user
 class TestPoolTour(HttpCase):
     def test_claim_release_tour(self):
         seller = new_test_user(
-            self.env, login="tour_seller", password="tour_seller", name="Tour Seller",
+            self.env,
+            login="tour_seller",
+            password="tour_seller",
+            name="Tour Seller",
             groups="sales_team.group_sale_salesman",
         )
         seller.pool_max_customers = 5
@@ -19,4 +22,6 @@ class TestPoolTour(HttpCase):
         self.env["res.partner"].create(
             {"name": "Tour Customer", "is_company": True, "pool_id": pool.id, "phone": "+86 138 0013 8888"}
         )
-        self.start_tour("/odoo/action-crm_public_pool.action_pool_my_capacity", "crm_public_pool_claim_tour", login="tour_seller")
+        self.start_tour(
+            "/odoo/action-crm_public_pool.action_pool_my_capacity", "crm_public_pool_claim_tour", login="tour_seller"
+        )

@@ -44,8 +44,12 @@ class TestWalkEveryScreen(HttpCase):
             {
                 entry["src"].strip()
                 for entry in entries
-                if entry["value"] and entry["value"] != entry["src"] and re.search("[A-Za-z]{2}", entry["src"])
-                and "%" not in entry["src"] and "\n" not in entry["src"].strip() and len(entry["src"]) <= 80
+                if entry["value"]
+                and entry["value"] != entry["src"]
+                and re.search("[A-Za-z]{2}", entry["src"])
+                and "%" not in entry["src"]
+                and "\n" not in entry["src"].strip()
+                and len(entry["src"]) <= 80
             }
         )
 

@@ -15,16 +15,26 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             if not pool._is_manager(self.env.user):
                 first = managed.filtered(lambda p, pool=pool: p.pool_id == pool)[:1].with_env(self.env)
                 raise UserError(
-                    self.env._("Only a pool manager may merge customers of pool %(pool)s (%(partner)s).",
-                               pool=pool.name, partner=first._pool_labels()[first.id])
+                    self.env._(
+                        "Only a pool manager may merge customers of pool %(pool)s (%(partner)s).",
+                        pool=pool.name,
+                        partner=first._pool_labels()[first.id],
+                    )
                 )
         result = super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
         kept = (dst_partner or Partner.browse()).sudo().exists() or partners.exists()[:1]
         merged = managed - kept
         if kept.pool_state and merged:
             kept._pool_log(
-                [{"partner": kept, "action": "cleanup", "pool_id": kept.pool_id.id, "to_user_id": kept.user_id.id,
-                  "note": self.env._("merged with %s", ", ".join(f"#{pid}" for pid in merged.ids))}],
+                [
+                    {
+                        "partner": kept,
+                        "action": "cleanup",
+                        "pool_id": kept.pool_id.id,
+                        "to_user_id": kept.user_id.id,
+                        "note": self.env._("merged with %s", ", ".join(f"#{pid}" for pid in merged.ids)),
+                    }
+                ],
                 lambda log: self.env._("Merged by %s", log["user_name"]),
             )
         return result

@@ -19,7 +19,9 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
     strategy = fields.Selection(STRATEGIES, required=True, default="round_robin")
     user_id = fields.Many2one("res.users", string="Assign To", domain=[("share", "=", False)])
     user_ids = fields.Many2many(
-        "res.users", string="Only These Members", domain=[("share", "=", False)],
+        "res.users",
+        string="Only These Members",
+        domain=[("share", "=", False)],
         help="Leave empty to distribute among all members of the pool.",
     )
     line_ids = fields.One2many("crm.public.pool.assign.wizard.line", "wizard_id", string="Preview")
@@ -238,14 +240,10 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
 
     def _summary(self, counts, unplaced, labels=False):
         Engine = self.env["crm.public.pool.distribution"]
-        text = self.env._(
-            "%(placed)s customers to %(users)s members.", placed=sum(counts.values()), users=len(counts)
-        )
+        text = self.env._("%(placed)s customers to %(users)s members.", placed=sum(counts.values()), users=len(counts))
         if unplaced:
             why = "; ".join(
                 f"{count}: {reason if labels else Engine._unplaced_label(reason)}" for reason, count in unplaced.items()
             )
-            text += " " + self.env._(
-                "%(left)s stay in the pool (%(why)s).", left=sum(unplaced.values()), why=why
-            )
+            text += " " + self.env._("%(left)s stay in the pool (%(why)s).", left=sum(unplaced.values()), why=why)
         return text

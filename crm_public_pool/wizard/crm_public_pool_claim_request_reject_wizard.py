@@ -8,8 +8,12 @@ class CrmPublicPoolClaimRequestRejectWizard(models.TransientModel):
     _description = "Reject Claim Requests"
 
     request_ids = fields.Many2many(
-        "crm.public.pool.claim.request", "crm_public_pool_request_reject_rel", "wizard_id", "request_id",
-        string="Claim Requests", required=True,
+        "crm.public.pool.claim.request",
+        "crm_public_pool_request_reject_rel",
+        "wizard_id",
+        "request_id",
+        string="Claim Requests",
+        required=True,
     )
     note = fields.Text(string="Reason", required=True)
 

@@ -24,8 +24,10 @@ class CrmPublicPoolDepartureWizard(models.TransientModel):
             wizard.customer_count = len(wizard._customers())
 
     def _customers(self):
-        return self.env["res.partner"].sudo().search(
-            [("user_id", "=", self.user_id.id), ("pool_state", "=", "private"), *COMMERCIAL_DOMAIN]
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .search([("user_id", "=", self.user_id.id), ("pool_state", "=", "private"), *COMMERCIAL_DOMAIN])
         )
 
     def action_apply(self):
@@ -37,9 +39,14 @@ class CrmPublicPoolDepartureWizard(models.TransientModel):
         if self.archive_user:
             as_engine(self.user_id, departure_done=True).action_archive()
         if self.successor_id:
-            message = self.env._("%(count)s customers of %(user)s went to %(successor)s.",
-                                 count=len(customers), user=self.user_id.name, successor=self.successor_id.name)
+            message = self.env._(
+                "%(count)s customers of %(user)s went to %(successor)s.",
+                count=len(customers),
+                user=self.user_id.name,
+                successor=self.successor_id.name,
+            )
         else:
-            message = self.env._("%(count)s customers of %(user)s returned to their pools.",
-                                 count=len(customers), user=self.user_id.name)
+            message = self.env._(
+                "%(count)s customers of %(user)s returned to their pools.", count=len(customers), user=self.user_id.name
+            )
         return self.env["res.partner"]._pool_notification(message)

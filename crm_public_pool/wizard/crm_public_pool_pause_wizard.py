@@ -27,8 +27,11 @@ class CrmPublicPoolPauseWizard(models.TransientModel):
         self.ensure_one()
         self.user_ids.pool_pause(self.until)
         return self.env["res.partner"]._pool_notification(
-            self.env._("Intake paused for %(names)s until %(until)s.", names=", ".join(self.user_ids.mapped("name")),
-                       until=self.until or self.env._("resumed"))
+            self.env._(
+                "Intake paused for %(names)s until %(until)s.",
+                names=", ".join(self.user_ids.mapped("name")),
+                until=self.until or self.env._("resumed"),
+            )
         )
 
     def action_resume(self):

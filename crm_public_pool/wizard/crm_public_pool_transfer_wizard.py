@@ -16,5 +16,7 @@ class CrmPublicPoolTransferWizard(models.TransientModel):
         if owned:
             owned.pool_transfer(self.user_id.id)
         return self.env["res.partner"]._pool_notification(
-            self.env._("%(count)s customers now belong to %(user)s.", count=len(self.partner_ids), user=self.user_id.name)
+            self.env._(
+                "%(count)s customers now belong to %(user)s.", count=len(self.partner_ids), user=self.user_id.name
+            )
         )

@@ -24,7 +24,8 @@ class CrmPublicPoolRule(models.Model):
                               WHERE mp.commercial_partner_id = p.id AND m.state = 'posted'
                                 AND m.move_type IN ('out_invoice', 'out_refund')
                                 AND m.company_id = %s AND m.invoice_date >= (%s)::date), 0)""",
-                self.company_id.id, since,
+                self.company_id.id,
+                since,
             ),
             self.env._("invoiced %(revenue)s net of credit notes in the last %(days)s days, below %(limit)s"),
         )

@@ -20,9 +20,7 @@ class CrmPublicPool(models.Model):
     def _collect_member_users(self):
         users = super()._collect_member_users()
         if self.department_ids:
-            employees = self.env["hr.employee"].sudo().search(
-                [("department_id", "child_of", self.department_ids.ids)]
-            )
+            employees = self.env["hr.employee"].sudo().search([("department_id", "child_of", self.department_ids.ids)])
             users |= employees.user_id
         return users
 

@@ -11,18 +11,24 @@ class ResUsers(models.Model):
         present = self.filtered(lambda u: u.id not in absences)
         if not present:
             return absences
-        leaves = self.env["hr.leave"].sudo().search(
-            [
-                ("user_id", "in", present.ids),
-                ("state", "=", "validate"),
-                ("request_date_from", "<=", day),
-                ("request_date_to", ">=", day),
-            ],
-            order="request_date_to desc",
+        leaves = (
+            self.env["hr.leave"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", present.ids),
+                    ("state", "=", "validate"),
+                    ("request_date_from", "<=", day),
+                    ("request_date_to", ">=", day),
+                ],
+                order="request_date_to desc",
+            )
         )
         for leave in leaves:
             absences.setdefault(
                 leave.user_id.id,
-                self.env._("%(user)s is on time off until %(until)s", user=leave.user_id.name, until=leave.request_date_to),
+                self.env._(
+                    "%(user)s is on time off until %(until)s", user=leave.user_id.name, until=leave.request_date_to
+                ),
             )
         return absences

@@ -34,9 +34,12 @@ class TestTimeOff(PoolCase):
         return leave
 
     def distribute(self, partners):
-        return self.env["crm.public.pool.assign.wizard"].with_user(self.admin).create(
-            {"pool_id": self.pool.id, "partner_ids": [(6, 0, partners.ids)], "strategy": "round_robin"}
-        ).action_apply()
+        return (
+            self.env["crm.public.pool.assign.wizard"]
+            .with_user(self.admin)
+            .create({"pool_id": self.pool.id, "partner_ids": [(6, 0, partners.ids)], "strategy": "round_robin"})
+            .action_apply()
+        )
 
     def test_approved_leave_today_skips_and_refuses(self):
         today = fields.Date.today()

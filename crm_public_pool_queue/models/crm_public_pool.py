@@ -38,8 +38,10 @@ class CrmPublicPool(models.Model):
         now = now or fields.Datetime.now()
         day = fields.Date.to_string(now.date())
         warn_key = f"crm_public_pool_recycle_warn:{day}:{','.join(map(str, sorted(self.ids)))}"
-        if self.env["queue.job"].sudo().search_count(
-            [("identity_key", "=", warn_key), ("state", "in", OPEN_JOB_STATES)], limit=1
+        if (
+            self.env["queue.job"]
+            .sudo()
+            .search_count([("identity_key", "=", warn_key), ("state", "in", OPEN_JOB_STATES)], limit=1)
         ):
             return 0
         stages = []
@@ -52,7 +54,7 @@ class CrmPublicPool(models.Model):
                     identity_key=f"crm_public_pool_recycle:{rule.id}:{day}:{low}",
                     description=self.env._("Recycle: %(rule)s, customers from #%(low)s", rule=rule.name, low=low),
                 )._recycle_batch_job(now, batch_size, low, high)
-                for low, high in zip(bounds, [*bounds[1:], None])
+                for low, high in zip(bounds, [*bounds[1:], None], strict=False)
             ]
             if batches:
                 stages.append(group(*batches))

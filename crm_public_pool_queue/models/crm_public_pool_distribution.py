@@ -13,8 +13,9 @@ class CrmPublicPoolDistribution(models.Model):
     def _job_size(self):
         return int(self.env["ir.config_parameter"].sudo().get_param("crm_public_pool_queue.job_size", JOB_SIZE))
 
-    def _apply_plan(self, pool, assignments, strategy, scores=None, rule=None, last_user_id=None,
-                    owed_user_ids=None, note=None):
+    def _apply_plan(
+        self, pool, assignments, strategy, scores=None, rule=None, last_user_id=None, owed_user_ids=None, note=None
+    ):
         """Large plans move in jobs of ``job_size`` customers, each one transaction of the usual moves."""
         size = self._job_size()
         if len(assignments) <= size:
@@ -25,7 +26,7 @@ class CrmPublicPoolDistribution(models.Model):
         score_pairs = sorted((scores or {}).items())
         jobs = 0
         for start in range(0, len(assignments), size):
-            chunk = [list(pair) for pair in assignments[start:start + size]]
+            chunk = [list(pair) for pair in assignments[start : start + size]]
             self.delayable(
                 channel=CHANNEL,
                 identity_key=content_key(f"crm_public_pool_distribute:{pool.id}", chunk),

@@ -20,12 +20,13 @@ class ResPartner(models.Model):
             return super().load(fields, data)
         jobs = 0
         for start in range(0, len(data), size):
-            rows = data[start:start + size]
+            rows = data[start : start + size]
             self.delayable(
                 channel=CHANNEL,
                 identity_key=content_key("crm_public_pool_import", [fields, rows]),
-                description=self.env._("Import rows %(first)s to %(last)s into a customer pool",
-                                       first=start + 1, last=start + len(rows)),
+                description=self.env._(
+                    "Import rows %(first)s to %(last)s into a customer pool", first=start + 1, last=start + len(rows)
+                ),
             )._pool_import_job(fields, rows, start).delay()
             jobs += 1
         return {

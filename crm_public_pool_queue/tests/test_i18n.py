@@ -18,5 +18,7 @@ class TestTranslations(TransactionCase):
         trans_export(None, ["crm_public_pool_queue"], buffer, "po", self.env.cr)
         current = {entry.msgid for entry in polib.pofile(buffer.getvalue().decode())}
         for lang in ("zh_CN", "zh_TW"):
-            translated = {e.msgid for e in polib.pofile(str(I18N / f"{lang}.po")) if e.msgstr.strip() and not e.obsolete}
+            translated = {
+                e.msgid for e in polib.pofile(str(I18N / f"{lang}.po")) if e.msgstr.strip() and not e.obsolete
+            }
             self.assertFalse(sorted(current - translated), f"strings without a {lang} translation")

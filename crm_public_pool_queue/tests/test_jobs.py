@@ -63,8 +63,16 @@ class TestRecycleJobs(JobsMixin, RecycleCase):
 
     def test_rules_run_in_their_order(self):
         """A customer due under two rules is recycled by the first, as the preview says; the second waits."""
-        first = self.Rule.create({"pool_id": self.pool.id, "name": "First", "sequence": 1, "rule_type": "domain",
-                                  "domain": f"[('id', 'in', {self.due[:2].ids})]", "warn_days": 0})
+        first = self.Rule.create(
+            {
+                "pool_id": self.pool.id,
+                "name": "First",
+                "sequence": 1,
+                "rule_type": "domain",
+                "domain": f"[('id', 'in', {self.due[:2].ids})]",
+                "warn_days": 0,
+            }
+        )
         expected = {line["partner_id"]: line["rule_id"] for line in self.pool._recycle_preview()}
         self.assertEqual({expected[p.id] for p in self.due[:2]}, {first.id})
         self.pool._recycle_enqueue(batch_size=2)
@@ -73,8 +81,11 @@ class TestRecycleJobs(JobsMixin, RecycleCase):
         for record in jobs.filtered(lambda j: j.method_name == "_recycle_batch_job"):
             by_rule.setdefault(Job.load(self.env, record.uuid).recordset, record)
         self.assertEqual(by_rule[first].state, "pending")
-        self.assertEqual((jobs.filtered(lambda j: j.method_name == "_recycle_batch_job") - by_rule[first]).mapped("state"),
-                         ["wait_dependencies"] * 3, "the second rule's batches wait for the first rule's")
+        self.assertEqual(
+            (jobs.filtered(lambda j: j.method_name == "_recycle_batch_job") - by_rule[first]).mapped("state"),
+            ["wait_dependencies"] * 3,
+            "the second rule's batches wait for the first rule's",
+        )
         self.perform(jobs)
         done = {log.partner_id.id: log.rule_id.id for log in self.logs(self.due, "recycle")}
         self.assertEqual(done, expected)
@@ -139,8 +150,10 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
 
     def test_large_distribution_in_jobs(self):
         pooled = self.customers[:7]
-        wizard = self.env["crm.public.pool.assign.wizard"].with_user(self.admin).create(
-            {"pool_id": self.pool.id, "partner_ids": [(6, 0, pooled.ids)], "strategy": "round_robin"}
+        wizard = (
+            self.env["crm.public.pool.assign.wizard"]
+            .with_user(self.admin)
+            .create({"pool_id": self.pool.id, "partner_ids": [(6, 0, pooled.ids)], "strategy": "round_robin"})
         )
         result = wizard.action_apply()
         self.assertIn("3 background jobs", result["params"]["message"])
@@ -162,7 +175,9 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
         self.assertEqual(len(self.jobs()), 3)
 
     def test_large_import_in_jobs(self):
-        rows = [[f"Imported Trading Co {i}", str(self.pool.id)] for i in range(6)] + [["East Customer 0", str(self.pool.id)]]
+        rows = [[f"Imported Trading Co {i}", str(self.pool.id)] for i in range(6)] + [
+            ["East Customer 0", str(self.pool.id)]
+        ]
         Partner = self.env["res.partner"].with_context(import_file=True, pool_import_in_background=True)
         result = Partner.load(["name", "pool_id/.id"], rows)
         self.assertFalse(result["ids"])
@@ -172,6 +187,9 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
         imported = self.env["res.partner"].search([("name", "like", "Imported Trading Co")])
         self.assertEqual(len(imported), 6)
         self.assertEqual(set(imported.mapped("pool_state")), {"pool"})
-        self.assertEqual(self.env["res.partner"].search_count([("name", "=", "East Customer 0")]), 1,
-                         "the row duplicating a customer is reported, not created")
+        self.assertEqual(
+            self.env["res.partner"].search_count([("name", "=", "East Customer 0")]),
+            1,
+            "the row duplicating a customer is reported, not created",
+        )
         self.assertEqual(len([r for r in results if "same customer as" in r]), 1, results)

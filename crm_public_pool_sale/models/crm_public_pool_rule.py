@@ -12,7 +12,9 @@ class CrmPublicPoolRule(models.Model):
     def _revenue_sql(self, since):
         if self.revenue_source != "sale_order":
             return super()._revenue_sql(since)
-        self.env["sale.order"].flush_model(["partner_id", "state", "company_id", "date_order", "amount_untaxed", "currency_rate"])
+        self.env["sale.order"].flush_model(
+            ["partner_id", "state", "company_id", "date_order", "amount_untaxed", "currency_rate"]
+        )
         # Untaxed, in the company currency: an order's currency_rate converts from it.
         return (
             SQL(
@@ -20,7 +22,8 @@ class CrmPublicPoolRule(models.Model):
                                FROM sale_order so JOIN res_partner sp ON sp.id = so.partner_id
                               WHERE sp.commercial_partner_id = p.id AND so.state = 'sale'
                                 AND so.company_id = %s AND so.date_order >= %s), 0)""",
-                self.company_id.id, since,
+                self.company_id.id,
+                since,
             ),
             self.env._("confirmed sales of %(revenue)s in the last %(days)s days, below %(limit)s"),
         )

@@ -14,12 +14,16 @@ class TestRevenueFromSaleOrders(RecycleCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.product = cls.env["product.product"].create({"name": "Pump", "type": "consu", "list_price": 1.0, "taxes_id": [(5,)]})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Pump", "type": "consu", "list_price": 1.0, "taxes_id": [(5,)]}
+        )
 
     def order(self, partner, amount, confirm=True, days_ago=0, currency=None):
         vals = {
             "partner_id": partner.id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount, "tax_id": [(5,)]})],
+            "order_line": [
+                (0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount, "tax_id": [(5,)]})
+            ],
         }
         if currency:
             pricelist = self.env["product.pricelist"].create({"name": currency.name, "currency_id": currency.id})
@@ -50,12 +54,20 @@ class TestRevenueFromSaleOrders(RecycleCase):
 
     def test_orders_are_converted_to_the_company_currency(self):
         self.rule(rule_type="low_revenue", amount=1000, revenue_source="sale_order")
-        other = self.env["res.currency"].with_context(active_test=False).search(
-            [("id", "!=", self.env.company.currency_id.id)], limit=1
+        other = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.env.company.currency_id.id)], limit=1)
         )
         other.active = True
-        self.env["res.currency.rate"].create({"currency_id": other.id, "rate": 4.0, "name": fields.Date.today() - timedelta(days=60),
-                                              "company_id": self.env.company.id})
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": other.id,
+                "rate": 4.0,
+                "name": fields.Date.today() - timedelta(days=60),
+                "company_id": self.env.company.id,
+            }
+        )
         customer = self.customers[0]
         self.backdate(customer, 31)
         self.order(customer, 2000, currency=other)  # 2000 at 4 per unit of company currency = 500

@@ -1,13 +1,15 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 function assertText(selector, expected, message) {
     const element = document.querySelector(selector);
     const input = element && element.querySelector("input");
     const text = element && ((input && input.value) || element.textContent);
     if (!text || !text.includes(expected)) {
-        throw new Error(`${message}: expected "${expected}" in ${selector}, got "${text}"`);
+        throw new Error(
+            `${message}: expected "${expected}" in ${selector}, got "${text}"`
+        );
     }
 }
 
@@ -26,12 +28,14 @@ registry.category("web_tour.tours").add("crm_public_pool_claim_tour", {
             content: "Open the pool customers",
             trigger: "body",
             run() {
-                window.location.href = "/odoo/action-crm_public_pool.action_pool_customers";
+                window.location.href =
+                    "/odoo/action-crm_public_pool.action_pool_customers";
             },
         },
         {
             content: "The phone of a pooled customer is masked",
-            trigger: ".o_data_row:contains(Tour Customer) td[name=phone]:contains(****)",
+            trigger:
+                ".o_data_row:contains(Tour Customer) td[name=phone]:contains(****)",
             run: "click",
         },
         {
@@ -43,14 +47,19 @@ registry.category("web_tour.tours").add("crm_public_pool_claim_tour", {
             content: "Now owned: the real phone shows",
             trigger: ".o_form_view div[name=pool_status_box]:contains(Owner:)",
             run() {
-                assertText(".o_field_widget[name=phone]", "0013 8888", "phone after claim");
+                assertText(
+                    ".o_field_widget[name=phone]",
+                    "0013 8888",
+                    "phone after claim"
+                );
             },
         },
         {
             content: "Capacity after the claim",
             trigger: "body",
             run() {
-                window.location.href = "/odoo/action-crm_public_pool.action_pool_my_capacity";
+                window.location.href =
+                    "/odoo/action-crm_public_pool.action_pool_my_capacity";
             },
         },
         {
@@ -64,7 +73,8 @@ registry.category("web_tour.tours").add("crm_public_pool_claim_tour", {
             content: "Back to my customers",
             trigger: "body",
             run() {
-                window.location.href = "/odoo/action-crm_public_pool.action_pool_my_customers";
+                window.location.href =
+                    "/odoo/action-crm_public_pool.action_pool_my_customers";
             },
         },
         {

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 /* The main flows of the pool as each role does them in the web client; tests/test_flows.py
  * prepares the records and starts them. */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
 
@@ -22,7 +22,8 @@ tours.add("crm_public_pool_release_tour", {
         },
         {
             content: "Release it",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_pool_release_wizard]",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button[name=action_pool_release_wizard]",
             run: "click",
         },
         {
@@ -57,7 +58,7 @@ tours.add("crm_public_pool_register_appeal_tour", {
             async run(helpers) {
                 await helpers.edit("厦门市海港物流有限公司");
                 // Leaving the field commits it: the dialog looks the name up.
-                this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+                this.anchor.dispatchEvent(new Event("change", {bubbles: true}));
             },
         },
         {
@@ -92,7 +93,8 @@ tours.add("crm_public_pool_register_appeal_tour", {
         toast("Appeal sent"),
         {
             content: "Now under review",
-            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Appealed)",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Appealed)",
         },
     ],
 });
@@ -111,7 +113,8 @@ tours.add("crm_public_pool_assign_preview_tour", {
         },
         {
             content: "Each member with load, limit and share",
-            trigger: ".modal .o_field_widget[name=member_ids] .o_data_row:contains(Tour Full Seller):contains(At their limit)",
+            trigger:
+                ".modal .o_field_widget[name=member_ids] .o_data_row:contains(Tour Full Seller):contains(At their limit)",
         },
         {
             content: "Who gets what",
@@ -131,13 +134,15 @@ tours.add("crm_public_pool_requests_tour", {
     steps: () => [
         {
             content: "Approve the first request",
-            trigger: ".o_data_row:contains(Tour Request One) button[name=action_approve]",
+            trigger:
+                ".o_data_row:contains(Tour Request One) button[name=action_approve]",
             run: "click",
         },
         toast("approved"),
         {
             content: "Reject the second",
-            trigger: ".o_data_row:contains(Tour Request Two) button[name=action_reject_wizard]",
+            trigger:
+                ".o_data_row:contains(Tour Request Two) button[name=action_reject_wizard]",
             run: "click",
         },
         {
@@ -162,7 +167,8 @@ tours.add("crm_public_pool_recycle_tour", {
         },
         {
             content: "The due customer, with the reason",
-            trigger: ".o_list_view .o_data_row:contains(Tour Silent Co):contains(no follow-up)",
+            trigger:
+                ".o_list_view .o_data_row:contains(Tour Silent Co):contains(no follow-up)",
         },
         {
             content: "Back to the pool",

@@ -5,7 +5,7 @@
  * untranslated. The test stores in sessionStorage the actions to open ("poolWalkActions") and
  * the terms ("poolWalkTerms").
  */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 const SKIPPED_TEXT = [
     ".o_field_widget", // data, not interface: customer names are Latin or Chinese
@@ -35,7 +35,9 @@ async function settle() {
     let quiet = 0;
     for (let i = 0; i < 300 && quiet < 4; i++) {
         await sleep(100);
-        const busy = document.querySelector(".o_loading_indicator, .o_blockUI, .o_view_sample_data .fa-spin");
+        const busy = document.querySelector(
+            ".o_loading_indicator, .o_blockUI, .o_view_sample_data .fa-spin"
+        );
         quiet = busy ? 0 : quiet + 1;
     }
 }
@@ -63,7 +65,9 @@ function visibleTexts(root) {
         }
         texts.push(text);
     }
-    for (const element of root.querySelectorAll("[placeholder], [title], [data-tooltip]")) {
+    for (const element of root.querySelectorAll(
+        "[placeholder], [title], [data-tooltip]"
+    )) {
         if (element.closest(".o-mail-Chatter")) {
             continue;
         }
@@ -81,7 +85,9 @@ function checkTranslated(where, terms) {
     if (!terms.size) {
         return;
     }
-    const roots = document.querySelectorAll(".o_action_manager, .modal, .o_main_navbar");
+    const roots = document.querySelectorAll(
+        ".o_action_manager, .modal, .o_main_navbar"
+    );
     const untranslated = new Set();
     for (const root of roots) {
         for (const text of visibleTexts(root)) {
@@ -91,13 +97,17 @@ function checkTranslated(where, terms) {
         }
     }
     if (untranslated.size) {
-        throw new Error(`${where}: untranslated interface text: ${[...untranslated].join(" | ")}`);
+        throw new Error(
+            `${where}: untranslated interface text: ${[...untranslated].join(" | ")}`
+        );
     }
 }
 
 async function closeDialogs() {
     for (let i = 0; i < 5; i++) {
-        const close = document.querySelector(".modal .btn-close, .modal .o_form_button_cancel");
+        const close = document.querySelector(
+            ".modal .btn-close, .modal .o_form_button_cancel"
+        );
         if (!close) {
             return;
         }
@@ -115,18 +125,24 @@ async function visit(where, terms) {
 async function walkAction(action, terms) {
     const where = `action ${action.xmlid}`;
     await closeDialogs();
-    await env().services.action.doAction(action.xmlid, { clearBreadcrumbs: true });
+    await env().services.action.doAction(action.xmlid, {clearBreadcrumbs: true});
     await visit(where, terms);
     if (document.querySelector(".modal")) {
         await closeDialogs();
         return 1;
     }
     let screens = 1;
-    const switches = [...document.querySelectorAll(".o_control_panel .o_switch_view")].map((button) =>
-        [...button.classList].find((name) => name.startsWith("o_") && name !== "o_switch_view")
+    const switches = [
+        ...document.querySelectorAll(".o_control_panel .o_switch_view"),
+    ].map((button) =>
+        [...button.classList].find(
+            (name) => name.startsWith("o_") && name !== "o_switch_view"
+        )
     );
     for (const viewClass of switches) {
-        const button = document.querySelector(`.o_control_panel .o_switch_view.${viewClass}`);
+        const button = document.querySelector(
+            `.o_control_panel .o_switch_view.${viewClass}`
+        );
         if (!button || button.classList.contains("active")) {
             continue;
         }
@@ -134,8 +150,13 @@ async function walkAction(action, terms) {
         await visit(`${where} (${viewClass})`, terms);
         screens++;
     }
-    const first = document.querySelector(".o_list_view .o_data_row .o_data_cell, .o_kanban_view .o_kanban_record:not(.o_kanban_ghost)");
-    if (first && !document.querySelector(".o_list_view table.o_list_table[data-readonly]")) {
+    const first = document.querySelector(
+        ".o_list_view .o_data_row .o_data_cell, .o_kanban_view .o_kanban_record:not(.o_kanban_ghost)"
+    );
+    if (
+        first &&
+        !document.querySelector(".o_list_view table.o_list_table[data-readonly]")
+    ) {
         first.click();
         await visit(`${where} (first record)`, terms);
         await closeDialogs();
@@ -148,14 +169,18 @@ registry.category("web_tour.tours").add("crm_public_pool_walk_tour", {
     url: "/odoo",
     steps: () => {
         const actions = JSON.parse(sessionStorage.getItem("poolWalkActions") || "[]");
-        const terms = new Set(JSON.parse(sessionStorage.getItem("poolWalkTerms") || "[]"));
+        const terms = new Set(
+            JSON.parse(sessionStorage.getItem("poolWalkTerms") || "[]")
+        );
         if (!actions.length) {
             return [
                 {
                     content: "The test names the actions to open",
                     trigger: "body",
                     run() {
-                        throw new Error("no action to walk: the test stores them in sessionStorage");
+                        throw new Error(
+                            "no action to walk: the test stores them in sessionStorage"
+                        );
                     },
                 },
             ];
