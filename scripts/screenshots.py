@@ -544,6 +544,33 @@ def shot_revenue_rule(browser, users):
     return 560
 
 
+def shot_view_limit(browser, users):
+    """Li Wei past the Company Pool's daily view limit (lowered to 2 for the picture, then put back)."""
+    admin, liwei = users["admin"], users["liwei"]
+    pool = admin.ref("crm_public_pool.pool_default")
+    limit = admin.call("crm.public.pool", "read", [pool], ["daily_view_limit"])[0]["daily_view_limit"]
+    customers = liwei.call("res.partner", "search", [("pool_id", "=", pool), ("pool_state", "=", "pool")],
+                           limit=3, order="id")
+    admin.call("crm.public.pool", "write", [pool], {"daily_view_limit": 2})
+    try:
+        for partner in customers[:2]:
+            liwei.call("res.partner", "web_read", [partner], specification={"phone": {}, "email": {}})
+        browser.login(liwei)
+        browser.goto(ACTION % "action_pool_customers" + "/%s" % customers[2])
+        browser.wait(".modal .modal-body")
+        return 560
+    finally:
+        admin.call("crm.public.pool", "write", [pool], {"daily_view_limit": limit})
+
+
+def shot_views_per_day(browser, users):
+    """The manager's Customers Opened per Day, after Li Wei reached the limit."""
+    browser.login(users["admin"])
+    browser.goto(ACTION % "action_pool_view_days")
+    browser.wait(".o_list_renderer .o_data_row")
+    return 420
+
+
 def shot_settings(browser, users):
     browser.login(users["admin"])
     browser.goto("/odoo/action-crm.crm_config_settings_action")
@@ -575,6 +602,8 @@ SHOTS = {
     "unplaced.png": shot_unplaced,
     "pause_intake.png": shot_pause_intake,
     "revenue_rule.png": shot_revenue_rule,
+    "view_limit.png": shot_view_limit,
+    "views_per_day.png": shot_views_per_day,
     # Marc Demo's language is zh_CN while these are taken.
     "pool_customers_zh_CN.png": shot_pool_customers,
     "customer_form_pooled_zh_CN.png": shot_customer_form_pooled,
