@@ -549,8 +549,9 @@ def shot_view_limit(browser, users):
     admin, liwei = users["admin"], users["liwei"]
     pool = admin.ref("crm_public_pool.pool_default")
     limit = admin.call("crm.public.pool", "read", [pool], ["daily_view_limit"])[0]["daily_view_limit"]
-    customers = liwei.call("res.partner", "search", [("pool_id", "=", pool), ("pool_state", "=", "pool")],
-                           limit=3, order="id")
+    customers = liwei.call(
+        "res.partner", "search", [("pool_id", "=", pool), ("pool_state", "=", "pool")], limit=3, order="id"
+    )
     admin.call("crm.public.pool", "write", [pool], {"daily_view_limit": 2})
     try:
         for partner in customers[:2]:
