@@ -579,6 +579,18 @@ def shot_settings(browser, users):
     browser.scroll_to_heading("Customer Pools")
 
 
+def shot_followup_settings(browser, users):
+    """Follow-ups that count: the demo counts calls, meetings and e-mails, notes and discussions."""
+    browser.login(users["admin"])
+    browser.goto("/odoo/action-crm.crm_config_settings_action")
+    browser.wait(".o_settings_container")
+    browser.evaluate(
+        "[...document.querySelectorAll('.o_setting_box *')]"
+        ".filter(e => e.textContent.trim() === 'Follow-ups that count').pop()?.scrollIntoView({block: 'start'})"
+    )
+    time.sleep(1)
+
+
 SHOTS = {
     "pool_customers.png": shot_pool_customers,
     "customer_form_pooled.png": shot_customer_form_pooled,
@@ -604,6 +616,7 @@ SHOTS = {
     "pause_intake.png": shot_pause_intake,
     "revenue_rule.png": shot_revenue_rule,
     "view_limit.png": shot_view_limit,
+    "followup_settings.png": shot_followup_settings,
     "views_per_day.png": shot_views_per_day,
     # Marc Demo's language is zh_CN while these are taken.
     "pool_customers_zh_CN.png": shot_pool_customers,
