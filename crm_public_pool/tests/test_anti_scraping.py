@@ -374,7 +374,8 @@ class TestAntiScrapingWebClient(PoolCase, HttpCase):
         with self.assertNoLogs("odoo.sql_db", "ERROR"):
             page = self.call("web_search_read", [("id", "in", (a | c).ids)], {"phone": {}}, order="id")
         self.assertEqual([row["phone"] for row in page["records"]], [a.phone, False])
-        with self.assertRaises(UserError) as refusal:
+        # The server logs the refusal as a warning, as it does every UserError of a request.
+        with self.assertRaises(UserError) as refusal, self.assertLogs("odoo.http", "WARNING"):
             self.call("search_read", [("id", "=", c.id)], ["phone"])
         self.assertIn(
             "You have opened 2 customers of pool East Pool today, its daily limit is 2.", str(refusal.exception)
