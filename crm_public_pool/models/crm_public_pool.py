@@ -7,7 +7,7 @@ from odoo.modules import module as odoo_module
 from odoo.tools import SQL, format_date
 
 from .checks import check_id, check_ids, check_integers
-from .crm_public_pool_rule import RECYCLE_BATCH_SIZE
+from .crm_public_pool_rule import RECYCLE_BATCH_SIZE, RECYCLE_PARTNER_FIELDS
 
 # Read with a user's pool facts (_pool_user_facts), in this order.
 USER_PREFETCH = ["company_id", "partner_id", "pool_max_customers", "pool_max_locked"]
@@ -821,13 +821,24 @@ class CrmPublicPool(models.Model):
         self.env["mail.activity"].invalidate_model()
         self.env["crm.public.pool.log"].invalidate_model()
 
-    def _recycle_refresh_dates(self, partner_ids=None):
-        """Store on owned customers when the rules will recycle them; in SQL, for the whole pools or ``partner_ids``."""
+    def _recycle_refresh_dates(self, partner_ids=None, fresh=False):
+        """Store on owned customers when the rules will recycle them; in SQL, for the whole pools or ``partner_ids``.
+
+        ``fresh``: the customers were created in this very call, so no lead, activity or order can
+        point at them yet: only their own rows need to be in the database. Flushing everything
+        instead would force every pending write and recomputation of the transaction at each
+        create, which costs a flow that creates customers one by one (crm's mass conversion)
+        a dozen queries per customer. A rule with a free filter may read anything: all is flushed.
+        """
         if not self:
             return
         now = fields.Datetime.now()
-        rules_by_pool = self._recycle_rules().grouped("pool_id")
-        self.env.flush_all()
+        rules = self._recycle_rules()
+        rules_by_pool = rules.grouped("pool_id")
+        if fresh and partner_ids and "domain" not in rules.mapped("rule_type"):
+            self.env["res.partner"].flush_model(RECYCLE_PARTNER_FIELDS)
+        else:
+            self.env.flush_all()
         subset = SQL("AND p.id IN %s", tuple(partner_ids)) if partner_ids else SQL()
         for pool in self:
             dates = [rule._recycle_date_sql(now) for rule in rules_by_pool.get(pool, [])]

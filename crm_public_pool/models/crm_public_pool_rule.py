@@ -22,6 +22,25 @@ DATE_RULE_TYPES = ("no_followup", "no_opportunity", "not_won", "low_revenue")
 RECYCLE_BATCH_SIZE = 5000
 
 
+# The customer columns the recycle statements read (``p.*`` in the SQL below and in the bridges).
+RECYCLE_PARTNER_FIELDS = [
+    "active",
+    "commercial_partner_id",
+    "company_id",
+    "is_company",
+    "parent_id",
+    "pool_claim_date",
+    "pool_id",
+    "pool_last_followup_date",
+    "pool_level",
+    "pool_locked",
+    "pool_recycle_date",
+    "pool_state",
+    "pool_warned_date",
+    "user_id",
+]
+
+
 class CrmPublicPoolRule(models.Model):
     """A recycle rule: customers matching any active rule of their pool return to it."""
 

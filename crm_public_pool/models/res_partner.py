@@ -376,7 +376,7 @@ class ResPartner(models.Model):
         partners = super(ResPartner, as_engine(model)).create(vals_list).with_env(self.env)
         managed = partners.browse([partners[i].id for i in managed_indexes])
         managed._pool_after_create()
-        managed._pool_recycle_after_write({"pool_state"})
+        managed._pool_recycle_after_write({"pool_state"}, fresh=True)
         contacts = partners.sudo().filtered(lambda p: p.parent_id and p.commercial_partner_id.pool_state)
         for contact in contacts:
             if contact.user_id != contact.commercial_partner_id.user_id:
@@ -649,8 +649,11 @@ class ResPartner(models.Model):
                 lambda log: self.env._("Deleted by %s", log["user_name"]),
             )
 
-    def _pool_recycle_after_write(self, vals):
-        """Keep the recycle date of touched customers current; a follow-up or a claim clears the warning."""
+    def _pool_recycle_after_write(self, vals, fresh=False):
+        """Keep the recycle date of touched customers current; a follow-up or a claim clears the warning.
+
+        ``fresh``: the customers were just created (see ``crm.public.pool._recycle_refresh_dates``).
+        """
         if not RECYCLE_INPUT_FIELDS & set(vals):
             return
         pools_with_rules = self.env["crm.public.pool.rule"]._recycle_warn_days_by_pool()
@@ -666,7 +669,7 @@ class ResPartner(models.Model):
             warned = partners.filtered("pool_warned_date")
             if warned:
                 as_engine(warned).write({"pool_warned_date": False})
-        partners.pool_id._recycle_refresh_dates(partners.ids)
+        partners.pool_id._recycle_refresh_dates(partners.ids, fresh=fresh)
 
     def _pool_write_owner(self, user_id):
         """A direct write of the Salesperson on managed customers is a transfer."""
