@@ -444,7 +444,6 @@ class CrmPublicPool(models.Model):
         among the members who are there. Those still left keep (a refreshed) reason.
         """
         self._check_admin()
-        Engine = self.env["crm.public.pool.distribution"]
         placed = left = 0
         for pool in self:
             partners = (
@@ -463,15 +462,7 @@ class CrmPublicPool(models.Model):
                 rules._distribute(matched)
             rest = partners - matched
             if rest:
-                plan, _scores = Engine._plan(pool, rest, "round_robin")
-                Engine._apply_plan(
-                    pool,
-                    [(p, u) for p, u, _r in plan.assignments],
-                    "round_robin",
-                    last_user_id=plan.last_user_id,
-                    owed_user_ids=plan.owed_user_ids,
-                )
-                Engine._record_unplaced(plan)
+                pool._escalate_assign(rest)
             still = partners.filtered(lambda p: p.pool_state == "pool")
             placed += len(partners) - len(still)
             left += len(still)
@@ -979,8 +970,8 @@ class CrmPublicPool(models.Model):
             else:
                 pool._escalate_assign(partners, note)
 
-    def _escalate_assign(self, partners, note):
-        """Round-robin among the members who are there, continuing the pool's rotation."""
+    def _escalate_assign(self, partners, note=None):
+        """Round-robin among the members who are there, continuing the pool's rotation; the rest say why."""
         self.ensure_one()
         Engine = self.env["crm.public.pool.distribution"]
         plan, _scores = Engine._plan(self, partners, "round_robin")
