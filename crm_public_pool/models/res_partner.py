@@ -1118,6 +1118,15 @@ class ResPartner(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
+    def _pool_chosen(self):
+        """The customers a wizard was opened on, as the caller may see them: refuse when none is left
+        rather than report a move of 0 customers as a success."""
+        if not self:
+            raise UserError(
+                self.env._("None of the chosen customers is one you may open: choose customers from your lists.")
+            )
+        return self
+
     def _pool_commercial(self):
         partners = self.sudo().commercial_partner_id.with_env(self.env)
         unmanaged = partners.sudo().filtered(lambda p: not p.pool_state)

@@ -229,6 +229,22 @@ class TestAcceptOrReturn(PoolCase):
         self.assertEqual(result["params"]["type"], "success")
         self.assertEqual(customer.pool_state, "pool")
 
+    def test_decline_wizard_on_someone_elses_customer(self):
+        self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_a.id)
+        wizard = (
+            self.env["crm.public.pool.decline.wizard"]
+            .with_user(self.user_b)
+            .create(
+                {
+                    "partner_ids": [(6, 0, self.customers[:1].ids)],
+                    "reason_id": self.env.ref("crm_public_pool.reason_other").id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "None of the chosen customers is one you may open"):
+            wizard.action_decline()
+        self.assertEqual(self.customers[0].user_id, self.user_a)
+
     def test_portal_user_gets_nothing(self):
         portal = new_test_user(self.env, login="pool_portal_acc", groups="base.group_portal")
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_a.id)

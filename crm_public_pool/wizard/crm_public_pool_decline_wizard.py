@@ -12,4 +12,4 @@ class CrmPublicPoolDeclineWizard(models.TransientModel):
 
     def action_decline(self):
         self.ensure_one()
-        return self.partner_ids.action_pool_decline(self.reason_id.code, note=self.note)
+        return self.partner_ids._pool_chosen().action_pool_decline(self.reason_id.code, note=self.note)

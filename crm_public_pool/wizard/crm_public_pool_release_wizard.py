@@ -27,7 +27,7 @@ class CrmPublicPoolReleaseWizard(models.TransientModel):
 
     def action_release(self):
         self.ensure_one()
-        self.partner_ids.pool_release(self.reason_id.code, note=self.note, pool_id=self.pool_id.id)
+        self.partner_ids._pool_chosen().pool_release(self.reason_id.code, note=self.note, pool_id=self.pool_id.id)
         return self.env["res.partner"]._pool_notification(
             self.env._(
                 "%(count)s customers released: %(reason)s.", count=len(self.partner_ids), reason=self.reason_id.name

@@ -10,6 +10,7 @@ class CrmPublicPoolTransferWizard(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
+        self.partner_ids._pool_chosen()
         for pool, pooled in self.partner_ids.filtered(lambda p: p.pool_state == "pool").grouped("pool_id").items():
             pool.pool_assign(pooled.ids, self.user_id.id)
         owned = self.partner_ids.filtered(lambda p: p.pool_state == "private")
