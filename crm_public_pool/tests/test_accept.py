@@ -238,9 +238,12 @@ class TestAcceptOrReturn(PoolCase):
                 {
                     "partner_ids": [(6, 0, self.customers[:1].ids)],
                     "reason_id": self.env.ref("crm_public_pool.reason_other").id,
+                    "note": "Not mine",
                 }
             )
         )
+        # Read back as the web client would on its next request: the colleague's customer is filtered out.
+        wizard.invalidate_recordset()
         with self.assertRaisesRegex(UserError, "None of the chosen customers is one you may open"):
             wizard.action_decline()
         self.assertEqual(self.customers[0].user_id, self.user_a)
