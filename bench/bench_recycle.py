@@ -6,8 +6,8 @@ Creates the template database ``bench_recycle_tpl`` with crm_public_pool when it
 (50 salespeople, one pool with a "no follow-up for 30 days" rule, ``warn_days`` 0 so that both
 paths do the same work). For every size it bulk-inserts the customers with raw SQL
 (``generate_series``: 90% owned, 10% pooled, 10% of all due; Chinese names and phones so the
-trigram indexes are maintained as in production), then copies that database twice
-(``createdb -T``) so both paths start from identical data:
+trigram indexes are maintained as in production), then copies that database for
+each path just before it runs (``createdb -T``) so all paths start from identical data:
 
 - cron: ``crm.public.pool._recycle_run(commit=True)``, the method the daily ``ir.cron`` runs
   (batches of 5,000, one commit per batch; contacts, open leads, warnings and recycle dates
@@ -105,15 +105,28 @@ def main():
         due = generate(odoo, generated, size)
         print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
         odoo.sql_db.close_db(generated)
-        for name in copies.values():
-            run(["createdb", *pg_args, "-T", generated, name])
-        cron_seconds, peak, cron_moved = run_cron(odoo, copies["cron"])
-        floor_seconds, floor_moved = run_floor(odoo, copies["floor"])
+
+        def copy(path):
+            # Each path's copy is made just before it runs and dropped after it (unless --keep),
+            # so the disk holds two databases of the size at once, not four.
+            run(["createdb", *pg_args, "-T", generated, copies[path]])
+            return copies[path]
+
+        def done(path):
+            odoo.sql_db.close_db(copies[path])
+            if not args.keep:
+                run(["dropdb", *pg_args, copies[path]])
+
+        cron_seconds, peak, cron_moved = run_cron(odoo, copy("cron"))
+        done("cron")
+        floor_seconds, floor_moved = run_floor(odoo, copy("floor"))
+        done("floor")
         jobs_seconds = None
         if args.jobs:
             jobs_seconds, jobs_moved, shares[size] = run_jobs(
-                odoo, copies["jobs"], odoo_root, addons, db_args, args.capacity
+                odoo, copy("jobs"), odoo_root, addons, db_args, args.capacity
             )
+            done("jobs")
             if jobs_moved != floor_moved:
                 sys.exit(f"paths disagree: jobs moved {len(jobs_moved)}, floor {len(floor_moved)}")
         if cron_moved != floor_moved or len(cron_moved) != due:
@@ -124,11 +137,8 @@ def main():
             + (f", jobs {jobs_seconds:.1f} s" if jobs_seconds else ""),
             flush=True,
         )
-        for name in copies.values():
-            odoo.sql_db.close_db(name)
         if not args.keep:
-            for name in (generated, *copies.values()):
-                run(["dropdb", *pg_args, name])
+            run(["dropdb", *pg_args, generated])
 
     print("\n-- results --")
     jobs_columns = " jobs on 2 servers | jobs / floor |" if args.jobs else ""
@@ -194,6 +204,8 @@ def generate(odoo, dbname, size):
         cr.execute("SELECT coalesce(max(id), 0) FROM res_partner")
         base = cr.fetchone()[0]
         # Every 10th customer is pooled; every 9th of the others is due (no follow-up for 40 days).
+        # The stored recycle date is written as the addon keeps it (last follow-up or claim + 30
+        # days) in the same statement: a second pass would rewrite 90% of the rows.
         cr.execute(
             """
             INSERT INTO res_partner (id, name, complete_name, active, is_company, type, company_id,
@@ -202,15 +214,17 @@ def generate(odoo, dbname, size):
                                      create_uid, create_date, write_uid, write_date)
             SELECT %(base)s + i, '客户' || i || '有限公司', '客户' || i || '有限公司', TRUE, TRUE, 'contact', %(company)s,
                    %(base)s + i, '+86 138 ' || lpad(i::text, 8, '0'), %(pool)s,
-                   CASE WHEN i %% 10 = 0 THEN 'pool' ELSE 'private' END,
-                   CASE WHEN i %% 10 = 0 THEN NULL ELSE (%(users)s::int[])[1 + i %% %(nusers)s] END,
-                   CASE WHEN i %% 10 = 0 THEN NULL ELSE now() AT TIME ZONE 'UTC' - interval '60 days' END,
-                   CASE WHEN i %% 10 = 0 THEN NULL
-                        WHEN i %% 10 = 1 THEN now() AT TIME ZONE 'UTC' - interval '40 days'
-                        ELSE now() AT TIME ZONE 'UTC' - interval '5 days' END,
-                   CASE WHEN i %% 10 = 0 THEN now() AT TIME ZONE 'UTC' - interval '2 days' END,
-                   NULL, 1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
-              FROM generate_series(1, %(size)s) AS i
+                   CASE WHEN pooled THEN 'pool' ELSE 'private' END,
+                   CASE WHEN pooled THEN NULL ELSE (%(users)s::int[])[1 + i %% %(nusers)s] END,
+                   claimed, followed, CASE WHEN pooled THEN now() AT TIME ZONE 'UTC' - interval '2 days' END,
+                   greatest(followed, claimed) + make_interval(days => %(days)s),
+                   1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
+              FROM (SELECT i, i %% 10 = 0 AS pooled,
+                           CASE WHEN i %% 10 != 0 THEN now() AT TIME ZONE 'UTC' - interval '60 days' END AS claimed,
+                           CASE WHEN i %% 10 = 0 THEN NULL
+                                WHEN i %% 10 = 1 THEN now() AT TIME ZONE 'UTC' - interval '40 days'
+                                ELSE now() AT TIME ZONE 'UTC' - interval '5 days' END AS followed
+                      FROM generate_series(1, %(size)s) AS i) AS series
             """,
             {
                 "base": base,
@@ -219,15 +233,10 @@ def generate(odoo, dbname, size):
                 "users": user_ids,
                 "nusers": len(user_ids),
                 "size": size,
+                "days": RULE_DAYS,
             },
         )
         cr.execute("SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))")
-        # The stored recycle date as the addon keeps it: last follow-up or claim + 30 days.
-        cr.execute(
-            """UPDATE res_partner SET pool_recycle_date = greatest(pool_last_followup_date, pool_claim_date) + make_interval(days => %s)
-                WHERE pool_state = 'private' AND id > %s""",
-            [RULE_DAYS, base],
-        )
         cr.commit()
         cr.execute("ANALYZE res_partner")
         cr.execute("SELECT count(*) FROM res_partner WHERE id > %s AND (id - %s) %% 10 = 1", [base, base])
