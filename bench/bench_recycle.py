@@ -106,27 +106,18 @@ def main():
         print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
         odoo.sql_db.close_db(generated)
 
-        def copy(path):
-            # Each path's copy is made just before it runs and dropped after it (unless --keep),
-            # so the disk holds two databases of the size at once, not four.
-            run(["createdb", *pg_args, "-T", generated, copies[path]])
-            return copies[path]
-
-        def done(path):
-            odoo.sql_db.close_db(copies[path])
-            if not args.keep:
-                run(["dropdb", *pg_args, copies[path]])
-
-        cron_seconds, peak, cron_moved = run_cron(odoo, copy("cron"))
-        done("cron")
-        floor_seconds, floor_moved = run_floor(odoo, copy("floor"))
-        done("floor")
+        # Each path's copy is made just before it runs and dropped after it (unless --keep), so
+        # the disk holds two databases of the size at once, not four.
+        cron_seconds, peak, cron_moved = run_cron(odoo, copy_db(pg_args, generated, copies["cron"]))
+        drop_copy(odoo, pg_args, copies["cron"], args.keep)
+        floor_seconds, floor_moved = run_floor(odoo, copy_db(pg_args, generated, copies["floor"]))
+        drop_copy(odoo, pg_args, copies["floor"], args.keep)
         jobs_seconds = None
         if args.jobs:
             jobs_seconds, jobs_moved, shares[size] = run_jobs(
-                odoo, copy("jobs"), odoo_root, addons, db_args, args.capacity
+                odoo, copy_db(pg_args, generated, copies["jobs"]), odoo_root, addons, db_args, args.capacity
             )
-            done("jobs")
+            drop_copy(odoo, pg_args, copies["jobs"], args.keep)
             if jobs_moved != floor_moved:
                 sys.exit(f"paths disagree: jobs moved {len(jobs_moved)}, floor {len(floor_moved)}")
         if cron_moved != floor_moved or len(cron_moved) != due:
@@ -159,6 +150,17 @@ def main():
         for label, (jobs, moved, seconds, growth) in servers.items():
             print(f"| {label} | {jobs} | {moved:,} | {seconds:.1f} s | {growth:.0f} MiB |")
     print(f"\nprocess max RSS over the whole run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+def copy_db(pg_args, source, name):
+    run(["createdb", *pg_args, "-T", source, name])
+    return name
+
+
+def drop_copy(odoo, pg_args, name, keep):
+    odoo.sql_db.close_db(name)
+    if not keep:
+        run(["dropdb", *pg_args, name])
 
 
 def prepare_template(odoo, template):
