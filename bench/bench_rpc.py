@@ -10,7 +10,8 @@ Run ``generate.py`` first. This starts Odoo on the database (``--workers 5``, 2 
   ``--seconds`` per concurrency level; no two clients claim the same customer, so this is the cost
   of a claim, not of a conflict;
 - floor: the same clients, the same way, call ``res.partner.read`` of one field (``name``) of a
-  customer they own: the round trip of the cheapest authenticated call, measured in the same run;
+  customer they own: the round trip of the cheapest authenticated call, measured in the same run,
+  in ``--turns`` turns alternating with the claims' so that both meet the same load;
 - pool list: a salesperson opens *Pool Customers* as the web client does: ``web_search_read`` with
   the list view's fields, the action's domain and its default filter (*In Pool*), the first page
   of 80 and the count, ``--opens`` times; beside it, the same salesperson opens the plain contacts
@@ -113,19 +114,20 @@ class Client:
         return body["result"], None
 
 
-def run_phase(clients, work, seconds, most=None):
-    """Every client runs ``work(client, n)`` in a loop for ``seconds``; return latencies (ms) and calls/s."""
+def run_phase(clients, work, seconds, most=None, start=None):
+    """Every client runs ``work(client, n)`` in a loop for ``seconds``, ``n`` from ``start[client]``
+    up to ``most``; return the latencies (ms), the elapsed seconds and each client's count of calls."""
     latencies = [[] for _ in clients]
     barrier = threading.Barrier(len(clients) + 1)
     deadline = []
 
     def loop(index, client):
         barrier.wait()
-        n = 0
+        n = start[index] if start else 0
         while time.perf_counter() < deadline[0] and (most is None or n < most):
-            started = time.perf_counter()
+            began = time.perf_counter()
             work(client, n)
-            latencies[index].append((time.perf_counter() - started) * 1000)
+            latencies[index].append((time.perf_counter() - began) * 1000)
             n += 1
 
     threads = [threading.Thread(target=loop, args=(i, c)) for i, c in enumerate(clients)]
@@ -138,7 +140,7 @@ def run_phase(clients, work, seconds, most=None):
         thread.join()
     elapsed = time.perf_counter() - started
     flat = [ms for per_client in latencies for ms in per_client]
-    return flat, len(flat) / elapsed, [len(per_client) for per_client in latencies]
+    return flat, elapsed, [len(per_client) for per_client in latencies]
 
 
 def list_specification(client, view_id):
@@ -160,6 +162,7 @@ def main():
     parser.add_argument("--workers", type=int, default=5, help="Odoo workers (2 x cores + 1, as Odoo advises)")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--turns", type=int, default=4, help="turns of reads and of claims per level")
     parser.add_argument("--opens", type=int, default=60)
     parser.add_argument(
         "--slice",
@@ -265,24 +268,32 @@ def run(args, odoo, db, users, customers):
         for client in clients:  # warm the workers' caches (registry, access rules of this user)
             for _ in range(args.workers):
                 client.call("res.partner", "read", [owned[clients.index(client)]], ["name"])
-        mark = os.path.getsize(args.server_log)
-        floor, floor_rate, _ = run_phase(
-            clients,
-            lambda client, n, owned=owned, clients=clients: client.call(
-                "res.partner", "read", [owned[clients.index(client)]], ["name"]
-            ),
-            args.seconds,
-        )
-        args.segments.append(("read of one field", mark, os.path.getsize(args.server_log)))
 
-        def claim(client, n, pooled=pooled, clients=clients):  # bound now: run_phase calls it in this iteration
+        def read(client, n, owned=owned, clients=clients):  # bound now: run_phase calls it in this iteration
+            client.call("res.partner", "read", [owned[clients.index(client)]], ["name"])
+
+        def claim(client, n, pooled=pooled, clients=clients):
             partner_id = pooled[clients.index(client)][n]
             client.call("res.partner", "action_pool_claim", [partner_id])
 
-        mark = os.path.getsize(args.server_log)
-        latencies, rate, per_client = run_phase(clients, claim, args.seconds, most=args.slice)
-        args.segments.append(("claim", mark, os.path.getsize(args.server_log)))
-        for index, done in enumerate(per_client):
+        # Reads and claims take turns (--turns of each, --seconds in all), so a burst of other
+        # work on a shared machine falls on both rather than deciding their ratio.
+        floor, latencies, claimed, floor_time, claim_time = [], [], [0] * count, 0.0, 0.0
+        turn = args.seconds / (2 * args.turns)
+        for _turn in range(args.turns):
+            mark = os.path.getsize(args.server_log)
+            done, elapsed, _ = run_phase(clients, read, turn)
+            floor += done
+            floor_time += elapsed
+            args.segments.append(("read of one field", mark, os.path.getsize(args.server_log)))
+            mark = os.path.getsize(args.server_log)
+            done, elapsed, per_client = run_phase(clients, claim, turn, most=args.slice, start=claimed)
+            latencies += done
+            claim_time += elapsed
+            args.segments.append(("claim", mark, os.path.getsize(args.server_log)))
+            claimed = [already + more for already, more in zip(claimed, per_client, strict=True)]
+        floor_rate, rate = len(floor) / floor_time, len(latencies) / claim_time
+        for index, done in enumerate(claimed):
             claimed_ids.extend(pooled[index][:done])
         results[count] = (floor, floor_rate, latencies, rate)
         print(f"  {count} clients: {len(latencies)} claims, {len(floor)} reads", flush=True)
@@ -495,8 +506,8 @@ def query_counts(server_log, segments):
 
 def report(args, customers, results):
     print(
-        f"{customers:,} customers, Odoo with --workers {args.workers}, {args.seconds:.0f} s per level, "
-        "clients on the same machine\n"
+        f"{customers:,} customers, Odoo with --workers {args.workers}, {args.seconds:.0f} s per level "
+        f"(reads and claims in {args.turns} turns each), clients on the same machine\n"
     )
     print(
         "| clients | read of one field (floor): p50 / p95 | calls/s | claim: p50 / p95 | claims/s | claim p50 / floor p50 |"
