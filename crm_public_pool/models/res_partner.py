@@ -669,7 +669,7 @@ class ResPartner(models.Model):
             warned = partners.filtered("pool_warned_date")
             if warned:
                 as_engine(warned).write({"pool_warned_date": False})
-        partners.pool_id._recycle_refresh_dates(partners.ids, fresh=fresh)
+        partners.pool_id._recycle_refresh_dates(partners.ids, fresh=fresh, written=True)
 
     def _pool_write_owner(self, user_id):
         """A direct write of the Salesperson on managed customers is a transfer."""
@@ -1179,11 +1179,20 @@ class ResPartner(models.Model):
 
     def _pool_lock_and_read(self, where):
         """Lock the rows of res_partner matching ``where`` (ordered by id, so concurrent locks
-        cannot deadlock) and put their POOL_LOCK_FIELDS in the cache; return them."""
+        cannot deadlock) and put their POOL_LOCK_FIELDS in the cache; return them.
+
+        The same statement tells which of them have no users and no active contacts: for those,
+        the empty ``user_ids`` and ``child_ids`` go in the cache too, exactly what the ORM
+        would read (so a move's ``write``, which reads both, does not ask again). A customer
+        with users or contacts is left to the ORM to read as usual.
+        """
         columns = [self._fields[fname] for fname in POOL_LOCK_FIELDS]
         self.env.cr.execute(
             SQL(
-                "SELECT id, %s FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE",
+                """SELECT id, %s,
+                          NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = res_partner.id),
+                          NOT EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = res_partner.id AND c.active)
+                     FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE""",
                 SQL(", ").join(SQL.identifier(field.name) for field in columns),
                 where,
             )
@@ -1191,8 +1200,11 @@ class ResPartner(models.Model):
         rows = self.env.cr.fetchall()
         partners = self.browse([row[0] for row in rows])
         if rows:
-            for field, values in zip(columns, list(zip(*rows, strict=False))[1:], strict=False):
+            for field, values in zip(columns, list(zip(*rows, strict=True))[1:-2], strict=True):
                 self.env.cache.update(partners, field, values)
+            for fname, index in (("user_ids", -2), ("child_ids", -1)):
+                empty = self.browse([row[0] for row in rows if row[index]])
+                self.env.cache.insert_missing(empty, self._fields[fname], [()] * len(empty))
         return partners
 
     def _pool_move_to_owner(self, user, action, note=False, reason=None, facts=None):
@@ -1378,34 +1390,30 @@ class ResPartner(models.Model):
 
     def _pool_sync_contacts_and_leads(self, previous_owners, new_user_id):
         # Contacts are the partners with a parent under these companies (a NOT IN over the
-        # batch's ids would make PostgreSQL compare every row with every id).
-        contacts_query = (
-            self.sudo()
-            .with_context(active_test=False)
-            ._search([("commercial_partner_id", "in", self.ids), ("parent_id", "!=", False)])
-        )
-        # Open opportunities of the customer and its contacts follow it, so the next owner
-        # inherits its history (the customers the set-based recycle statement moves).
-        old_owner_ids = [u.id for u in previous_owners if u]
-        leads_query = (
-            self.env["crm.lead"]
-            .sudo()
-            ._search(
-                [
-                    ("partner_id.commercial_partner_id", "in", self.ids),
-                    ("stage_id.is_won", "=", False),
-                    "|",
-                    ("user_id", "=", False),
-                    ("user_id", "in", old_owner_ids),
-                ]
-            )
-        )
-        # Both found in one round trip; most customers have neither, and then nothing is written.
+        # batch's ids would make PostgreSQL compare every row with every id). Open
+        # opportunities of the customer and its contacts, unassigned or the old owner's, follow
+        # it, so the next owner inherits its history (as the set-based recycle statement moves
+        # them). Both are found in one round trip, in SQL written out: on a claim, building it
+        # from two domains cost more than running it. Most customers have neither, and then
+        # nothing is written.
+        old_owner_ids = tuple(u.id for u in previous_owners if u) or (None,)
+        self.env["res.partner"].flush_model(["commercial_partner_id", "parent_id"])
+        self.env["crm.lead"].flush_model(["active", "user_id", "partner_id", "stage_id"])
+        self.env["crm.stage"].flush_model(["is_won"])
         rows = self.env.execute_query(
             SQL(
-                "(%s) UNION ALL (%s)",
-                contacts_query.select(SQL("'res.partner'"), SQL.identifier("res_partner", "id")),
-                leads_query.select(SQL("'crm.lead'"), SQL.identifier("crm_lead", "id")),
+                """
+                SELECT 'res.partner', c.id FROM res_partner c
+                 WHERE c.commercial_partner_id IN %(ids)s AND c.parent_id IS NOT NULL
+                 UNION ALL
+                SELECT 'crm.lead', l.id FROM crm_lead l
+                 WHERE l.active
+                   AND (l.user_id IS NULL OR l.user_id IN %(owners)s)
+                   AND l.partner_id IN (SELECT lp.id FROM res_partner lp WHERE lp.commercial_partner_id IN %(ids)s)
+                   AND l.stage_id IN (SELECT s.id FROM crm_stage s WHERE s.is_won IS NOT TRUE)
+                """,
+                ids=tuple(self.ids),
+                owners=old_owner_ids,
             )
         )
         found = defaultdict(list)

@@ -8,7 +8,7 @@ from odoo.tests.common import new_test_user
 from .common import PoolCase
 from .invariants import assert_pool_invariants
 
-ACCEPT_QUERIES = 13
+ACCEPT_QUERIES = 11
 TIMEOUT_QUERIES = 17
 
 
