@@ -340,6 +340,13 @@ class CrmPublicPool(models.Model):
     def _unlink_except_holding_customers(self):
         self._check_empty(self.env._("deleted"))
 
+    def unlink(self):
+        res = super().unlink()
+        # The pools' rules went with them (ondelete cascade, in the database): the cached rule
+        # ids and warning windows must not name them any more.
+        self.env.registry.clear_cache()
+        return res
+
     def _check_empty(self, what):
         for pool in self:
             count = (

@@ -326,6 +326,18 @@ class TestRecycle(RecycleCase):
             self.env.invalidate_all()
             self.assertEqual(set(partners.mapped("pool_state")), {"pool"})
 
+    def test_deleting_a_pool_forgets_its_rules(self):
+        """The rules go with their pool in the database: the cached rule ids and warning windows
+        forget them at once."""
+        empty = self.env["crm.public.pool"].create({"name": "Empty Pool", "pool_type": "department"})
+        self.Rule.create({"pool_id": empty.id, "name": "Rule", "days": 30, "warn_days": 5})
+        self.assertIn(empty.id, self.Rule._recycle_rule_ids_by_pool())
+        self.assertIn(empty.id, self.Rule._recycle_warn_days_by_pool())
+        empty_id = empty.id
+        empty.unlink()
+        self.assertNotIn(empty_id, self.Rule._recycle_rule_ids_by_pool())
+        self.assertNotIn(empty_id, self.Rule._recycle_warn_days_by_pool())
+
 
 @tagged("post_install", "-at_install")
 class TestUnclaimedEscalation(RecycleCase):
