@@ -9,7 +9,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, split_every
 
 from ..logic import claim_rules
-from .checks import check_id, check_texts, has_words, optional_id
+from .checks import check_id, check_ids, check_texts, has_words, optional_id
 from .engine import as_engine, engine_fact, in_engine, without_client_defaults
 
 COMMERCIAL_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
@@ -1127,7 +1127,16 @@ class ResPartner(models.Model):
             )
         return self
 
+    def _pool_checked(self):
+        """The customers a move was asked for, as a client sent their ids: refuse any that is
+        not a record id (a text, a dict, nothing) with a message naming it, before the database
+        sees it. Every move starts here, through ``_pool_commercial`` or ``_pool_lock_commercial``."""
+        if self._ids:
+            check_ids(self.env, list(self._ids), self.env._("Customers"))
+        return self
+
     def _pool_commercial(self):
+        self._pool_checked()
         partners = self.sudo().commercial_partner_id.with_env(self.env)
         unmanaged = partners.sudo().filtered(lambda p: not p.pool_state)
         if unmanaged:
@@ -1160,6 +1169,7 @@ class ResPartner(models.Model):
         these partners, locked, with their pool fields."""
         if not self:
             return self
+        self._pool_checked()
         self.env["res.partner"].flush_model()
         asked = tuple(self.ids)
         partners = self._pool_lock_and_read(

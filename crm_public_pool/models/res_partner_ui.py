@@ -120,7 +120,8 @@ class ResPartner(models.Model):
 
     def action_pool_log_followup(self):
         """Open the chatter's log-note composer on the customer, as a follow-up."""
-        self.ensure_one()
+        if len(self._pool_checked()) != 1:
+            raise UserError(self.env._("Log a follow-up on one customer at a time, not %s.", len(self)))
         if not self.pool_may_write:
             raise UserError(self.env._("%s is not yours: claim it before logging a follow-up.", self.display_name))
         return {

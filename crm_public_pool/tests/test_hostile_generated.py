@@ -6,7 +6,8 @@ attacked without anyone listing it:
 
 - every public method the addon defines on any model (found by introspection), called over
   JSON-RPC on records the caller has no right over, with each argument replaced in turn by
-  another user's ids, archived ids and wrong types;
+  another user's ids, archived ids and wrong types; the customer's methods also on record ids
+  that are not ids (a text, a dict, nothing, a boolean, a float);
 - every stored field of the customer, written on each such customer, and the fields that move
   a customer written on the caller's own one;
 - every relation to a customer, set on the caller's own records to point at one they may not
@@ -272,6 +273,15 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
             ("the portal user", self.portal.id),
         ]
 
+    def hostile_ids(self, record):
+        return [
+            ("a text for an id", ["12; DROP TABLE res_partner"]),
+            ("a dict for an id", [{"id": record.id}]),
+            ("nothing for an id", [None]),
+            ("a boolean for an id", [True]),
+            ("a float for an id", [record.id + 0.5]),
+        ]
+
     def method_attacks(self):
         """Each method on each foreign record; on the first, each argument replaced by each hostile value."""
         for role, (user, foreign) in self.roles().items():
@@ -286,6 +296,10 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
                     base = {p.name: "x" for p in params if p.default is inspect.Parameter.empty}
                     # A model method takes no records: RPC would pass the ids as its first argument.
                     on_model = getattr(func, "_api", None) in ("model", "model_create")
+                    if model == "res.partner" and not on_model and role == "salesperson":
+                        # The records themselves as a hostile client sends them: not record ids.
+                        for label, bad_ids in self.hostile_ids(records[:1]):
+                            yield (f"{role}: {model}.{method} on {label}", user, model, method, [bad_ids], base)
                     for position, record in enumerate(records):
                         ids = [] if on_model else [record.ids]
                         yield (f"{role}: {model}.{method} on #{record.id}", user, model, method, ids, base)
