@@ -27,3 +27,8 @@ from . import res_partner_ui
 from . import crm_public_pool_view
 from . import crm_public_pool_view_day
 from . import res_partner_views
+from . import record_naming
+from . import mail_thread
+from . import mail_followers
+from . import partner_copies
+from . import res_partner_whole

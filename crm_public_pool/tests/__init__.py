@@ -21,3 +21,5 @@ from . import test_walk
 from . import test_flows
 from . import test_accept
 from . import test_anti_scraping
+from . import test_partner_copies
+from . import test_cross_model_attacks
