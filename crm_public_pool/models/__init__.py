@@ -32,3 +32,4 @@ from . import mail_thread
 from . import mail_followers
 from . import partner_copies
 from . import res_partner_whole
+from . import ir_actions_report

@@ -105,7 +105,9 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
         }
         cls.secrets = {}
         for partner in cls.target | cls.bobs | cls.foreign | cls.limited | cls.south_customer:
-            cls.secrets[partner.id] = [value for value in (partner.phone, partner.mobile, partner.email) if value]
+            partner.street = f"{partner.id} Secret Road"
+            values = (partner.street, partner.phone, partner.mobile, partner.email)
+            cls.secrets[partner.id] = [value for value in values if value]
         # The records carrying copies, each given to the attacker (as its salesperson or attendee).
         cls.carriers = {}
         Lead = env["crm.lead"].with_context(mail_create_nosubscribe=True)
@@ -217,6 +219,14 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
                         {"attendee_ids": {"fields": {"email": {}, "phone": {}, "common_name": {}, "partner_id": {}}}}
                     )
                 ), False
+                # Reports print the record's customer (its address) as the caller.
+                for model, report in (("sale.order", "sale.report_saleorder"), ("account.move", "account.report_invoice")):
+                    if carriers[model]:
+
+                        def render(M, report=report, rid=carriers[model].id):
+                            return str(M.env["ir.actions.report"]._render_qweb_html(report, [rid])[0])
+
+                        yield f"{role}: {model} report of #{partner.id}", user, partner, model, render, False
                 yield from self.link_attacks(role, user, partner)
 
     def link_attacks(self, role, user, partner):
