@@ -33,7 +33,9 @@ class IrActionsReport(models.Model):
             fnames = set(records._pool_partner_link_fields())
             fnames |= {prefix[0] for prefixes in records._pool_partner_copies().values() for prefix in prefixes}
             fnames = [
-                fname for fname in fnames if fname in records._fields and records._fields[fname].comodel_name == "res.partner"
+                fname
+                for fname in fnames
+                if fname in records._fields and records._fields[fname].comodel_name == "res.partner"
             ]
             partners = self.env["res.partner"].sudo()
             for fname in fnames:

@@ -1,6 +1,6 @@
 from odoo import models
 
-from .partner_copies import _partner_ids_of
+from .checks import check_ids
 
 
 class MailThread(models.AbstractModel):
@@ -8,15 +8,18 @@ class MailThread(models.AbstractModel):
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # Followers show their name and e-mail on the record: only customers seen whole may follow.
-        if partner_ids and not self.env.su and set(partner_ids) != {self.env.user.partner_id.id}:
-            self.env["res.partner"]._pool_check_linkable(_partner_ids_of(list(partner_ids)), self.env._("the followers"))
+        if not self.env.su and (partner_ids or subtype_ids):
+            partner_ids = check_ids(self.env, partner_ids, self.env._("The followers")) if partner_ids else partner_ids
+            subtype_ids = check_ids(self.env, subtype_ids, self.env._("The subtypes")) if subtype_ids else subtype_ids
+            if partner_ids and set(partner_ids) != {self.env.user.partner_id.id}:
+                self.env["res.partner"]._pool_check_linkable(set(partner_ids), self.env._("the followers"))
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def message_post(self, **kwargs):
         # Recipients are shown on the message with their e-mail, and receive the record's chatter.
-        partner_ids = kwargs.get("partner_ids")
-        if partner_ids and not self.env.su:
-            self.env["res.partner"]._pool_check_linkable(_partner_ids_of(list(partner_ids)), self.env._("the recipients"))
+        if kwargs.get("partner_ids") and not self.env.su:
+            kwargs["partner_ids"] = check_ids(self.env, kwargs["partner_ids"], self.env._("The recipients"))
+            self.env["res.partner"]._pool_check_linkable(set(kwargs["partner_ids"]), self.env._("the recipients"))
         return super().message_post(**kwargs)
 
     def _message_get_suggested_recipients(self):

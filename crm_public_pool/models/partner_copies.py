@@ -24,32 +24,30 @@ def _allowed_partner_fields(env):
     return env[PARTNER]._pool_visible_fields
 
 
-def partner_dependencies(env, model_name):
-    """{field name: {(relation path to the customer, customer field or "*")}} of ``model_name``.
+class _DependencyWalk:
+    """Follows declared dependencies from the fields of a model to the customer's fields."""
 
-    ``"*"``: a computed field depends on the customer record itself, so its method may read
-    any of its fields. Dependencies on fields of the same or other models that are themselves
-    copies are followed.
-    """
-    registry = env.registry
-    allowed = _allowed_partner_fields(env)
-    memo = {}
+    def __init__(self, env):
+        self.env = env
+        self.allowed = _allowed_partner_fields(env)
+        self.memo = {}
 
-    def resolve(model, path, computed):
+    def resolve(self, model, path, computed):
+        """{(relation path, customer field)} that ``path`` (read from ``model``) reaches."""
         found = set()
         prefix = ()
         current = model
         for name in path.split("."):
-            field = env[current]._fields.get(name)
+            field = self.env[current]._fields.get(name)
             if field is None:
                 return found
             if current == PARTNER:
-                if name not in allowed:
+                if name not in self.allowed:
                     found.add((prefix, name))
                     return found
             else:
                 # The field may itself be a copy of a customer's field.
-                found.update((prefix + sub, fname) for sub, fname in of_field(current, name))
+                found.update((prefix + sub, fname) for sub, fname in self.of_field(current, name))
             if not field.relational:
                 return found
             prefix += (name,)
@@ -58,38 +56,48 @@ def partner_dependencies(env, model_name):
             found.add((prefix, "*"))
         return found
 
-    def of_field(model, fname, root=False):
-        key = (model, fname)
+    def of_field(self, model, fname, root=False):
         if not root:
             decided = decision(model, fname)
             if decided is not None and decided[0] in (OWN, SHOWN):
                 # Decided to carry nothing of a customer: what depends on it carries nothing either.
                 return set()
-        if key in memo:
-            return memo[key]
-        memo[key] = set()  # a dependency cycle adds nothing
-        if model == PARTNER or model not in registry:
-            return memo[key]
-        field = env[model]._fields.get(fname)
+        key = (model, fname)
+        if key not in self.memo:
+            self.memo[key] = set()  # a dependency cycle adds nothing
+            self.memo[key] = self._walk(model, fname)
+        return self.memo[key]
+
+    def _walk(self, model, fname):
+        if model == PARTNER or model not in self.env.registry:
+            return set()
+        field = self.env[model]._fields.get(fname)
         if field is None:
-            return memo[key]
+            return set()
         computed = bool(field.compute) and not field.related
-        found = set()
-        paths = list(registry.field_depends[field])
+        paths = list(self.env.registry.field_depends[field])
         if field.related:
             paths.append(".".join(field.related))
+        found = set()
         for path in paths:
-            if path.split(".")[0] == fname and len(path.split(".")) == 1:
-                continue
-            found |= resolve(model, path, computed)
-        memo[key] = found
+            if path != fname:
+                found |= self.resolve(model, path, computed)
         return found
 
-    result = {}
+
+def partner_dependencies(env, model_name):
+    """{field name: {(relation path to the customer, customer field or "*")}} of ``model_name``.
+
+    ``"*"``: a computed field depends on the customer record itself, so its method may read
+    any of its fields. Dependencies on fields of the same or other models that are themselves
+    copies are followed, except through fields decided to carry nothing of a customer.
+    """
     if model_name == PARTNER:
-        return result
+        return {}
+    walk = _DependencyWalk(env)
+    result = {}
     for fname in env[model_name]._fields:
-        deps = of_field(model_name, fname, root=True)
+        deps = walk.of_field(model_name, fname, root=True)
         if deps:
             result[fname] = deps
     return result
@@ -154,9 +162,7 @@ class Base(models.AbstractModel):
         result = {}
         for fname, prefixes in wanted.items():
             ids = {
-                record.id
-                for record in records
-                if any(partners_of[prefix, record.id] & hidden for prefix in prefixes)
+                record.id for record in records if any(partners_of[prefix, record.id] & hidden for prefix in prefixes)
             }
             if ids:
                 result[fname] = ids
@@ -204,6 +210,9 @@ class Base(models.AbstractModel):
         hidden = self._pool_copies_hidden(names, exporting=True)
         if not hidden:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        # Finding the customers read the records as superuser, which fills the cache the export
+        # then reads from without the access check that reading them as the user does.
+        self.check_access("read")
         self.flush_recordset([fname for fname in hidden if self._fields[fname].store])
         try:
             for fname, ids in hidden.items():
@@ -271,7 +280,8 @@ class Base(models.AbstractModel):
             if field.type == "many2one" and field.comodel_name == PARTNER and (fname in changed or fname in values)
         }
         sources = {}
-        for fname in relations | {prefix[0] for fname in changed if fname in copies for prefix in copies[fname]}:
+        copied_from = {prefix[0] for copy in changed if copy in copies for prefix in copies[copy]}
+        for fname in relations | copied_from:
             ids = {_id_of(values.get(fname)), _id_of(changed.get(fname))}
             if self._ids and fname in self._fields and self._fields[fname].comodel_name == PARTNER:
                 ids |= set(self.sudo().browse([rid for rid in self._ids if isinstance(rid, int)]).mapped(fname)._ids)
@@ -292,7 +302,9 @@ class Base(models.AbstractModel):
         for fname in relations:
             value = changed.get(fname)
             if isinstance(value, dict) and value.get("id") in hidden:
-                changed[fname] = {key: val for key, val in value.items() if key in ("id", "display_name") or key in allowed}
+                changed[fname] = {
+                    key: val for key, val in value.items() if key in ("id", "display_name") or key in allowed
+                }
         return result
 
     # ------------------------------------------------------------------

@@ -47,6 +47,15 @@ class ResPartner(models.Model):
                 }
         return self.browse([rid for rid in managed if rid not in whole])
 
+    def _pool_names_for_me(self):
+        # A customer the caller may read is called by its name (on the masking allow-list).
+        ids = [rid for rid in self._ids if isinstance(rid, int)]
+        readable = set(self.with_env(self.env(su=False)).browse(ids)._filtered_access("read")._ids)
+        return {
+            partner.id: partner.name or "" if partner.id in readable else self.env._("Customer #%s", partner.id)
+            for partner in self.sudo().browse(ids)
+        }
+
     @api.model
     def _pool_check_linkable(self, partner_ids, what):
         """Refuse to put into ``what`` (a label) customers the caller may not see whole.

@@ -71,7 +71,7 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
             }
         )
         # A pool limiting its members to one customer a day: A opened one, the next is past the limit.
-        limited_pool = env["crm.public.pool"].create(
+        cls.limited_pool = limited_pool = env["crm.public.pool"].create(
             {
                 "name": "Limited Pool",
                 "pool_type": "department",
@@ -139,7 +139,9 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
                 if shared and partner.company_id != cls.company_2:
                     seller = False if user.share else user.id
                     order = order.create({"partner_id": partner.id, "user_id": seller})
-                    move = move.create({"move_type": "out_invoice", "partner_id": partner.id, "invoice_user_id": seller})
+                    move = move.create(
+                        {"move_type": "out_invoice", "partner_id": partner.id, "invoice_user_id": seller}
+                    )
                 cls.carriers[user.id, partner.id] = {
                     "crm.lead": lead,
                     "calendar.attendee": event.attendee_ids.filtered(lambda att, p=partner: att.partner_id == p),
@@ -179,7 +181,10 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
             if field.store and field.type in ("char", "many2one", "boolean", "integer", "selection"):
                 yield f"read_group {fname}", lambda M, f=fname: M.read_group([("id", "=", rid)], [f], [f])
                 yield f"search {fname} by secret", lambda M, f=fname: M.search_count(self.secret_domain(rid, f))
-        yield f"search {relation}.phone", lambda M: M.search_count([("id", "=", rid), (f"{relation}.phone", "!=", False)])
+        yield (
+            f"search {relation}.phone",
+            lambda M: M.search_count([("id", "=", rid), (f"{relation}.phone", "!=", False)]),
+        )
         secret = self.secrets[partner.id][-1]
         yield "name_search", lambda M: [row for row in M.name_search(secret, limit=500) if row[0] == rid]
 
@@ -188,6 +193,14 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
 
     def attacks(self):
         for role, (user, partners) in self.roles.items():
+            # A pool's customers exported through the pool (the export ban and masking hold there too).
+            for pool in self.env["crm.public.pool"].search([]):
+                path = ["name", "partner_ids/phone", "partner_ids/email", "partner_ids/mobile", "partner_ids/street"]
+
+                def export(M, pid=pool.id, path=path):
+                    return M.browse(pid).export_data(path)
+
+                yield f"{role}: export pool {pool.name}'s customers", user, partners, "crm.public.pool", export, False
             for partner in partners:
                 carriers = self.carriers[user.id, partner.id]
                 for model, record in carriers.items():
@@ -210,17 +223,36 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
                 # The mail and calendar routes, and linking.
                 lead = carriers["crm.lead"] or self.own_lead.get(user.id)
                 if lead:
-                    yield f"{role}: chatter followers of #{partner.id}", user, partner, "crm.lead", self.route(
-                        lead, ["followers", "suggestedRecipients"]
-                    ), False
-                event = carriers["calendar.event"]
-                yield f"{role}: meeting attendees of #{partner.id}", user, partner, "calendar.event", (
-                    lambda M, eid=event.id: M.browse(eid).web_read(
-                        {"attendee_ids": {"fields": {"email": {}, "phone": {}, "common_name": {}, "partner_id": {}}}}
+                    yield (
+                        f"{role}: chatter followers of #{partner.id}",
+                        user,
+                        partner,
+                        "crm.lead",
+                        self.route(lead, ["followers", "suggestedRecipients"]),
+                        False,
                     )
-                ), False
+                event = carriers["calendar.event"]
+                yield (
+                    f"{role}: meeting attendees of #{partner.id}",
+                    user,
+                    partner,
+                    "calendar.event",
+                    (
+                        lambda M, eid=event.id: M.browse(eid).web_read(
+                            {
+                                "attendee_ids": {
+                                    "fields": {"email": {}, "phone": {}, "common_name": {}, "partner_id": {}}
+                                }
+                            }
+                        )
+                    ),
+                    False,
+                )
                 # Reports print the record's customer (its address) as the caller.
-                for model, report in (("sale.order", "sale.report_saleorder"), ("account.move", "account.report_invoice")):
+                for model, report in (
+                    ("sale.order", "sale.report_saleorder"),
+                    ("account.move", "account.report_invoice"),
+                ):
                     if carriers[model]:
 
                         def render(M, report=report, rid=carriers[model].id):
@@ -264,9 +296,9 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
     # The suite
     # ------------------------------------------------------------------
 
-    def leaks(self, result, partner):
+    def leaks(self, result, partners):
         text = json.dumps(result, ensure_ascii=False, default=str)
-        return [secret for secret in self.secrets[partner.id] if secret in text]
+        return [secret for partner in partners for secret in self.secrets[partner.id] if secret in text]
 
     @mute_logger("odoo.http", "odoo.models", "odoo.addons.base.models.ir_rule", "odoo.addons.base.models.ir_model")
     def test_cross_model_attacks_are_refused(self):
@@ -314,8 +346,10 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
         """Nothing here stops everyday use: the owner reads and links their own customer."""
         lead = self.env["crm.lead"].with_user(self.user_a).create({"name": "Mine", "partner_id": self.mine.id})
         self.assertEqual(lead.read(["phone"])[0]["phone"], self.mine.phone)
-        event = self.env["calendar.event"].with_user(self.user_a).create(
-            {"name": "Meet mine", "partner_ids": [Command.link(self.mine.id)]}
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.user_a)
+            .create({"name": "Meet mine", "partner_ids": [Command.link(self.mine.id)]})
         )
         attendee = event.attendee_ids.filtered(lambda att: att.partner_id == self.mine)
         self.assertEqual(attendee.read(["email"])[0]["email"], self.mine.email)
@@ -332,3 +366,32 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
         self.assertIn(self.target.name, message, "a masked customer is named: its name is on the allow-list")
         self.assertNotIn(self.foreign.name, message, "another company's customer is counted, never named")
         self.assertIn("2 of the 2", message)
+
+    def test_export_ban_holds_through_relations(self):
+        """A pool that forbids export cannot be dumped through the pool or a lead either."""
+        pool = self.limited_pool.with_user(self.user_a)
+        with self.assertRaisesRegex(UserError, "does not allow its members to export"):
+            pool.export_data(["name", "partner_ids/name"])
+        self.env.invalidate_all()
+        lead = self.carriers[self.user_a.id, self.limited.id]["crm.lead"].with_user(self.user_a)
+        with self.assertRaisesRegex(UserError, "does not allow its members to export"):
+            lead.export_data(["name", "partner_id/phone"])
+        self.env.invalidate_all()
+        # The lead's own copies are exported empty rather than refused: the lead is the caller's.
+        self.assertEqual(lead.export_data(["name", "phone", "email_from"])["datas"][0][1:], ["", ""])
+
+    def test_new_opportunity_of_a_masked_customer_answers_nothing_of_it(self):
+        Lead = self.env["crm.lead"].with_user(self.user_a)
+        spec = {
+            "phone": {},
+            "email_from": {},
+            "street": {},
+            "partner_id": {"fields": {"phone": {}, "display_name": {}}},
+        }
+        result = Lead.onchange({"partner_id": self.target.id}, ["partner_id"], spec)
+        text = json.dumps(result, default=str)
+        for secret in self.secrets[self.target.id]:
+            self.assertNotIn(secret, text)
+        # The owner's own customer fills the copies in as Odoo does.
+        result = Lead.onchange({"partner_id": self.mine.id}, ["partner_id"], spec)
+        self.assertEqual(result["value"]["phone"], self.mine.phone)
