@@ -4,7 +4,7 @@ from odoo import models
 
 
 class Base(models.AbstractModel):
-    _inherit = "base"
+    _inherit = "base"  # pylint: disable=consider-merging-classes-inherited
 
     def _pool_names_for_me(self):
         """{id: name} of these records as the current user may know them.
