@@ -176,12 +176,11 @@ FIELD_DECISIONS = {
 # Relations to a customer that a caller sets (attendees, followers, recipients, opportunities,
 # orders, invoices): nobody may set them to a customer they may not see whole. Followers and
 # recipients are set through ``message_subscribe``/``message_post``, checked there.
+# (An opportunity's customer is checked by ``crm.lead._pool_check_customer``, with its own message.)
 LINK_FIELDS = {
-    "crm.lead": ("partner_id",),
     "calendar.event": ("partner_ids",),
     "calendar.attendee": ("partner_id",),
     "mail.compose.message": ("partner_ids",),
-    "mail.activity": ("partner_id",),
     "sale.order": ("partner_id", "partner_invoice_id", "partner_shipping_id"),
     "account.move": ("partner_id", "partner_shipping_id"),
 }

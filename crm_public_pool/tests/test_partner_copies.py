@@ -7,12 +7,18 @@ phone into a model of its own makes this test fail until someone decides what it
 
 import logging
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, tagged, users, warmup
 
 from ..logic.partner_copies import DECISION_KINDS, FIELD_DECISIONS, LINK, MODEL_DECISIONS, decision
 from ..models.partner_copies import partner_dependencies
+from .test_access import MASKED_FIELDS, AccessCase
 
 _logger = logging.getLogger(__name__)
+
+# A read of leads as a salesperson, masked copies included, whatever the number of leads: the
+# lead rows with their rules (3, as without copies), the customers behind the copies, whether
+# they are managed, and which of them the caller sees whole (one search as the user).
+COPIES_READ_QUERIES = 6
 
 
 def registry_copies(env):
@@ -80,3 +86,35 @@ class TestPartnerCopies(TransactionCase):
         self.assertIn("email", copies["calendar.attendee"])
         self.assertFalse(self.env["res.users"]._pool_partner_copies(), "a user's own partner is no customer")
         self.assertFalse(self.env["res.partner"]._pool_partner_copies(), "the customer itself is masked by its mixin")
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerCopiesQueries(AccessCase):
+    """Hiding copies costs a fixed number of queries per read, whatever the number of records."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        masked = cls.env["ir.model.fields"].browse(
+            [cls.env.ref(f"base.field_res_partner__{fname}").id for fname in MASKED_FIELDS]
+        )
+        cls.pool.write({"masked_field_ids": [(6, 0, masked.ids)]})
+        partners = cls.mine | cls.pooled
+        cls.leads = cls.env["crm.lead"].create(
+            [
+                {"name": f"Lead {i}", "partner_id": partners[i % len(partners)].id, "user_id": cls.user_a.id}
+                for i in range(20)
+            ]
+        )
+        cls.env.flush_all()
+
+    @users("pool_a")
+    @warmup
+    def test_reading_copies_does_not_grow_with_the_batch(self):
+        for leads in (self.leads[:2], self.leads):
+            self.env.invalidate_all()
+            with self.assertQueryCount(pool_a=COPIES_READ_QUERIES):
+                values = leads.with_env(self.env).read(["name", "phone", "email_from", "street"])
+            hidden = [vals for vals in values if not vals["phone"]]
+            self.assertTrue(hidden, "the masked customers' copies are hidden")
+            self.assertTrue(len(hidden) < len(values), "the owner's customer's copies show")
