@@ -24,6 +24,13 @@ import time
 
 from generate import add_db_arguments, odoo_setup
 
+# The audit row of each customer loaded in SQL after ``id`` (res_partner_guard.py).
+CREATE_LOG = """
+INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, to_user_id, company_id)
+SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'create', 1, user_id, company_id
+  FROM res_partner WHERE id > %s AND pool_state IS NOT NULL
+"""
+
 CITIES = (
     "北京 上海 广州 深圳 杭州 南京 苏州 成都 重庆 武汉 西安 天津 青岛 厦门 宁波 "
     "长沙 郑州 济南 合肥 福州 东莞 佛山 无锡 大连 沈阳 昆明 南昌 石家庄 太原 哈尔滨"
@@ -63,6 +70,8 @@ def main():
     odoo, addons, db_args = odoo_setup(args)
     from odoo import api
 
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements  # noqa: PLC0415
+
     if args.db not in odoo.service.db.list_dbs(force=True):
         print(f"creating database {args.db} with crm_public_pool ...", flush=True)
         subprocess.run(
@@ -100,36 +109,42 @@ def main():
             cr.execute("DROP INDEX IF EXISTS res_partner_pool_brand_key_idx")
             user_id = env.ref("base.user_admin").id
             batch = 100_000
-            for start in range(0, missing, batch):
-                rows = io.StringIO()
-                for _ in range(min(batch, missing - start)):
-                    name = company_name(rng)
-                    owned = rng.random() < 0.9
-                    rows.write(
-                        "\t".join(
-                            (
-                                name,
-                                name,
-                                normalize_company_name(name),
-                                brand_key(name),
-                                str(company.id),
-                                str(pool.id),
-                                "private" if owned else "pool",
-                                str(user_id) if owned else r"\N",
-                                "t",
-                                "t",
-                                "contact",
+            cr.execute("SELECT coalesce(max(id), 0) FROM res_partner")
+            base = cr.fetchone()[0]
+            # Loaded as the engine's statements, with each customer's audit row in the same
+            # transaction: PostgreSQL refuses customers without them (res_partner_guard.py).
+            with engine_statements(cr):
+                for start in range(0, missing, batch):
+                    rows = io.StringIO()
+                    for _ in range(min(batch, missing - start)):
+                        name = company_name(rng)
+                        owned = rng.random() < 0.9
+                        rows.write(
+                            "\t".join(
+                                (
+                                    name,
+                                    name,
+                                    normalize_company_name(name),
+                                    brand_key(name),
+                                    str(company.id),
+                                    str(pool.id),
+                                    "private" if owned else "pool",
+                                    str(user_id) if owned else r"\N",
+                                    "t",
+                                    "t",
+                                    "contact",
+                                )
                             )
+                            + "\n"
                         )
-                        + "\n"
+                    rows.seek(0)
+                    cr.copy_expert(
+                        "COPY res_partner (name, complete_name, pool_name_key, pool_brand_key, company_id, pool_id, pool_state, user_id,"
+                        " is_company, active, type) FROM STDIN",
+                        rows,
                     )
-                rows.seek(0)
-                cr.copy_expert(
-                    "COPY res_partner (name, complete_name, pool_name_key, pool_brand_key, company_id, pool_id, pool_state, user_id,"
-                    " is_company, active, type) FROM STDIN",
-                    rows,
-                )
-                print(f"  {start + batch if start + batch < missing else missing} / {missing}", flush=True)
+                    print(f"  {start + batch if start + batch < missing else missing} / {missing}", flush=True)
+                cr.execute(CREATE_LOG, [base])
             env["res.partner"].init()
             cr.execute("CREATE INDEX IF NOT EXISTS res_partner__pool_name_key_index ON res_partner (pool_name_key)")
             cr.execute("ANALYZE res_partner")

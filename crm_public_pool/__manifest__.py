@@ -56,4 +56,5 @@
         "demo/crm_public_pool_demo.xml",
         "demo/crm_public_pool_rules_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
 }

@@ -28,3 +28,4 @@ from . import res_partner_ui
 from . import crm_public_pool_view
 from . import crm_public_pool_view_day
 from . import res_partner_views
+from . import res_partner_guard

@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_date
 
 from .checks import check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE, RECYCLE_PARTNER_FIELDS
+from .engine_token import engine_fetchall
 
 # Read with a user's pool facts (_pool_user_facts), in this order.
 USER_PREFETCH = ["company_id", "partner_id", "pool_max_customers", "pool_max_locked"]
@@ -847,17 +848,19 @@ class CrmPublicPool(models.Model):
             dates = [rule._recycle_date_sql(now) for rule in rules_by_pool.get(pool, [])]
             recycle_date = SQL("LEAST(NULL::timestamp, %s)", SQL(", ").join(dates)) if dates else SQL("NULL::timestamp")
             if written and partner_ids:
-                self.env.cr.execute(
+                engine_fetchall(
+                    self.env.cr,
                     SQL(
                         """UPDATE res_partner p SET pool_recycle_date = %s
                             WHERE p.pool_id = %s AND (p.is_company OR p.parent_id IS NULL) %s""",
                         recycle_date,
                         pool.id,
                         subset,
-                    )
+                    ),
                 )
                 continue
-            self.env.cr.execute(
+            engine_fetchall(
+                self.env.cr,
                 SQL(
                     """
                     UPDATE res_partner target SET pool_recycle_date = d.recycle_date
@@ -868,7 +871,7 @@ class CrmPublicPool(models.Model):
                     recycle_date,
                     pool.id,
                     subset,
-                )
+                ),
             )
         self.env["res.partner"].invalidate_model(["pool_recycle_date"])
 

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .engine_token import engine_statements
+
 HISTORY_DAYS = 90
 CITIES = [
     ("上海", "Shanghai"),
@@ -134,7 +136,9 @@ class CrmPublicPool(models.Model):
         chinese = [vals for vals in vals_list if not vals["name"].isascii()]
         partners = Partner.with_context(lang="zh_CN").create(chinese)
         partners |= Partner.create([vals for vals in vals_list if vals["name"].isascii()])
-        self._demo_backdate(rng, partners, users)
+        # The history is the engine's, dated as if it had happened over 90 days.
+        with engine_statements(self.env.cr):
+            self._demo_backdate(rng, partners, users)
         self._demo_leads(rng, partners)
         self._demo_snapshots(rng, pools)
         self.browse([pool.id for pool in pools.values()])._recycle_run(commit=False)

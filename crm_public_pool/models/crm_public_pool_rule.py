@@ -9,6 +9,7 @@ from odoo.tools.safe_eval import dateutil, safe_eval
 
 from ..logic.recycle import level_days, positional_template, shortest_days
 from .checks import check_integers
+from .engine_token import engine_fetchall
 
 RULE_TYPES = [
     ("no_followup", "No Follow-up"),
@@ -415,7 +416,9 @@ class CrmPublicPoolRule(models.Model):
             if high is not None:
                 where = SQL("%s AND p.id < %s", where, high)
         self.env.flush_all()
-        self.env.cr.execute(
+        # Moves and their audit rows in one statement: the engine's (res_partner_guard.py).
+        return engine_fetchall(
+            self.env.cr,
             SQL(
                 """
                 WITH due AS (
@@ -467,9 +470,8 @@ class CrmPublicPoolRule(models.Model):
                 own_types=self._own_activity_type_ids(),
                 rule=self.id,
                 company=self.company_id.id,
-            )
+            ),
         )
-        return self.env.cr.fetchall()
 
     def _recycle_warn(self, now):
         """Mark and log customers entering the warning window; return [(partner id, owner id, deadline, note)]."""
@@ -479,7 +481,9 @@ class CrmPublicPoolRule(models.Model):
             return []
         horizon = now + timedelta(days=self.warn_days)
         self.env.flush_all()
-        self.env.cr.execute(
+        # Moves and their audit rows in one statement: the engine's (res_partner_guard.py).
+        return engine_fetchall(
+            self.env.cr,
             SQL(
                 """
                 WITH due AS (
@@ -512,9 +516,8 @@ class CrmPublicPoolRule(models.Model):
                 uid=SUPERUSER_ID,
                 rule=self.id,
                 company=self.company_id.id,
-            )
+            ),
         )
-        return self.env.cr.fetchall()
 
     def _recycle_date_sql(self, now):
         """When the rule recycles ``p`` if nothing happens (NULL: never)."""

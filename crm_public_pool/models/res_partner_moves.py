@@ -20,7 +20,7 @@ from odoo.tools import SQL, format_datetime, split_every
 
 from ..logic import claim_rules
 from .checks import check_id, check_ids, check_texts, has_words, optional_id
-from .engine_token import as_engine
+from .engine_token import as_engine, engine_statements
 from .res_partner import RECYCLE_INPUT_FIELDS
 
 # Customers written per step of one move: the ORM's work on one recordset grows faster than
@@ -601,9 +601,10 @@ class ResPartner(models.Model):
         }
         # Read before the move (the row is in cache): who was still to accept the customer.
         offered = moving.filtered(lambda p: p.sudo().pool_accept_deadline)
-        moving._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
-        offered._pool_drop_accept_todos()
-        moving._pool_await_acceptance(user, action)
+        with engine_statements(self.env.cr):
+            moving._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
+            offered._pool_drop_accept_todos()
+            moving._pool_await_acceptance(user, action)
         return owned_after
 
     def _pool_departure(self, successor=False):
@@ -682,57 +683,59 @@ class ResPartner(models.Model):
             for ids in split_every(APPLY_STEP, self.ids):
                 self.browse(ids)._pool_apply(action, vals, reason=reason, note=note, rule=rule, message=message)
             return
-        user = self.env.user
-        releasing = vals.get("pool_state") == "pool"
-        logs = []
-        for partner in self.sudo():
-            to_user = self.env["res.users"].browse(vals["user_id"]) if "user_id" in vals else partner.user_id
-            if releasing:
-                to_user = self.env["res.users"]
-            to_pool = self.env["crm.public.pool"].browse(vals.get("pool_id", partner.pool_id.id))
-            logs.append(
-                {
-                    "partner": partner,
-                    "action": action,
-                    "pool_id": to_pool.id,
-                    "from_pool_id": partner.pool_id.id if to_pool != partner.pool_id else False,
-                    "from_user_id": partner.user_id.id,
-                    "to_user_id": to_user.id,
-                    "reason_id": reason.id if reason else False,
-                    "rule_id": rule.id if rule else False,
-                    "note": note or False,
-                }
-            )
-        previous_owners = defaultdict(lambda: self.browse())
-        for partner in self.sudo():
-            previous_owners[partner.user_id] |= partner
-        writer = as_engine(self.sudo().with_context(tracking_disable=True))
-        for old_owner, partners in previous_owners.items():
-            owner_vals = dict(vals)
-            if releasing:
-                # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
-                owner_vals.update(
-                    user_id=False,
-                    pool_previous_user_id=old_owner.id,
-                    pool_recycle_date=False,
-                    pool_warned_date=False,
-                    pool_accept_deadline=False,
+        # Every statement of the move is the engine's (engine_token.engine_statements).
+        with engine_statements(self.env.cr):
+            user = self.env.user
+            releasing = vals.get("pool_state") == "pool"
+            logs = []
+            for partner in self.sudo():
+                to_user = self.env["res.users"].browse(vals["user_id"]) if "user_id" in vals else partner.user_id
+                if releasing:
+                    to_user = self.env["res.users"]
+                to_pool = self.env["crm.public.pool"].browse(vals.get("pool_id", partner.pool_id.id))
+                logs.append(
+                    {
+                        "partner": partner,
+                        "action": action,
+                        "pool_id": to_pool.id,
+                        "from_pool_id": partner.pool_id.id if to_pool != partner.pool_id else False,
+                        "from_user_id": partner.user_id.id,
+                        "to_user_id": to_user.id,
+                        "reason_id": reason.id if reason else False,
+                        "rule_id": rule.id if rule else False,
+                        "note": note or False,
+                    }
                 )
-            elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
-                owner_vals["pool_previous_user_id"] = old_owner.id
-            writer.browse(partners.ids).write(owner_vals)
-        if "user_id" in vals or releasing:
-            self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
-        if releasing:
-            # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
-            # to ask (as the set-based recycle statement deletes them).
-            self.env["mail.activity"].flush_model()
-            self.env.cr.execute(
-                """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id IN %s""",
-                [tuple(self.ids), self.env["crm.public.pool.rule"]._own_activity_type_ids()],
-            )
-            self.env["mail.activity"].invalidate_model()
-        self._pool_log(logs, message, user=user)
+            previous_owners = defaultdict(lambda: self.browse())
+            for partner in self.sudo():
+                previous_owners[partner.user_id] |= partner
+            writer = as_engine(self.sudo().with_context(tracking_disable=True))
+            for old_owner, partners in previous_owners.items():
+                owner_vals = dict(vals)
+                if releasing:
+                    # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
+                    owner_vals.update(
+                        user_id=False,
+                        pool_previous_user_id=old_owner.id,
+                        pool_recycle_date=False,
+                        pool_warned_date=False,
+                        pool_accept_deadline=False,
+                    )
+                elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
+                    owner_vals["pool_previous_user_id"] = old_owner.id
+                writer.browse(partners.ids).write(owner_vals)
+            if "user_id" in vals or releasing:
+                self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
+            if releasing:
+                # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
+                # to ask (as the set-based recycle statement deletes them).
+                self.env["mail.activity"].flush_model()
+                self.env.cr.execute(
+                    """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id IN %s""",
+                    [tuple(self.ids), self.env["crm.public.pool.rule"]._own_activity_type_ids()],
+                )
+                self.env["mail.activity"].invalidate_model()
+            self._pool_log(logs, message, user=user)
 
     def _pool_sync_contacts_and_leads(self, previous_owners, new_user_id):
         # Contacts are the partners with a parent under these companies (a NOT IN over the
