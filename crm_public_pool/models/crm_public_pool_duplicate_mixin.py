@@ -228,12 +228,11 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             params.append(list(probe["phones"]))
         brand = probe.get("brand")
         if brand:
-            if brand.endswith("|"):  # no line of business typed: any of the brand's
-                conditions.append("pool_brand_key LIKE %s")
-                params.append(brand.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-            else:
-                conditions.append("pool_brand_key = %s")
-                params.append(brand)
+            # Every line of business of the brand: the scoring keeps those sharing the probe's
+            # words, padded or shortened (盛达软件 for 盛达软件科技, logic/names.brand_matches).
+            conditions.append("pool_brand_key LIKE %s")
+            prefix = brand.partition("|")[0] + "|"
+            params.append(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         name_key = probe.get("name_norm")
         order = "id"
         order_params = []
