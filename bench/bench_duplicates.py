@@ -85,11 +85,11 @@ LABELLED_KINDS = (
     # kind, duplicate?, what it is
     ("padded", True, "深圳盛达软件科技有限公司 for 深圳市盛达软件有限公司"),
     ("shortened", True, "云帆软件 for 杭州市云帆软件科技有限公司"),
-    ("last word", True, "云帆科技 for 杭州市云帆软件科技有限公司"),
     ("brand and trade", True, "宏图物流 for 广州市宏图物流有限公司"),
     ("other trade", False, "宏图贸易 against 广州市宏图物流有限公司"),
     ("other trades", False, "盛达软件科技 against 深圳市盛达物流有限公司"),
     ("other brand", False, "深圳市云帆软件科技 against 深圳市宏图软件科技有限公司"),
+    ("padding only", False, "华信科技 against 北京华信电子科技有限公司"),
 )
 
 
@@ -109,10 +109,11 @@ def labelled_pairs(rng, per_kind):
             name = brand()
             first, second = rng.choice(COMPOUND_INDUSTRIES)
             one, other = rng.sample(SINGLE_INDUSTRIES, 2)
+            specific = rng.choice(("软件", "电子", "信息", "网络", "生物", "智能", "环保"))
             probe, existing = {
                 "padded": (f"{city}{name}{first}{second}{form}", f"{city}市{name}{first}{form}"),
                 "shortened": (f"{name}{first}", f"{city}市{name}{first}{second}{form}"),
-                "last word": (f"{name}{second}", f"{city}市{name}{first}{second}{form}"),
+                "padding only": (f"{name}科技", f"{city}{mark}{name}{specific}科技{form}"),
                 "brand and trade": (f"{name}{one}", f"{city}{mark}{name}{one}{form}"),
                 "other trade": (f"{name}{other}", f"{city}{mark}{name}{one}{form}"),
                 "other trades": (f"{name}{first}{second}", f"{city}{mark}{name}{one if one != first else other}{form}"),

@@ -26,6 +26,7 @@
         "views/crm_public_pool_reason_views.xml",
         "views/crm_public_pool_claim_request_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_duplicate_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/crm_public_pool_release_wizard_views.xml",

@@ -26,10 +26,10 @@ def test_brand_parts_read_every_word(name, parts):
 
 
 def test_industry_words():
-    assert industry_words("软件科技") == {"软件", "科技"}
-    assert industry_words("医疗器械") == {"医疗", "器械"}
-    assert industry_words("supplychain") == {"supply", "chain"}
-    assert industry_words("") == frozenset()
+    assert industry_words("软件科技") == ("软件", "科技")
+    assert industry_words("医疗器械") == ("医疗", "器械")
+    assert industry_words("supplychain") == ("supply", "chain")
+    assert industry_words("") == ()
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,12 @@ def test_industry_words():
         # Padded and shortened by a word of the line of business.
         ("深圳盛达软件科技有限公司", "深圳市盛达软件有限公司", True),
         ("云帆软件", "杭州市云帆软件科技有限公司", True),
-        ("云帆科技", "杭州市云帆软件科技有限公司", True),
+        # A word that only pads is no line of business.
+        ("云帆科技", "杭州市云帆软件科技有限公司", False),
+        ("深圳市华信科技有限公司", "北京华信电子科技有限公司", False),
+        ("华信科技", "华信国际科技有限公司", True),
+        ("海通国际", "宁波海通国际贸易有限公司", True),
+        ("华康医疗", "上海华康医疗器械有限公司", True),
         ("海通物流", "宁波海通国际物流有限公司", True),
         # The brand with its whole line of business, or none of it, as before.
         ("宏图物流", "广州市宏图物流有限公司", True),

@@ -234,6 +234,9 @@ _CJK_INDUSTRIES = tuple(
 )
 # One word for one line of business written two ways.
 _INDUSTRY_ALIASES = {"纺织品": "纺织"}
+# Words that pad a line of business without naming one: 盛达软件科技 is 盛达软件, but 华信科技 is not
+# 华信电子科技 (nor 华信软件).
+_GENERIC_INDUSTRIES = frozenset(("科技", "技术", "实业", "发展", "国际", "管理"))
 _LATIN_INDUSTRIES = frozenset(
     (
         "trading trade import export imp exp industrial industries industry technology technologies tech "
@@ -302,22 +305,22 @@ def _peel_cjk_industries(text, keep=2):
         words.insert(0, _INDUSTRY_ALIASES.get(word, word))
 
 
-def industry_words(industry: str) -> frozenset:
-    """The words of the ``industry`` part of a brand key: '软件科技' -> {'软件', '科技'}."""
-    words = set()
+def industry_words(industry: str) -> tuple:
+    """The words of the ``industry`` part of a brand key, in order: '软件科技' -> ('软件', '科技')."""
+    words = []
     while industry:
         latin = next((w for w in _LATIN_INDUSTRY_WORDS if industry.endswith(w)), "")
         if latin:
-            words.add(latin)
+            words.insert(0, latin)
             industry = industry[: -len(latin)]
             continue
         rest, cjk = _peel_cjk_industries(industry, keep=0)
         if not cjk:
-            words.add(industry)  # not a known word: compared whole
+            words.insert(0, industry)  # not a known word: compared whole
             break
-        words.update(cjk)
+        words[:0] = cjk
         industry = rest
-    return frozenset(words)
+    return tuple(words)
 
 
 def brand_key(name: str) -> str:
@@ -331,7 +334,8 @@ def brand_matches(probe_key: str, candidate_key: str) -> bool:
     business unless the probe names none ('宏图' finds 宏图物流 and 宏图贸易; '宏图物流' only the first).
 
     A line of business of several words matches one with some of them, padded or shortened:
-    '云帆软件' finds 云帆软件科技 and '盛达软件科技' finds 盛达软件, but '盛达软件' not 盛达物流.
+    '云帆软件' finds 云帆软件科技 and '盛达软件科技' finds 盛达软件, but '盛达软件' not 盛达物流; a word
+    that only pads (科技, 国际, ...) never stands for a line of business: '华信科技' does not find 华信电子科技.
     """
     if not (probe_key and candidate_key):
         return False
@@ -344,4 +348,12 @@ def brand_matches(probe_key: str, candidate_key: str) -> bool:
     if not industry:
         return False
     probe_words, words = industry_words(probe_industry), industry_words(industry)
-    return probe_words <= words or words <= probe_words
+    shorter = min(len(probe_words), len(words))
+    if probe_words[:shorter] == words[:shorter]:
+        return True  # shortened or padded at the end: 云帆软件 / 云帆软件科技, 海通国际 / 海通国际贸易
+    probe_specific = set(probe_words) - _GENERIC_INDUSTRIES
+    specific = set(words) - _GENERIC_INDUSTRIES
+    if probe_specific or specific:
+        # The lines of business themselves, padded or not: one may name more of them than the other.
+        return bool(probe_specific and specific) and (probe_specific <= specific or specific <= probe_specific)
+    return set(probe_words) <= set(words) or set(words) <= set(probe_words)

@@ -101,6 +101,8 @@ ANCHORS = [
     ("广州市宏图物流有限公司", "广州", False, "default", "c"),
     ("Ningbo Everbright Trading Co., Ltd.", "Ningbo", False, "default", "c"),
     ("杭州恒通电子科技有限公司", "杭州", "chenjing", "default", "a"),
+    # The duplicate gate: Marc Demo creates this company again with 科技 added (深圳盛达软件科技).
+    ("深圳市盛达软件有限公司", "深圳", "liwei", "default", "b"),
 ]
 
 
@@ -167,7 +169,7 @@ class CrmPublicPool(models.Model):
             if owner:
                 vals["user_id"] = users[owner].id
             vals_list.append(vals)
-        anchor_brands = {"盛达纺织", "瑞达精密机械", "宏图物流", "恒通电子科技"}
+        anchor_brands = {"盛达纺织", "瑞达精密机械", "宏图物流", "恒通电子科技", "盛达软件"}
         while len(vals_list) < count:
             index = len(vals_list)
             if rng.random() < 0.2:
@@ -384,6 +386,20 @@ class CrmPublicPool(models.Model):
             registration.action_submit()
             if registration.can_appeal:
                 registration.action_appeal("Different company: same brand, but registered in Longgang district.")
+        self._demo_duplicate_gate(as_user, users)
+
+    @api.model
+    def _demo_duplicate_gate(self, as_user, users):
+        """The duplicate gate at work: Chen Jing registers a prospect, protected from her colleagues
+        however they create it (云帆软件 in a form is refused), and Marc Demo creates a company Li Wei
+        already has under a padded name, which the default pool's Warn policy lets him save."""
+        as_user(users["chenjing"])["crm.public.pool.registration"].create(
+            {"name": "杭州市云帆软件科技有限公司", "contact_name": "林晓", "phone": "0571-8697 1234", "level": "b"}
+        ).action_submit()
+        demo = users["demo"]
+        as_user(demo)["res.partner"].with_context(pool_manage=True).create(
+            {"name": "深圳盛达软件科技有限公司", "is_company": True, "city": "深圳", "user_id": demo.id}
+        )
 
     @api.model
     def _populate_demo_unplaced(self):
