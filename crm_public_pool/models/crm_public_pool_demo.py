@@ -101,8 +101,6 @@ ANCHORS = [
     ("广州市宏图物流有限公司", "广州", False, "default", "c"),
     ("Ningbo Everbright Trading Co., Ltd.", "Ningbo", False, "default", "c"),
     ("杭州恒通电子科技有限公司", "杭州", "chenjing", "default", "a"),
-    # The duplicate gate: Marc Demo creates this company again with 科技 added (深圳盛达软件科技).
-    ("深圳市盛达软件有限公司", "深圳", "liwei", "default", "b"),
 ]
 
 
@@ -169,7 +167,7 @@ class CrmPublicPool(models.Model):
             if owner:
                 vals["user_id"] = users[owner].id
             vals_list.append(vals)
-        anchor_brands = {"盛达纺织", "瑞达精密机械", "宏图物流", "恒通电子科技", "盛达软件"}
+        anchor_brands = {"盛达纺织", "瑞达精密机械", "宏图物流", "恒通电子科技"}
         while len(vals_list) < count:
             index = len(vals_list)
             if rng.random() < 0.2:
@@ -391,14 +389,14 @@ class CrmPublicPool(models.Model):
     @api.model
     def _demo_duplicate_gate(self, as_user, users):
         """The duplicate gate at work: Chen Jing registers a prospect, protected from her colleagues
-        however they create it (云帆软件 in a form is refused), and Marc Demo creates a company Li Wei
-        already has under a padded name, which the default pool's Warn policy lets him save."""
-        as_user(users["chenjing"])["crm.public.pool.registration"].create(
+        however they create it (云帆软件 in a form is refused), and creates a company Li Wei already has
+        (深圳市盛达软件有限公司) under a padded name, which the Company Pool's Warn policy lets her save."""
+        chenjing = users["chenjing"]
+        as_user(chenjing)["crm.public.pool.registration"].create(
             {"name": "杭州市云帆软件科技有限公司", "contact_name": "林晓", "phone": "0571-8697 1234", "level": "b"}
         ).action_submit()
-        demo = users["demo"]
-        as_user(demo)["res.partner"].with_context(pool_manage=True).create(
-            {"name": "深圳盛达软件科技有限公司", "is_company": True, "city": "深圳", "user_id": demo.id}
+        as_user(chenjing)["res.partner"].with_context(pool_manage=True).create(
+            {"name": "深圳盛达软件科技有限公司", "is_company": True, "city": "深圳", "user_id": chenjing.id}
         )
 
     @api.model

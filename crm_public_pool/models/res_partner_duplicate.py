@@ -63,23 +63,54 @@ class ResPartner(models.Model):
     @api.model
     def _pool_duplicate_gate(self, vals_list, managed_indexes):
         """Refuse the first new partner the gate blocks; return {index: warning} for those it warns of."""
-        warnings = {}
-        for index, vals in enumerate(vals_list):
-            outcome = self._pool_gate_outcome(vals, index in managed_indexes)
+        outcomes = self._pool_gate_outcomes(vals_list, [index in managed_indexes for index in range(len(vals_list))])
+        for outcome in outcomes:
             if outcome and outcome[0] == "reject":
                 raise UserError(outcome[1])
-            if outcome:
-                warnings[index] = outcome[1]
-        return warnings
+        return {index: outcome[1] for index, outcome in enumerate(outcomes) if outcome}
 
     @api.model
-    def _pool_gate_outcome(self, vals, managed):
-        """('reject' | 'warn', message) for a new partner's values, or None when the gate lets it pass.
+    def _pool_gate_outcomes(self, vals_list, managed_flags):
+        """[('reject' | 'warn', message) or None] per new partner's values: None when the gate lets it pass.
 
-        A managed customer (``vals`` hold its ``pool_id``) meets its pool's policy; an unmanaged
+        A managed customer (its values hold its ``pool_id``) meets its pool's policy; an unmanaged
         company a salesperson creates meets only the registrations' protection
-        (``_pool_gate_checks_unmanaged``).
+        (``_pool_gate_checks_unmanaged``). The lookups of all of them are one statement per company.
         """
+        checks = {}
+        for index, (vals, managed) in enumerate(zip(vals_list, managed_flags, strict=True)):
+            check = self._pool_gate_check(vals, managed)
+            if check:
+                checks[index] = check
+        by_company = {}
+        for index, (prospect, pool, _owner, _managed) in checks.items():
+            by_company.setdefault(pool.company_id, []).append((index, prospect))
+        found = {}
+        for company, items in by_company.items():
+            results = self._pool_find_duplicates_many([prospect for _index, prospect in items], company)
+            for (index, _prospect), matches in zip(items, results, strict=True):
+                found[index] = [partner for partner, _verdict, _reasons in matches]
+        partners = self.browse({partner.id for matches in found.values() for partner in matches})
+        registrants = self._pool_protected_registrants(partners)
+        readable = set(partners._filtered_access("read").ids)
+        outcomes = [None] * len(vals_list)
+        for index, (prospect, pool, owner, managed) in checks.items():
+            verdict = self._pool_duplicate_verdict(
+                prospect, pool, owner, found=found.get(index, []), registrants=registrants, readable=readable
+            )
+            if verdict["protected"]:
+                outcomes[index] = ("reject", verdict["protected_message"])
+            elif managed and verdict["found"] and pool.duplicate_policy != "allow":
+                outcomes[index] = (
+                    ("reject", verdict["block_message"])
+                    if pool.duplicate_policy == "block"
+                    else ("warn", verdict["warn_message"])
+                )
+        return outcomes
+
+    @api.model
+    def _pool_gate_check(self, vals, managed):
+        """``(prospect, pool, owner, managed)`` the gate checks a new partner's values as, or None."""
         if not managed and not self._pool_gate_checks_unmanaged(vals):
             return None
         prospect = {fname: vals.get(fname) for fname in PROSPECT_FIELDS}
@@ -96,14 +127,7 @@ class ResPartner(models.Model):
             return None
         user_id = vals.get("user_id") if managed else False
         owner = self.env["res.users"].browse(user_id if isinstance(user_id, int) and user_id else [])
-        verdict = self._pool_duplicate_verdict(prospect, pool, owner)
-        if verdict["protected"]:
-            return "reject", verdict["protected_message"]
-        if not managed or not verdict["found"] or pool.duplicate_policy == "allow":
-            return None
-        if pool.duplicate_policy == "block":
-            return "reject", verdict["block_message"]
-        return "warn", verdict["warn_message"]
+        return prospect, pool, owner, managed
 
     @api.model
     def _pool_gate_company(self, vals):
@@ -128,16 +152,23 @@ class ResPartner(models.Model):
         return self.env.user.has_group("crm_public_pool.group_pool_user")
 
     @api.model
-    def _pool_duplicate_verdict(self, prospect, pool, owner):
+    def _pool_duplicate_verdict(self, prospect, pool, owner, found=None, registrants=None, readable=None):
         """What the gate knows of a new customer of ``pool`` owned by ``owner`` (may be empty).
 
         ``found``: the matching customers; ``protected``: those another salesperson registered and
         still protects; a message per outcome, naming matches only as the current user may know them.
+        ``found``, ``registrants`` and ``readable`` are looked up when not given.
         """
         name = prospect.get("name") or self.env._("This customer")
-        found = [partner for partner, _verdict, _reasons in self._pool_find_duplicates(prospect, pool.company_id)]
-        protected = self._pool_protected_by_colleague(found, owner)
-        described = self._pool_describe_matches(found)
+        if found is None:
+            found = [partner for partner, _verdict, _reasons in self._pool_find_duplicates(prospect, pool.company_id)]
+        if registrants is None:
+            registrants = self._pool_protected_registrants(self.browse([partner.id for partner in found]))
+        allowed = self.env.user | owner
+        protected = [
+            partner for partner in found if partner.id in registrants and registrants[partner.id] not in allowed
+        ]
+        described = self._pool_describe_matches(found, readable)
         return {
             "found": found,
             "protected": protected,
@@ -145,7 +176,7 @@ class ResPartner(models.Model):
                 "%(name)s matches %(matches)s, a prospect another salesperson registered and still protects: it "
                 "cannot be created again. If it is a different company, register it and appeal.",
                 name=name,
-                matches=self._pool_describe_matches(protected),
+                matches=self._pool_describe_matches(protected, readable),
             ),
             "block_message": self.env._(
                 "%(name)s duplicates %(matches)s: pool %(pool)s refuses duplicates. If it is a different company, "
@@ -162,38 +193,47 @@ class ResPartner(models.Model):
         }
 
     @api.model
+    def _pool_protected_registrants(self, partners):
+        """{customer id: registrant} of the ``partners`` a registration still protects for the
+        salesperson who registered them (and owns them still), in one search."""
+        if not partners:
+            return {}
+        registrations = (
+            self.env["crm.public.pool.registration"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "in", ("registered", "approved")),
+                    "|",
+                    ("protected_until", "=", False),
+                    ("protected_until", ">", fields.Datetime.now()),
+                ]
+            )
+        )
+        return {
+            registration.partner_id.id: registration.user_id
+            for registration in registrations
+            if registration.partner_id.pool_state == "private"
+            and registration.partner_id.user_id == registration.user_id
+        }
+
+    @api.model
     def _pool_protected_by_colleague(self, partners, owner):
         """The ``partners`` under a registration's protection held by someone other than the current
         user and ``owner``: a colleague's protected prospect."""
-        if not partners:
-            return []
-        Registration = self.env["crm.public.pool.registration"].sudo()
-        now = fields.Datetime.now()
-        registrations = Registration.search(
-            [
-                ("partner_id", "in", [partner.id for partner in partners]),
-                ("state", "in", ("registered", "approved")),
-                "|",
-                ("protected_until", "=", False),
-                ("protected_until", ">", now),
-            ]
-        )
+        registrants = self._pool_protected_registrants(self.browse([partner.id for partner in partners]))
         allowed = self.env.user | owner
-        held = {
-            registration.partner_id.id
-            for registration in registrations
-            if registration.user_id not in allowed
-            and registration.partner_id.pool_state == "private"
-            and registration.partner_id.user_id == registration.user_id
-        }
-        return [partner for partner in partners if partner.id in held]
+        return [partner for partner in partners if partner.id in registrants and registrants[partner.id] not in allowed]
 
     @api.model
-    def _pool_describe_matches(self, partners):
-        """'A, B and 2 customers you may not open': names only what the current user may read."""
+    def _pool_describe_matches(self, partners, readable=None):
+        """'A, B and 2 customers you may not open': names only what the current user may read
+        (``readable``: the ids they may, when known)."""
         if not partners:
             return ""
-        readable = set(self.browse([partner.id for partner in partners])._filtered_access("read").ids)
+        if readable is None:
+            readable = set(self.browse([partner.id for partner in partners])._filtered_access("read").ids)
         names = [partner.display_name for partner in partners if partner.id in readable]
         hidden = len(partners) - len(names)
         if hidden:

@@ -102,10 +102,9 @@ class ResPartner(models.Model):
                 )
             else:
                 updates[index] = target.id
-        for index, vals in converted.items():
-            if index in matches:
-                continue
-            verdict = self._pool_import_gate(vals, data[index], fields)
+        new_rows = [index for index in converted if index not in matches]
+        outcomes = self._pool_import_gate([converted[index] for index in new_rows], [data[i] for i in new_rows], fields)
+        for index, verdict in zip(new_rows, outcomes, strict=True):
             if verdict and verdict[0] == "reject":
                 rejected[index] = self.env._("Row %(row)s: %(reason)s", row=index + 1, reason=verdict[1])
             elif verdict:
@@ -228,14 +227,16 @@ class ResPartner(models.Model):
         return {index: (target.with_env(self.env), *rest) for index, (target, *rest) in matches.items()}
 
     @api.model
-    def _pool_import_gate(self, vals, row, fields):
-        """('reject' | 'warn', message) for a new row the duplicate gate refuses or warns of, else None."""
-        identity = {
-            name: row[fields.index(name)] if name in fields and isinstance(row[fields.index(name)], str) else ""
-            for name in IDENTITY_FIELDS
-        }
-        values = {**vals, **identity}
-        return self._pool_gate_outcome(values, bool(values.get("pool_id")))
+    def _pool_import_gate(self, vals_list, rows, fields):
+        """('reject' | 'warn', message) or None per new row, as the duplicate gate judges it."""
+        values = []
+        for vals, row in zip(vals_list, rows, strict=True):
+            identity = {
+                name: row[fields.index(name)] if name in fields and isinstance(row[fields.index(name)], str) else ""
+                for name in IDENTITY_FIELDS
+            }
+            values.append({**vals, **identity})
+        return self._pool_gate_outcomes(values, [bool(vals.get("pool_id")) for vals in values])
 
     @api.model
     def _pool_import_batches(self, fields, data, creates, updates):

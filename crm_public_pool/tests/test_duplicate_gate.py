@@ -98,6 +98,28 @@ class TestDuplicateGate(PoolCase):
         partner = self.create_as(self.user_a, {"name": "云舟软件", "is_company": True, "pool_id": self.pool.id})
         self.assertEqual(partner.pool_state, "pool")
 
+    def test_gate_queries_do_not_grow_with_the_batch(self):
+        Partner = self.Partner.with_user(self.user_a)
+
+        def queries(count):
+            vals_list = [
+                {"name": "云舟软件", "is_company": True, "pool_id": self.pool.id, "email": f"buyer{i}@yunzhou{i}.cn"}
+                for i in range(count)
+            ]
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            outcomes = Partner._pool_gate_outcomes(vals_list, [True] * count)
+            self.assertEqual([outcome[0] for outcome in outcomes], ["warn"] * count)
+            return self.env.cr.sql_log_count - before
+
+        queries(1)
+        self.assertEqual(queries(2), queries(20))
+        with self.assertQueryCount(__system__=8):
+            self.env.invalidate_all()
+            Partner._pool_gate_outcomes(
+                [{"name": "云舟软件", "is_company": True, "pool_id": self.pool.id}] * 20, [True] * 20
+            )
+
     def test_lead_conversion_meets_the_gate(self):
         self.default_pool.duplicate_policy = "block"
         lead = (
