@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .engine import in_engine
+from .engine_token import in_engine
 
 # What a new customer is compared by (logic/matching.Prospect).
 PROSPECT_FIELDS = ("name", "phone", "mobile", "email", "website", "vat")
