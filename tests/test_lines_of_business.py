@@ -2,7 +2,7 @@
 
 import pytest
 from logic.matching import NEAR, fingerprint, score_candidate
-from logic.names import brand_key, brand_matches, brand_parts, industry_words
+from logic.names import brand_key, brand_matches, brand_parts, industry_starts, industry_words
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,19 @@ def test_other_trade_is_not_a_match():
         fingerprint({"name": "宏图贸易"}), fingerprint({"name": "广州市宏图物流有限公司"})
     )
     assert verdict is None
+
+
+def test_a_lookup_reads_every_line_of_business_that_may_match():
+    # The database lookup reads only the brand's lines of business beginning with industry_starts():
+    # every candidate brand_matches keeps must begin so.
+    vocabulary = ["", "软件", "科技", "电子", "物流", "国际", "贸易", "管理", "医疗", "器械"]
+    industries = {a + b for a in vocabulary for b in vocabulary if a != b or not a}
+    for probe in industries:
+        starts = industry_starts(probe)
+        for candidate in industries:
+            if brand_matches(f"华信|{probe}", f"华信|{candidate}"):
+                assert candidate.startswith(starts), (probe, candidate, starts)
+
+
+def test_a_specific_word_in_front_is_another_line_of_business():
+    assert not brand_matches(brand_key("华信软件"), brand_key("深圳华信电子软件有限公司"))

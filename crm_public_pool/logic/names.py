@@ -236,7 +236,7 @@ _CJK_INDUSTRIES = tuple(
 _INDUSTRY_ALIASES = {"纺织品": "纺织"}
 # Words that pad a line of business without naming one: 盛达软件科技 is 盛达软件, but 华信科技 is not
 # 华信电子科技 (nor 华信软件).
-_GENERIC_INDUSTRIES = frozenset(("科技", "技术", "实业", "发展", "国际", "管理"))
+GENERIC_INDUSTRIES = frozenset(("科技", "技术", "实业", "发展", "国际", "管理"))
 _LATIN_INDUSTRIES = frozenset(
     (
         "trading trade import export imp exp industrial industries industry technology technologies tech "
@@ -323,6 +323,17 @@ def industry_words(industry: str) -> tuple:
     return tuple(words)
 
 
+def industry_starts(industry: str) -> tuple:
+    """The first words the line of business of a brand matching ``industry`` may begin with
+    (``brand_matches``), so that a lookup reads only those: its first word, its first word that is
+    not padding, and each padding word ('国际物流' -> ('国际', '物流', '科技', ...)). ('',) for none."""
+    words = industry_words(industry)
+    if not words:
+        return ("",)
+    specific = next((word for word in words if word not in GENERIC_INDUSTRIES), words[0])
+    return tuple(sorted({words[0], specific, *GENERIC_INDUSTRIES}))
+
+
 def brand_key(name: str) -> str:
     """'brand|industry', the indexed form of ``brand_parts`` ('' without a brand)."""
     brand, industry = brand_parts(name)
@@ -351,9 +362,12 @@ def brand_matches(probe_key: str, candidate_key: str) -> bool:
     shorter = min(len(probe_words), len(words))
     if probe_words[:shorter] == words[:shorter]:
         return True  # shortened or padded at the end: 云帆软件 / 云帆软件科技, 海通国际 / 海通国际贸易
-    probe_specific = set(probe_words) - _GENERIC_INDUSTRIES
-    specific = set(words) - _GENERIC_INDUSTRIES
+    probe_specific = [word for word in probe_words if word not in GENERIC_INDUSTRIES]
+    specific = [word for word in words if word not in GENERIC_INDUSTRIES]
     if probe_specific or specific:
-        # The lines of business themselves, padded or not: one may name more of them than the other.
-        return bool(probe_specific and specific) and (probe_specific <= specific or specific <= probe_specific)
+        # The lines of business themselves, padded or not (海通物流 / 海通国际物流), led by the same word:
+        # one may name more of them than the other.
+        if not (probe_specific and specific) or probe_specific[0] != specific[0]:
+            return False
+        return set(probe_specific) <= set(specific) or set(specific) <= set(probe_specific)
     return set(probe_words) <= set(words) or set(words) <= set(probe_words)

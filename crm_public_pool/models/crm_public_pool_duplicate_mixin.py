@@ -261,11 +261,14 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
         relevant, relevant_params = list(conditions), list(params)
         brand = probe.get("brand")
         if brand:
-            # Every line of business of the brand: the scoring keeps those sharing the probe's
-            # words, padded or shortened (盛达软件 for 盛达软件科技, logic/names.brand_matches).
+            # The brand's lines of business the scoring may keep: sharing the probe's words, padded
+            # or shortened (盛达软件 for 盛达软件科技, logic/names.brand_matches).
             brand_name, _bar, industry = brand.partition("|")
-            conditions.append("pool_brand_key LIKE %s")
-            params.append(_like_prefix(brand_name + "|"))
+            # One index range per word the candidate's line of business may begin with: the rows of
+            # the brand's other trades are never read.
+            starts = names.industry_starts(industry)
+            conditions.append(f"({' OR '.join(['pool_brand_key LIKE %s'] * len(starts))})")
+            params += [_like_prefix(f"{brand_name}|{start}") for start in starts]
             words = names.industry_words(industry)
             relevant.append("pool_brand_key LIKE %s OR pool_brand_key = ANY(%s)")
             relevant_params += [
