@@ -2,7 +2,7 @@
     "name": "CRM Public Pool",
     "summary": "Public customer pools (公海池): recycle neglected customers, "
     "claim within limits, distribute, register prospects, audit every move",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-public-pool/crm_public_pool",
     "author": "crm_public_pool contributors",
@@ -26,6 +26,7 @@
         "views/crm_public_pool_reason_views.xml",
         "views/crm_public_pool_claim_request_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_duplicate_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/crm_public_pool_release_wizard_views.xml",

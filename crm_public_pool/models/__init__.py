@@ -21,6 +21,7 @@ from . import crm_public_pool_demo
 from . import crm_public_pool_distribution
 from . import crm_public_pool_region
 from . import crm_public_pool_log_distribution
+from . import res_partner_duplicate
 from . import res_partner_import
 from . import ir_attachment
 from . import ir_binary

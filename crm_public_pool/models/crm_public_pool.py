@@ -103,6 +103,16 @@ class CrmPublicPool(models.Model):
         help="When off, members may not export this pool's customers (their own customers excepted); "
         "the pool's administrators and the managers still may.",
     )
+    duplicate_policy = fields.Selection(
+        [("allow", "Allow"), ("warn", "Warn"), ("block", "Block")],
+        string="Duplicates",
+        required=True,
+        default="warn",
+        help="What creating a customer of this pool that matches an existing one does, on every path (the "
+        "form, an import, a lead's new customer, the API): Allow saves it; Warn shows the matches and saves "
+        "it; Block refuses it (a different company is registered and appealed instead). A prospect another "
+        "salesperson registered and still protects is refused whatever this says.",
+    )
     masked_field_ids = fields.Many2many(
         "ir.model.fields",
         "crm_public_pool_masked_field_rel",

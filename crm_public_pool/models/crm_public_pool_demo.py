@@ -388,6 +388,20 @@ class CrmPublicPool(models.Model):
             registration.action_submit()
             if registration.can_appeal:
                 registration.action_appeal("Different company: same brand, but registered in Longgang district.")
+        self._demo_duplicate_gate(as_user, users)
+
+    @api.model
+    def _demo_duplicate_gate(self, as_user, users):
+        """The duplicate gate at work: Chen Jing registers a prospect, protected from her colleagues
+        however they create it (云帆软件 in a form is refused), and creates a company Li Wei already has
+        (深圳市盛达软件有限公司) under a padded name, which the Company Pool's Warn policy lets her save."""
+        chenjing = users["chenjing"]
+        as_user(chenjing)["crm.public.pool.registration"].create(
+            {"name": "杭州市云帆软件科技有限公司", "contact_name": "林晓", "phone": "0571-8697 1234", "level": "b"}
+        ).action_submit()
+        as_user(chenjing)["res.partner"].with_context(pool_manage=True).create(
+            {"name": "深圳盛达软件科技有限公司", "is_company": True, "city": "深圳", "user_id": chenjing.id}
+        )
 
     @api.model
     def _populate_demo_unplaced(self):

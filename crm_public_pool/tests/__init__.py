@@ -7,6 +7,7 @@ from . import test_hostile
 from . import test_performance
 from . import test_registration
 from . import test_distribution_odoo
+from . import test_duplicate_gate
 from . import test_ui
 from . import test_recycle
 from . import test_dashboard
