@@ -24,3 +24,5 @@ from . import test_accept
 from . import test_anti_scraping
 from . import test_database_guard
 from . import test_client_commands
+from . import test_pool_restrictions
+from . import test_odoo_suites
