@@ -30,3 +30,9 @@ from . import crm_public_pool_view
 from . import crm_public_pool_view_day
 from . import res_partner_views
 from . import res_partner_guard
+from . import record_naming
+from . import mail_thread
+from . import mail_followers
+from . import partner_copies
+from . import res_partner_whole
+from . import ir_actions_report

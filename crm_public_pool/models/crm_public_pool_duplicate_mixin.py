@@ -174,7 +174,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             elif partner.pool_state == "private":
                 label = self.env._("Protected customer")
             else:
-                label = self.env._("Customer in pool %s", partner.pool_id.name)
+                label = self.env._("Customer in pool %s", partner.pool_id._pool_name_for_me())
             owned = partner.pool_state == "private"
             result.append(
                 {

@@ -571,7 +571,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "Only a pool manager may change %(fields)s of a pool customer such as %(partner)s.",
                         fields=", ".join(sorted(changing)),
-                        partner=self.sudo().filtered_domain([("pool_id", "=", pool.id)])[0].name,
+                        partner=self.sudo().filtered_domain([("pool_id", "=", pool.id)])[:1]._pool_name_for_me(),
                     )
                 )
 
@@ -582,7 +582,7 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._(
                     "%(contact)s follows its company's %(fields)s: move the company instead.",
-                    contact=self.sudo()[0].display_name,
+                    contact=self.sudo()[:1]._pool_name_for_me(),
                     fields=", ".join(sorted(following)),
                 )
             )
@@ -626,7 +626,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "%(partner)s is a customer of pool %(pool)s: release or archive it instead of deleting it; "
                         "only a pool manager may delete pool customers.",
-                        partner=managed.filtered_domain([("pool_id", "=", pool.id)])[0].name,
+                        partner=managed.filtered_domain([("pool_id", "=", pool.id)])[:1]._pool_name_for_me(),
                         pool=pool.name,
                     )
                 )

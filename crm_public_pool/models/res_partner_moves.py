@@ -123,7 +123,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "Only administrators of pool %(pool)s may put %(partner)s there for %(user)s.",
                         pool=pool.name,
-                        partner=strangers[0].name,
+                        partner=strangers[0]._pool_name_for_me(),
                         user=strangers[0].user_id.name,
                     )
                 )
@@ -199,8 +199,8 @@ class ResPartner(models.Model):
             # Only a refusal names customers: the access check runs for it alone.
             nonlocal readable
             if readable is None:
-                readable = set(self.with_user(user).sudo(False)._filtered_access("read").ids)
-            return partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
+                readable = self.with_user(user)._pool_names_for_me()
+            return readable[partner.id]
 
         for partner in self:
             pool_rules = rules.get(partner.pool_id)
@@ -302,7 +302,10 @@ class ResPartner(models.Model):
         pending = Request.search([("partner_id", "in", self.ids), ("user_id", "=", user.id), ("state", "=", "pending")])
         if pending:
             raise UserError(
-                self.env._("You already asked for %s; wait for the pool administrator.", pending[0].partner_id.name)
+                self.env._(
+                    "You already asked for %s; wait for the pool administrator.",
+                    pending[0].partner_id._pool_name_for_me(),
+                )
             )
         requests = Request.create([{"partner_id": p.id, "pool_id": p.pool_id.id, "user_id": user.id} for p in self])
         for request in requests:
@@ -482,14 +485,11 @@ class ResPartner(models.Model):
         return partners
 
     def _pool_labels(self):
-        """{id: how the current user may call each customer}: its name if they may read it, else its number."""
-        readable = (
-            set(self.with_env(self.env(su=False))._filtered_access("read").ids) if not self.env.su else set(self.ids)
-        )
-        return {
-            partner.id: partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
-            for partner in self.sudo()
-        }
+        """{id: how the current user may call each customer}: its name if they may read it, else its number.
+
+        As the real user even when called in sudo (see ``_pool_names_for_me``).
+        """
+        return self._pool_names_for_me()
 
     def _pool_lock_rows(self):
         """Lock the customers' rows so concurrent moves of them serialize; their pool fields are

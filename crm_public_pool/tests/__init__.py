@@ -26,3 +26,5 @@ from . import test_database_guard
 from . import test_client_commands
 from . import test_pool_restrictions
 from . import test_odoo_suites
+from . import test_partner_copies
+from . import test_cross_model_attacks
