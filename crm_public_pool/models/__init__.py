@@ -27,3 +27,13 @@ from . import res_partner_ui
 from . import crm_public_pool_view
 from . import crm_public_pool_view_day
 from . import res_partner_views
+from . import crm_public_pool_workday
+from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
+from . import res_partner_workdays
+from . import crm_public_pool_robot
+from . import crm_public_pool_robot_message
+from . import crm_public_pool_robot_hooks
+from . import res_partner_robots
+from . import crm_public_pool_claim_request_robots

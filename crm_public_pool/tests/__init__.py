@@ -21,3 +21,7 @@ from . import test_walk
 from . import test_flows
 from . import test_accept
 from . import test_anti_scraping
+from . import test_workdays
+from . import test_pause_members
+from . import test_robots
+from . import test_fairness

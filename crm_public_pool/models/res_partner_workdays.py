@@ -1,0 +1,99 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+
+class ResPartner(models.Model):
+    """Countdowns in working days for customers of pools whose rules count working days."""
+
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    pool_recycle_day_unit = fields.Selection(
+        [("calendar", "days"), ("working", "working days")],
+        string="Days Left In",
+        compute="_compute_pool_recycle_days",
+        help="What the countdown counts: days, or working days when the pool's rules count working days.",
+    )
+
+    @api.depends("pool_recycle_date")
+    def _compute_pool_recycle_days(self):
+        super()._compute_pool_recycle_days()
+        calendars = self.env["crm.public.pool.rule"]._recycle_working_calendar_by_pool()
+        warn_days = self.env["crm.public.pool.rule"]._recycle_warn_days_by_pool()
+        working = self.filtered(lambda partner: partner.pool_id.id in calendars)
+        for partner in self - working:
+            partner.pool_recycle_day_unit = "calendar"
+        left = working.filtered("pool_recycle_date")._pool_working_days_left(calendars)
+        for partner in working:
+            partner.pool_recycle_day_unit = "working"
+            if partner.id in left:
+                partner.pool_recycle_days = left[partner.id]
+                partner.pool_recycle_warning = left[partner.id] <= warn_days.get(partner.pool_id.id, 0)
+
+    def _pool_working_days_left(self, calendars):
+        """{partner id: working days from today to the recycle date} for saved customers."""
+        Workday = self.env["crm.public.pool.workday"]
+        Calendar = self.env["resource.calendar"].sudo()
+        now = fields.Datetime.now()
+        left = {}
+        saved = self.filtered("id")
+        for calendar_id, partners in saved.grouped(lambda partner: calendars[partner.pool_id.id]).items():
+            calendar = Calendar.browse(calendar_id)
+            Workday._workday_ensure(calendar)
+            partners.flush_recordset(["pool_recycle_date"])
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT p.id, %s - %s FROM res_partner p WHERE p.id IN %s",
+                    Workday._workday_index_sql(calendar, SQL("p.pool_recycle_date")),
+                    Workday._workday_index_sql(calendar, SQL("%s::timestamp", now)),
+                    tuple(partners.ids),
+                )
+            )
+            left.update({partner_id: days for partner_id, days in rows if days is not None})
+        return left
+
+    @api.model
+    def _search_pool_recycle_warning(self, operator, value):
+        calendars = self.env["crm.public.pool.rule"]._recycle_working_calendar_by_pool()
+        if not calendars or operator not in ("=", "!=") or not isinstance(value, bool):
+            return super()._search_pool_recycle_warning(operator, value)
+        # As _compute_pool_recycle_days counts: the end of the last day of each pool's warning
+        # window, that many working days ahead for pools counting working days.
+        today = fields.Date.context_today(self)
+        soon = []
+        for pool_id, days in self.env["crm.public.pool.rule"]._recycle_warn_days_by_pool().items():
+            last_day = today + timedelta(days=days)
+            if pool_id in calendars:
+                last_day = self._pool_last_working_window_day(calendars[pool_id], today, days) or last_day
+            soon.append(
+                [
+                    "&",
+                    ("pool_id", "=", pool_id),
+                    ("pool_recycle_date", "<", fields.Datetime.to_datetime(last_day + timedelta(days=1))),
+                ]
+            )
+        domain = expression.AND([[("pool_state", "=", "private")], expression.OR(soon)])
+        return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
+
+    @api.model
+    def _pool_last_working_window_day(self, calendar_id, day, days):
+        """The last day of a window of ``days`` working days after ``day``: the eve of the next
+        working day (a window ending on a Friday runs through the weekend). None outside the table."""
+        Workday = self.env["crm.public.pool.workday"]
+        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
+        Workday._workday_ensure(calendar)
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT target.day FROM crm_public_pool_workday origin
+                     JOIN crm_public_pool_workday target
+                       ON target.calendar_id = origin.calendar_id AND target.working
+                      AND target.day_index = origin.day_index + %s + 1
+                    WHERE origin.calendar_id = %s AND origin.day = %s""",
+                days,
+                calendar_id,
+                day,
+            )
+        )
+        return rows[0][0] - timedelta(days=1) if rows else None
