@@ -1,6 +1,6 @@
 from urllib.parse import urlparse
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 ROBOT_KINDS = [("wecom", "WeCom (企业微信)"), ("dingtalk", "DingTalk (钉钉)"), ("feishu", "Feishu (飞书)")]
@@ -72,6 +72,24 @@ class CrmPublicPoolRobot(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        robots = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return robots
+
+    def write(self, vals):
+        res = super().write(vals)
+        # Sending writes last_error and last_sent: only where a robot listens empties the cache.
+        if {"active", "pool_id", "team_id"} & set(vals):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
     # ------------------------------------------------------------------
     # Posting: what the pool says, in each robot's language
     # ------------------------------------------------------------------
@@ -83,15 +101,20 @@ class CrmPublicPoolRobot(models.Model):
         ``render`` is called once per robot with an environment in the robot's language, so
         every group reads its own language. Returns the queued messages.
         """
-        domain = []
-        if pools:
-            domain.append([("pool_id", "in", pools.ids)])
-        if teams:
-            domain.append([("team_id", "in", teams.ids)])
-        if not domain:
+        pool_ids, team_ids = self._robot_targets()
+        pool_ids = pool_ids & set(pools.ids if pools else ())
+        team_ids = team_ids & set(teams.ids if teams else ())
+        if not (pool_ids or team_ids):
             return self.env["crm.public.pool.robot.message"]
-        robots = self.sudo().search(["|", *domain[0], *domain[1]] if len(domain) == 2 else domain[0])
+        robots = self.sudo().search(["|", ("pool_id", "in", list(pool_ids)), ("team_id", "in", list(team_ids))])
         return robots._robot_queue(render)
+
+    @api.model
+    @tools.ormcache()
+    def _robot_targets(self):
+        """(pool ids, team ids) with an active robot: moves where nobody listens cost no query."""
+        robots = self.sudo().search([])
+        return frozenset(robots.pool_id.ids), frozenset(robots.team_id.ids)
 
     def _robot_queue(self, render):
         """Queue ``render(env)`` for these robots, each in its language, and have it sent after commit."""
