@@ -18,4 +18,3 @@ def day_index(first_day, working_days, span):
         index += working
         rows.append((day, index, working))
     return rows
-

@@ -113,7 +113,7 @@ class CrmPublicPoolRobot(models.Model):
     @tools.ormcache()
     def _robot_targets(self):
         """(pool ids, team ids) with an active robot: moves where nobody listens cost no query."""
-        robots = self.sudo().search([])
+        robots = self.sudo().search([("active", "=", True)])
         return frozenset(robots.pool_id.ids), frozenset(robots.team_id.ids)
 
     def _robot_queue(self, render):

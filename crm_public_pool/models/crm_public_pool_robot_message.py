@@ -107,6 +107,6 @@ class CrmPublicPoolRobotMessage(models.Model):
             message._robot_send()
             # A message posted is never posted twice because a later one failed the run.
             if not odoo_module.current_test:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         remaining = self.search_count([("state", "=", "pending"), ("attempts", "=", 0)])
         self.env["ir.cron"]._notify_progress(done=len(messages), remaining=remaining)

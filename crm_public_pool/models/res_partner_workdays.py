@@ -19,7 +19,7 @@ class ResPartner(models.Model):
 
     @api.depends("pool_recycle_date")
     def _compute_pool_recycle_days(self):
-        super()._compute_pool_recycle_days()
+        res = super()._compute_pool_recycle_days()
         calendars = self.env["crm.public.pool.rule"]._recycle_working_calendar_by_pool()
         warn_days = self.env["crm.public.pool.rule"]._recycle_warn_days_by_pool()
         working = self.filtered(lambda partner: partner.pool_id.id in calendars)
@@ -31,6 +31,7 @@ class ResPartner(models.Model):
             if partner.id in left:
                 partner.pool_recycle_days = left[partner.id]
                 partner.pool_recycle_warning = left[partner.id] <= warn_days.get(partner.pool_id.id, 0)
+        return res
 
     def _pool_working_days_left(self, calendars):
         """{partner id: working days from today to the recycle date} for saved customers."""

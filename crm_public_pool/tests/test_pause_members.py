@@ -53,7 +53,7 @@ class TestPauseMembers(PoolCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.admin)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"until": fields.Date.today() + timedelta(days=2)})
         )
         self.assertEqual(wizard.user_ids, self.user_a)

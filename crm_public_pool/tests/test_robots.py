@@ -165,9 +165,9 @@ class TestGroupRobots(RecycleCase):
 
     def test_a_rolled_back_move_sends_nothing(self):
         request = self.claim_request()
-        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
             request.with_user(self.admin).action_reject("no")
-            raise ValidationError("the move fails after the decision")
+            raise RuntimeError("the move fails after the decision")
         self.assertFalse(self.Message.search([]))
 
     def test_warnings_reach_the_team_as_counts(self):
