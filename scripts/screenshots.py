@@ -599,7 +599,7 @@ def shot_working_days(browser, users):
         "res.partner",
         "search",
         [
-            ("pool_id", "=", demo.ref("crm_public_pool.demo_pool_east")),
+            ("pool_id", "=", users["admin"].ref("crm_public_pool.demo_pool_east")),
             ("user_id", "=", demo.uid),
             ("pool_recycle_date", "!=", False),
         ],
@@ -611,10 +611,13 @@ def shot_working_days(browser, users):
 
 
 def shot_group_robots(browser, users):
-    """The manager's group robots: the demo's WeCom robot and what it last answered."""
+    """The demo's WeCom robot after a test message (start scripts/robot_endpoint.py first, or the form
+    shows the connection error as Last Error)."""
     admin = users["admin"]
     browser.login(admin)
-    browser.goto(ACTION % "action_pool_robots" + "/%s" % admin.ref("crm_public_pool.demo_robot_east"))
+    robot = admin.ref("crm_public_pool.demo_robot_east")
+    admin.call("crm.public.pool.robot", "action_robot_test", [robot])
+    browser.goto(ACTION % "action_pool_robots" + "/%s" % robot)
     browser.wait(".o_form_view .o_field_widget[name=kind]")
     return 520
 
@@ -628,13 +631,15 @@ def shot_fairness(browser, users):
 
 
 def shot_member_pause(browser, users):
-    """The pool administrator's view of the East pool's members, each with Pause… or Resume."""
-    admin = users["pooladmin"]
+    """The East pool's members, each with what they own and Pause… or Resume."""
+    admin = users["admin"]
     browser.login(admin)
     browser.goto(ACTION % "action_pool_pools" + "/%s" % admin.ref("crm_public_pool.demo_pool_east"))
     browser.wait(".o_form_view .o_notebook")
     browser.click(".o_notebook .nav-link[name=members]")
     browser.wait(".o_field_widget[name=member_all_user_ids] .o_data_row")
+    browser.evaluate("document.querySelector('.o_notebook').scrollIntoView({block: 'start'})")
+    time.sleep(1)
     return 640
 
 
