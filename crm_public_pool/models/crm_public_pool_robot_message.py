@@ -61,6 +61,9 @@ class CrmPublicPoolRobotMessage(models.Model):
         )
         for message in self.sudo().browse([row[0] for row in self.env.cr.fetchall()]):
             robot = message.robot_id
+            if not robot.active:
+                message.write({"state": "failed", "error": self.env._("The robot was archived before sending.")})
+                continue
             error = message._robot_post_now()
             attempts = message.attempts + 1
             if error:

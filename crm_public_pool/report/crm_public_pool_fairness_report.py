@@ -3,6 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 FAIRNESS_KINDS = [
@@ -158,6 +159,8 @@ class CrmPublicPoolFairnessReport(models.Model):
     @api.model
     def action_fairness_refresh(self):
         """Manager's button: recompute now and reopen the report."""
+        if not self.env.user.has_group("crm_public_pool.group_pool_manager"):
+            raise AccessError(self.env._("Only pool managers may recompute the fairness report."))
         self._fairness_refresh()
         return self.env["ir.actions.act_window"]._for_xml_id("crm_public_pool.action_pool_fairness_report")
 

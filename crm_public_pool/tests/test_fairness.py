@@ -87,6 +87,14 @@ class TestFairnessReport(RecycleCase):
         with self.assertRaises(AccessError):
             self.Report.with_user(self.user_a).search([])
 
+    def test_only_managers_recompute(self):
+        with self.assertRaises(AccessError):
+            self.Report.with_user(self.admin).action_fairness_refresh()
+        self.assertEqual(
+            self.Report.with_user(self.manager).action_fairness_refresh()["res_model"],
+            "crm.public.pool.fairness.report",
+        )
+
     def test_daily_digest_tells_managers_what_crossed_a_threshold(self):
         self.env["ir.config_parameter"].set_param("crm_public_pool.fairness_threshold_passback", "2")
         customer = self.customers[0]

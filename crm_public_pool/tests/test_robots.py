@@ -181,6 +181,28 @@ class TestGroupRobots(RecycleCase):
         for customer in self.customers[:3]:
             self.assertNotIn(customer.name, messages.body)
 
+    def test_customers_to_accept_are_announced_without_names(self):
+        self.pool.accept_hours = 48
+        self.pool.with_user(self.admin).pool_assign(self.request_customer.ids, self.user_b.id)
+        messages = self.Message.search([])
+        self.assertEqual(messages.robot_id, self.wecom | self.dingtalk | self.feishu, "the pool's and Bob's team's")
+        for message in messages:
+            self.assertIn("1 customers wait for Bob Pool to accept them", message.body)
+            self.assertNotIn(self.request_customer.name, message.body)
+
+    def test_unplaced_customers_are_named_with_the_reason(self):
+        self.env["res.partner"]._pool_record_unplaced({self.request_customer.id: "everyone is at their limit"})
+        messages = self.Message.search([])
+        self.assertEqual(messages.robot_id, self.wecom | self.feishu, "the pool's robots")
+        self.assertIn(f"- everyone is at their limit: {self.request_customer.name}", messages[0].body)
+
+    def test_an_archived_robot_sends_nothing(self):
+        message = self.wecom._robot_queue(lambda env: "hello")
+        self.wecom.active = False
+        message._robot_send()
+        self.assertEqual(message.state, "failed")
+        self.assertEqual(RobotEndpoint.received, [])
+
     def test_secrets_are_for_managers(self):
         with self.assertRaises(AccessError):
             self.dingtalk.with_user(self.admin).read(["secret"])
