@@ -291,13 +291,13 @@ class CrmPublicPoolRule(models.Model):
                 lambda moment: SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, moment),
             )
         workdays = self.env["crm.public.pool.workday"]
-        workdays._workday_ensure(calendar)
+        table = workdays._workday_table(calendar)
         return (
-            lambda moment, days: workdays._workday_add_sql(calendar, moment, days),
+            lambda moment, days: workdays._workday_add_sql(calendar, table, moment, days),
             lambda moment: SQL(
                 "coalesce(%s - %s, floor(extract(epoch FROM %s - %s) / 86400)::int)",
-                workdays._workday_index_sql(calendar, SQL("%s::timestamp", now)),
-                workdays._workday_index_sql(calendar, moment),
+                workdays._workday_index_sql(calendar, table, SQL("%s::timestamp", now)),
+                workdays._workday_index_sql(calendar, table, moment),
                 now,
                 moment,
             ),

@@ -50,38 +50,44 @@ class CrmPublicPoolWorkday(models.Model):
         )
 
     @api.model
-    def _workday_bounds(self, calendar_id):
-        """(first day, last day) of the calendar's table, or (None, None) when it has none.
+    def _workday_rows(self, calendar):
+        """[(day, index, working)] of the calendar's table by day.
 
-        Read each time (an index-only lookup): a cache would outlive a rolled-back build.
+        Read each time (about 1,200 rows of an index): a cache would outlive a rolled-back build.
         """
         self.env.cr.execute(
-            SQL("SELECT min(day), max(day) FROM crm_public_pool_workday WHERE calendar_id = %s", calendar_id)
+            SQL(
+                "SELECT day, day_index, working FROM crm_public_pool_workday WHERE calendar_id = %s ORDER BY day",
+                calendar.id,
+            )
         )
-        return tuple(self.env.cr.fetchone())
+        return self.env.cr.fetchall()
 
     @api.model
-    def _workday_ensure(self, calendar):
-        """Build the calendar's table when it is missing or today nears one of its ends."""
+    def _workday_table(self, calendar):
+        """(first day, index of each day from it, the working day of each index from 1) of the calendar,
+        built when missing or when today nears one of its ends: what the SQL below looks days up in."""
         today = fields.Date.context_today(self)
-        if self._workday_covers(calendar, today):
-            return
-        # Two transactions building the same table at once would collide on its unique key.
-        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", WORKDAY_LOCK, calendar.id))
-        if not self._workday_covers(calendar, today):
-            self._workday_build(calendar, today - timedelta(days=WORKDAY_DAYS_BEFORE))
+        rows = self._workday_rows(calendar)
+        if not self._workday_covers(rows, today):
+            # Two transactions building the same table at once would collide on its unique key.
+            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", WORKDAY_LOCK, calendar.id))
+            rows = self._workday_rows(calendar)
+            if not self._workday_covers(rows, today):
+                rows = self._workday_build(calendar, today - timedelta(days=WORKDAY_DAYS_BEFORE))
+        return rows[0][0], [row[1] for row in rows], [row[0] for row in rows if row[2]]
 
     @api.model
-    def _workday_covers(self, calendar, today):
-        first, last = self._workday_bounds(calendar.id)
+    def _workday_covers(self, rows, today):
         return bool(
-            first
-            and first <= today - timedelta(days=WORKDAY_DAYS_BEFORE - WORKDAY_MARGIN)
-            and last >= today + timedelta(days=WORKDAY_DAYS_AFTER - WORKDAY_MARGIN)
+            rows
+            and rows[0][0] <= today - timedelta(days=WORKDAY_DAYS_BEFORE - WORKDAY_MARGIN)
+            and rows[-1][0] >= today + timedelta(days=WORKDAY_DAYS_AFTER - WORKDAY_MARGIN)
         )
 
     @api.model
     def _workday_build(self, calendar, first_day):
+        """Compute the calendar's working days from its own work intervals, store and return the rows."""
         calendar = calendar.sudo()
         span = WORKDAY_DAYS_BEFORE + WORKDAY_DAYS_AFTER
         tz = pytz.timezone(calendar.tz or "UTC")
@@ -102,6 +108,7 @@ class CrmPublicPoolWorkday(models.Model):
                 [row[2] for row in rows],
             )
         )
+        return rows
 
     @api.model
     def _workday_forget(self, calendars):
@@ -111,7 +118,9 @@ class CrmPublicPoolWorkday(models.Model):
         self.env.cr.execute(SQL("DELETE FROM crm_public_pool_workday WHERE calendar_id IN %s", tuple(calendars.ids)))
 
     # ------------------------------------------------------------------
-    # SQL building blocks: working days of ``calendar`` on timestamps (UTC, naive)
+    # SQL building blocks: working days of ``calendar`` on timestamps (UTC, naive). The table
+    # goes into the statement as two arrays, so each customer costs two array subscripts, not
+    # two index lookups.
     # ------------------------------------------------------------------
 
     @api.model
@@ -119,33 +128,33 @@ class CrmPublicPoolWorkday(models.Model):
         return SQL("((%s) AT TIME ZONE 'UTC' AT TIME ZONE %s)", moment, calendar.tz or "UTC")
 
     @api.model
-    def _workday_index_sql(self, calendar, moment):
+    def _workday_index_sql(self, calendar, table, moment):
         """The working-day index of the (local) day of ``moment``: NULL outside the table."""
+        first, indexes, _working_days = table
         return SQL(
-            "(SELECT w.day_index FROM crm_public_pool_workday w WHERE w.calendar_id = %s AND w.day = %s::date)",
-            calendar.id,
+            "(%s::int[])[%s::date - %s::date + 1]",
+            indexes,
             self._workday_local_sql(calendar, moment),
+            first,
         )
 
     @api.model
-    def _workday_add_sql(self, calendar, moment, days):
+    def _workday_add_sql(self, calendar, table, moment, days):
         """``moment`` plus ``days`` working days (minus, when negative), at the same local time of day.
 
         Outside the table (a claim older than it, a deadline beyond it) the days count as
         calendar days: never sooner than the working days would be.
         """
+        _first, _indexes, working_days = table
         local = self._workday_local_sql(calendar, moment)
         return SQL(
             """coalesce(
-                 ((SELECT target.day FROM crm_public_pool_workday origin
-                     JOIN crm_public_pool_workday target
-                       ON target.calendar_id = origin.calendar_id AND target.working
-                      AND target.day_index = origin.day_index + %(days)s
-                    WHERE origin.calendar_id = %(calendar)s AND origin.day = %(local)s::date)
-                  + %(local)s::time) AT TIME ZONE %(tz)s AT TIME ZONE 'UTC',
+                 ((%(working_days)s::date[])[%(index)s + %(days)s] + %(local)s::time)
+                     AT TIME ZONE %(tz)s AT TIME ZONE 'UTC',
                  (%(moment)s) + make_interval(days => %(days)s))""",
+            working_days=working_days,
+            index=self._workday_index_sql(calendar, table, moment),
             days=days,
-            calendar=calendar.id,
             local=local,
             tz=calendar.tz or "UTC",
             moment=moment,

@@ -42,13 +42,13 @@ class ResPartner(models.Model):
         saved = self.filtered("id")
         for calendar_id, partners in saved.grouped(lambda partner: calendars[partner.pool_id.id]).items():
             calendar = Calendar.browse(calendar_id)
-            Workday._workday_ensure(calendar)
+            table = Workday._workday_table(calendar)
             partners.flush_recordset(["pool_recycle_date"])
             rows = self.env.execute_query(
                 SQL(
                     "SELECT p.id, %s - %s FROM res_partner p WHERE p.id IN %s",
-                    Workday._workday_index_sql(calendar, SQL("p.pool_recycle_date")),
-                    Workday._workday_index_sql(calendar, SQL("%s::timestamp", now)),
+                    Workday._workday_index_sql(calendar, table, SQL("p.pool_recycle_date")),
+                    Workday._workday_index_sql(calendar, table, SQL("%s::timestamp", now)),
                     tuple(partners.ids),
                 )
             )
@@ -82,19 +82,12 @@ class ResPartner(models.Model):
     def _pool_last_working_window_day(self, calendar_id, day, days):
         """The last day of a window of ``days`` working days after ``day``: the eve of the next
         working day (a window ending on a Friday runs through the weekend). None outside the table."""
-        Workday = self.env["crm.public.pool.workday"]
         calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
-        Workday._workday_ensure(calendar)
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT target.day FROM crm_public_pool_workday origin
-                     JOIN crm_public_pool_workday target
-                       ON target.calendar_id = origin.calendar_id AND target.working
-                      AND target.day_index = origin.day_index + %s + 1
-                    WHERE origin.calendar_id = %s AND origin.day = %s""",
-                days,
-                calendar_id,
-                day,
-            )
-        )
-        return rows[0][0] - timedelta(days=1) if rows else None
+        first, indexes, working_days = self.env["crm.public.pool.workday"]._workday_table(calendar)
+        offset = (day - first).days
+        if not 0 <= offset < len(indexes):
+            return None
+        following = indexes[offset] + days + 1
+        if not 1 <= following <= len(working_days):
+            return None
+        return working_days[following - 1] - timedelta(days=1)
