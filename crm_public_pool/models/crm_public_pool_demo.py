@@ -436,6 +436,8 @@ class CrmPublicPool(models.Model):
         fairness report is recomputed to show it."""
         liwei, demo = self.env.ref("crm_public_pool.demo_user_liwei"), self.env.ref("base.user_demo")
         pool = self.env.ref("crm_public_pool.demo_pool_east")
+        # Released customers wait out the entry lock and the cool-down: lifted for the trades only.
+        settings = {"reclaim_cooldown_days": pool.reclaim_cooldown_days, "entry_lock_hours": pool.entry_lock_hours}
         pool.write({"reclaim_cooldown_days": 0, "entry_lock_hours": 0})
         traded = (
             self.env["res.partner"]
@@ -455,5 +457,6 @@ class CrmPublicPool(models.Model):
             traded.with_env(envs[giver]).pool_release("no_need", note="客户说下个月再联系")
             traded.with_env(envs[taker]).action_pool_claim()
             giver, taker = taker, giver
+        pool.write(settings)
         self.env["crm.public.pool.fairness.report"]._fairness_refresh()
         return True
