@@ -180,12 +180,13 @@ class CrmPublicPoolRule(models.Model):
     @api.model
     @tools.ormcache()
     def _recycle_working_calendar_by_pool(self):
-        """{pool id: resource.calendar id} of pools with an active rule counting working days."""
+        """{pool id: (resource.calendar id, its time zone)} of pools with an active rule counting
+        working days: the company's calendar (rule and company changes clear the cache)."""
         result = {}
         for rule in self.sudo().search([("active", "=", True), ("day_basis", "=", "working")]):
-            calendar = rule._working_calendar()
+            calendar = (rule.pool_id.company_id or self.env.company).resource_calendar_id
             if calendar:
-                result[rule.pool_id.id] = calendar.id
+                result[rule.pool_id.id] = (calendar.id, calendar.tz or "UTC")
         return result
 
     def _parsed_domain(self):
@@ -273,31 +274,35 @@ class CrmPublicPoolRule(models.Model):
             condition = SQL("%s AND l.date_closed >= %s", condition, since)
         return condition
 
-    def _working_calendar(self):
-        """The working calendar a working-day rule counts on (empty for calendar days)."""
+    def _working_time(self):
+        """(calendar, time zone) a working-day rule counts on; None for calendar days."""
         self.ensure_one()
         if self.day_basis != "working":
-            return self.env["resource.calendar"]
-        company = self.pool_id.company_id or self.env.company
-        return company.sudo().resource_calendar_id
+            return None
+        cached = self._recycle_working_calendar_by_pool().get(self.pool_id.id) if self.active else None
+        if cached:
+            return self.env["resource.calendar"].sudo().browse(cached[0]), cached[1]
+        calendar = (self.pool_id.company_id or self.env.company).sudo().resource_calendar_id
+        return (calendar, calendar.tz or "UTC") if calendar else None
 
     def _day_arithmetic(self, now):
         """(later, elapsed): SQL of a moment plus some days, and of the days from a moment to ``now``,
         in the rule's days: calendar days, or working days of the company's calendar."""
-        calendar = self._working_calendar()
-        if not calendar:
+        working_time = self._working_time()
+        if not working_time:
             return (
                 lambda moment, days: SQL("%s + make_interval(days => %s)", moment, days),
                 lambda moment: SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, moment),
             )
+        calendar, tz = working_time
         workdays = self.env["crm.public.pool.workday"]
         table = workdays._workday_table(calendar)
         return (
-            lambda moment, days: workdays._workday_add_sql(calendar, table, moment, days),
+            lambda moment, days: workdays._workday_add_sql(tz, table, moment, days),
             lambda moment: SQL(
                 "coalesce(%s - %s, floor(extract(epoch FROM %s - %s) / 86400)::int)",
-                workdays._workday_index_sql(calendar, table, SQL("%s::timestamp", now)),
-                workdays._workday_index_sql(calendar, table, moment),
+                workdays._workday_index_sql(tz, table, SQL("%s::timestamp", now)),
+                workdays._workday_index_sql(tz, table, moment),
                 now,
                 moment,
             ),
@@ -305,13 +310,13 @@ class CrmPublicPoolRule(models.Model):
 
     def _warn_horizon(self, now):
         """The end of the warning window opening at ``now``: ``warn_days`` of the rule's days later."""
-        if not self._working_calendar():
+        if not self._working_time():
             return now + timedelta(days=self.warn_days)
         later, _elapsed = self._day_arithmetic(now)
         return self.env.execute_query(SQL("SELECT %s", later(SQL("%s::timestamp", now), self.warn_days)))[0][0]
 
     def _note_text(self, calendar_days, working_days):
-        return working_days if self.day_basis == "working" and self._working_calendar() else calendar_days
+        return working_days if self.day_basis == "working" and self._working_time() else calendar_days
 
     def _criteria(self, now):
         """(deadline, condition, prefilter, note) of the rule as SQL on ``p``.

@@ -67,7 +67,8 @@ class CrmPublicPoolWorkday(models.Model):
     def _workday_table(self, calendar):
         """(first day, index of each day from it, the working day of each index from 1) of the calendar,
         built when missing or when today nears one of its ends: what the SQL below looks days up in."""
-        today = fields.Date.context_today(self)
+        # The server's day is close enough to pick the table's span (a 60-day margin).
+        today = fields.Date.today()
         rows = self._workday_rows(calendar)
         if not self._workday_covers(rows, today):
             # Two transactions building the same table at once would collide on its unique key.
@@ -124,39 +125,39 @@ class CrmPublicPoolWorkday(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _workday_local_sql(self, calendar, moment):
-        return SQL("((%s) AT TIME ZONE 'UTC' AT TIME ZONE %s)", moment, calendar.tz or "UTC")
+    def _workday_local_sql(self, tz, moment):
+        return SQL("((%s) AT TIME ZONE 'UTC' AT TIME ZONE %s)", moment, tz)
 
     @api.model
-    def _workday_index_sql(self, calendar, table, moment):
+    def _workday_index_sql(self, tz, table, moment):
         """The working-day index of the (local) day of ``moment``: NULL outside the table."""
         first, indexes, _working_days = table
         return SQL(
             "(%s::int[])[%s::date - %s::date + 1]",
             indexes,
-            self._workday_local_sql(calendar, moment),
+            self._workday_local_sql(tz, moment),
             first,
         )
 
     @api.model
-    def _workday_add_sql(self, calendar, table, moment, days):
+    def _workday_add_sql(self, tz, table, moment, days):
         """``moment`` plus ``days`` working days (minus, when negative), at the same local time of day.
 
         Outside the table (a claim older than it, a deadline beyond it) the days count as
         calendar days: never sooner than the working days would be.
         """
         _first, _indexes, working_days = table
-        local = self._workday_local_sql(calendar, moment)
+        local = self._workday_local_sql(tz, moment)
         return SQL(
             """coalesce(
                  ((%(working_days)s::date[])[%(index)s + %(days)s] + %(local)s::time)
                      AT TIME ZONE %(tz)s AT TIME ZONE 'UTC',
                  (%(moment)s) + make_interval(days => %(days)s))""",
             working_days=working_days,
-            index=self._workday_index_sql(calendar, table, moment),
+            index=self._workday_index_sql(tz, table, moment),
             days=days,
             local=local,
-            tz=calendar.tz or "UTC",
+            tz=tz,
             moment=moment,
         )
 
@@ -171,7 +172,9 @@ class CrmPublicPoolWorkday(models.Model):
             self._workday_forget(calendars)
         by_pool = Rule._recycle_working_calendar_by_pool()
         pool_ids = [
-            pool_id for pool_id, calendar_id in by_pool.items() if calendars is None or calendar_id in calendars.ids
+            pool_id
+            for pool_id, (calendar_id, _tz) in by_pool.items()
+            if calendars is None or calendar_id in calendars.ids
         ]
         if pool_ids:
             self.env["crm.public.pool"].sudo().browse(pool_ids)._recycle_refresh_dates()

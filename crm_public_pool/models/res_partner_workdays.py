@@ -40,15 +40,15 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         left = {}
         saved = self.filtered("id")
-        for calendar_id, partners in saved.grouped(lambda partner: calendars[partner.pool_id.id]).items():
+        for (calendar_id, tz), partners in saved.grouped(lambda partner: calendars[partner.pool_id.id]).items():
             calendar = Calendar.browse(calendar_id)
             table = Workday._workday_table(calendar)
             partners.flush_recordset(["pool_recycle_date"])
             rows = self.env.execute_query(
                 SQL(
                     "SELECT p.id, %s - %s FROM res_partner p WHERE p.id IN %s",
-                    Workday._workday_index_sql(calendar, table, SQL("p.pool_recycle_date")),
-                    Workday._workday_index_sql(calendar, table, SQL("%s::timestamp", now)),
+                    Workday._workday_index_sql(tz, table, SQL("p.pool_recycle_date")),
+                    Workday._workday_index_sql(tz, table, SQL("%s::timestamp", now)),
                     tuple(partners.ids),
                 )
             )
@@ -67,7 +67,7 @@ class ResPartner(models.Model):
         for pool_id, days in self.env["crm.public.pool.rule"]._recycle_warn_days_by_pool().items():
             last_day = today + timedelta(days=days)
             if pool_id in calendars:
-                last_day = self._pool_last_working_window_day(calendars[pool_id], today, days) or last_day
+                last_day = self._pool_last_working_window_day(calendars[pool_id][0], today, days) or last_day
             soon.append(
                 [
                     "&",

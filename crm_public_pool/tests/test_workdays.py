@@ -179,3 +179,26 @@ class TestWorkingDayClocks(RecycleCase):
         with freeze_time("2026-02-12 03:00:00"):
             self.claimed_at(self.customer, "2026-02-12 02:00:00")
             self.assertEqual(self.customer.pool_recycle_date, utc("2026-02-19 02:00:00"))
+
+    def test_a_claim_in_a_working_day_pool_costs_one_more_query(self):
+        # The claim refreshes the customer's recycle date; counting working days reads the
+        # calendar's table once, and nothing per customer.
+        self.pool.write({"reclaim_cooldown_days": 0, "entry_lock_hours": 0})
+        rule = self.rule(days=5)
+        pooled = self.customers[:4]
+        pooled.with_user(self.user_a).pool_release("no_need")
+
+        def claim_queries(partner):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            partner.with_user(self.user_b).action_pool_claim()
+            return self.env.cr.sql_log_count - before
+
+        claim_queries(pooled[0])
+        calendar_days = claim_queries(pooled[1])
+        rule.day_basis = "working"
+        claim_queries(pooled[2])
+        working_days = claim_queries(pooled[3])
+        self.assertEqual(pooled.user_id, self.user_b)
+        self.assertLessEqual(working_days, calendar_days + 1)
