@@ -36,3 +36,13 @@ from . import mail_followers
 from . import partner_copies
 from . import res_partner_whole
 from . import ir_actions_report
+from . import crm_public_pool_workday
+from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
+from . import res_partner_workdays
+from . import crm_public_pool_robot
+from . import crm_public_pool_robot_message
+from . import crm_public_pool_robot_hooks
+from . import res_partner_robots
+from . import crm_public_pool_claim_request_robots

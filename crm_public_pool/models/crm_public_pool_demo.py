@@ -447,3 +447,34 @@ class CrmPublicPool(models.Model):
         )
         lost.pool_release("competitor", note="签了竞争对手的三年框架合同")
         return True
+
+    @api.model
+    def _populate_demo_passbacks(self):
+        """Li Wei and Marc Demo trade a customer through release and claim, twice each way, and the
+        fairness report is recomputed to show it."""
+        liwei, demo = self.env.ref("crm_public_pool.demo_user_liwei"), self.env.ref("base.user_demo")
+        pool = self.env.ref("crm_public_pool.demo_pool_east")
+        # Released customers wait out the entry lock and the cool-down: lifted for the trades only.
+        settings = {"reclaim_cooldown_days": pool.reclaim_cooldown_days, "entry_lock_hours": pool.entry_lock_hours}
+        pool.write({"reclaim_cooldown_days": 0, "entry_lock_hours": 0})
+        traded = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [("pool_id", "=", pool.id), ("user_id", "=", liwei.id), ("pool_locked", "=", False)],
+                order="id",
+                limit=1,
+            )
+        )
+        envs = {
+            user: self.env(user=user, context=dict(self.env.context, lang=user.lang, tz=user.tz))
+            for user in (liwei, demo)
+        }
+        giver, taker = liwei, demo
+        for _round in range(4):
+            traded.with_env(envs[giver]).pool_release("no_need", note="客户说下个月再联系")
+            traded.with_env(envs[taker]).action_pool_claim()
+            giver, taker = taker, giver
+        pool.write(settings)
+        self.env["crm.public.pool.fairness.report"]._fairness_refresh()
+        return True
