@@ -366,7 +366,6 @@ class CrmPublicPoolRule(models.Model):
             )
         )
 
-
     def _recycle_explain(self, partner_ids, now):
         """{partner id: (deadline, note)} of the rule for the given customers it would recycle."""
         self.ensure_one()
