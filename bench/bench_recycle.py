@@ -55,6 +55,11 @@ def main():
     parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
     parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="start from the generated database of a size left by an earlier --keep run, when it exists",
+    )
     parser.add_argument("--jobs", action="store_true", help="also run the recycle as queue_job jobs on two servers")
     parser.add_argument("--capacity", type=int, default=2, help="jobs of the channel running at once")
     args = parser.parse_args()
@@ -98,12 +103,32 @@ def main():
     for size in args.customers:
         generated = f"bench_recycle_{size}"
         copies = {path: f"{generated}_{path}" for path in ("cron", "floor", "jobs")[: 3 if args.jobs else 2]}
-        for name in (generated, *copies.values()):
+        reuse = args.reuse and generated in odoo.service.db.list_dbs(force=True)
+        for name in (*([] if reuse else [generated]), *copies.values()):
             run(["dropdb", "--if-exists", *pg_args, name])
-        run(["createdb", *pg_args, "-T", template, generated])
-        started = time.perf_counter()
-        due = generate(odoo, generated, size)
-        print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
+        if reuse:
+            # Data of an earlier run, brought to this code (and given the jobs' addon for --jobs).
+            modules = ["-u", "crm_public_pool"] + ["-i", "crm_public_pool_queue"] * args.jobs
+            run(
+                [
+                    sys.executable,
+                    f"{odoo_root}/odoo-bin",
+                    "-d",
+                    generated,
+                    *db_args,
+                    f"--addons-path={addons}",
+                    *modules,
+                    "--stop-after-init",
+                    "--log-level=warn",
+                ]
+            )
+            due = count_due(odoo, generated)
+            print(f"{size:,} customers of {generated} reused ({due:,} due)", flush=True)
+        else:
+            run(["createdb", *pg_args, "-T", template, generated])
+            started = time.perf_counter()
+            due = generate(odoo, generated, size)
+            print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
         odoo.sql_db.close_db(generated)
 
         # Each path's copy is made just before it runs and dropped after it (unless --keep), so
@@ -245,6 +270,15 @@ def generate(odoo, dbname, size):
         due = cr.fetchone()[0]
     registry.delete(dbname)
     return due
+
+
+def count_due(odoo, dbname):
+    """The due customers of a database ``generate`` wrote: every tenth one, starting at the first."""
+    with odoo.sql_db.db_connect(dbname).cursor() as cr:
+        cr.execute("SELECT min(id) - 1 FROM res_partner WHERE name LIKE '客户%%有限公司'")
+        base = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM res_partner WHERE id > %s AND (id - %s) %% 10 = 1", [base, base])
+        return cr.fetchone()[0]
 
 
 def run_cron(odoo, dbname):

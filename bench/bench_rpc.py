@@ -24,8 +24,9 @@ Run ``generate.py`` first. This starts Odoo on the database (``--workers 5``, 2 
   per worker and resets the rest, so, as a reverse proxy would, the clients hold at most
   ``--in-flight`` connections at once and the others wait their turn; a call's time runs from the
   common start to its answer, the wait included. Every customer must end with one owner and
-  every loser get the clear "no longer in the pool" refusal; anything else (a server error, a
-  serialization failure, a reset connection) is an escaped error. Then one client is refused
+  every loser get a clean refusal ("no longer in the pool", or "being claimed by a colleague right
+  now" when it meets the winner's row lock); anything else (a server error, a serialization
+  failure, a reset connection) is an escaped error. Then one client is refused
   on the claimed customers for ``--seconds`` / 2: the refusal's own cost;
 - queries: the server logs each request with its query count (werkzeug's log line): the median
   count of a claim, of a refusal and of the one-field read.
@@ -49,6 +50,10 @@ import time
 from collections import defaultdict
 
 from generate import add_db_arguments, odoo_setup, pool_invariant_violations
+
+# What a rush loser is told, in English or in Chinese: the customer was claimed before it got there,
+# or a colleague is claiming it at this very moment (or did a moment ago).
+REFUSALS = ("no longer in the pool", "已不在公海池中", "by a colleague", "同事")
 
 POOL_LIST_DOMAIN = [
     ("pool_state", "!=", False),
@@ -446,21 +451,8 @@ def run_rush(args, db, users, rush):
     for thread in threads:
         thread.join()
     won = [ms for ms, error in outcomes if error is None]
-    refused = [
-        ms
-        for ms, error in outcomes
-        if error
-        and error.get("name") == "odoo.exceptions.UserError"
-        and "no longer in the pool" in error.get("message", "")
-    ]
-    escaped = [
-        error
-        for _ms, error in outcomes
-        if error
-        and not (
-            error.get("name") == "odoo.exceptions.UserError" and "no longer in the pool" in error.get("message", "")
-        )
-    ]
+    refused = [ms for ms, error in outcomes if error and is_refusal(error)]
+    escaped = [error for _ms, error in outcomes if error and not is_refusal(error)]
     with db.cursor() as cr:
         cr.execute("SELECT id, user_id, pool_state FROM res_partner WHERE id IN %s", [tuple(rush["customers"])])
         owners = {pid: (uid, state) for pid, uid, state in cr.fetchall()}
@@ -486,6 +478,12 @@ def run_rush(args, db, users, rush):
         "alone": alone,
         "winners": len(winners),
     }
+
+
+def is_refusal(error):
+    """A clean refusal of a claim someone else won or is winning; anything else escaped."""
+    message = error.get("message", "")
+    return error.get("name") == "odoo.exceptions.UserError" and any(text in message for text in REFUSALS)
 
 
 def query_counts(server_log, segments):
@@ -551,7 +549,7 @@ def report(args, customers, results):
         print("|---|---:|---:|---:|")
         for label, values in (
             ("claim won", rush["won"]),
-            ("refused: already claimed", rush["refused"]),
+            ("refused (losers): claimed, or being claimed, by a colleague", rush["refused"]),
             ("refusal, 1 client alone", rush["alone"]),
         ):
             if values:
@@ -559,10 +557,16 @@ def report(args, customers, results):
                     f"| {label} | {len(values)} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms |"
                 )
         alone = rush["alone"]
+        refused = rush["refused"]
         print(
             f"\nescaped errors: {len(rush['escaped'])} {[e.get('name') for e in rush['escaped'][:5]]}; "
             f"{rush['winners']} customers won, each with exactly one owner: {rush['one_owner']}; "
             f"refusal alone p95 / p50: {percentile(alone, 0.95) / statistics.median(alone):.2f}x"
+            + (
+                f"; losers' p95 / a refusal alone's p95: {percentile(refused, 0.95) / percentile(alone, 0.95):.2f}x"
+                if refused
+                else ""
+            )
         )
     queries = results["queries"]
     print("\nQueries per call (median over the run, from the server's request log)\n")
