@@ -22,3 +22,4 @@ from . import test_flows
 from . import test_accept
 from . import test_anti_scraping
 from . import test_read_only_requests
+from . import test_rush
