@@ -172,6 +172,7 @@ def request_queries(server_log, start, end):
 def serve(args, addons, db_args, replica_port, server_log):
     command = [
         sys.executable,
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "serve.py"),
         f"{os.path.abspath(args.odoo)}/odoo-bin",
         "-d",
         args.db,

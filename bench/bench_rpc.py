@@ -207,6 +207,7 @@ def main():
     server = subprocess.Popen(
         [
             sys.executable,
+            os.path.join(os.path.dirname(os.path.abspath(__file__)), "serve.py"),
             f"{os.path.abspath(args.odoo)}/odoo-bin",
             "-d",
             args.db,
