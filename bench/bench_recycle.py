@@ -100,6 +100,7 @@ def main():
 
     rows = []
     shares = {}
+    cron_steps = {}
     for size in args.customers:
         generated = f"bench_recycle_{size}"
         copies = {path: f"{generated}_{path}" for path in ("cron", "floor", "jobs")[: 3 if args.jobs else 2]}
@@ -133,7 +134,9 @@ def main():
 
         # Each path's copy is made just before it runs and dropped after it (unless --keep), so
         # the disk holds two databases of the size at once, not four.
-        cron_seconds, peak, cron_moved = run_cron(odoo, copy_db(pg_args, generated, copies["cron"]))
+        steps = {}
+        cron_seconds, peak, cron_moved = run_cron(odoo, copy_db(pg_args, generated, copies["cron"]), steps)
+        cron_steps[size] = (cron_seconds, steps)
         drop_copy(odoo, pg_args, copies["cron"], args.keep)
         floor_seconds, floor_moved = run_floor(odoo, copy_db(pg_args, generated, copies["floor"]))
         drop_copy(odoo, pg_args, copies["floor"], args.keep)
@@ -168,6 +171,12 @@ def main():
             f"| {size:,} | {due:,} | {cron_seconds:.1f} s | {floor_seconds:.1f} s | "
             f"{cron_seconds / floor_seconds:.1f}x | {peak / 2**20:.1f} MiB |{jobs_cells}"
         )
+    for size, (total, steps) in cron_steps.items():
+        print(f"\nWhere the cron's {total:.1f} s went at {size:,} customers:\n")
+        print("| step | calls | time |")
+        print("|---|---:|---:|")
+        for name, (seconds, calls) in sorted(steps.items(), key=lambda item: -item[1][0]):
+            print(f"| `{name}` | {calls} | {seconds:.1f} s |")
     for size, servers in shares.items():
         print(f"\nJobs at {size:,} customers (channel capacity {args.capacity}), per server:\n")
         print("| server | jobs | customers recycled | time in jobs | peak RSS growth |")
@@ -281,8 +290,39 @@ def count_due(odoo, dbname):
         return cr.fetchone()[0]
 
 
-def run_cron(odoo, dbname):
+# The steps of the cron path whose time is printed (--steps): where it goes beyond the floor.
+CRON_STEPS = {
+    "crm.public.pool.rule": ("_recycle_ranges", "_recycle_batch", "_recycle_warn"),
+    "crm.public.pool": ("_recycle_refresh_dates", "_recycle_drop_stale_warnings", "_escalate_unclaimed"),
+}
+
+
+def timed_steps(registry):
+    """Wrap the cron's steps on the registry's classes; return {step: [seconds, calls]}."""
+    spent = defaultdict(lambda: [0.0, 0])
+
+    def wrap(cls, name):
+        original = getattr(cls, name)
+
+        def step(self, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                spent[name][0] += time.perf_counter() - started
+                spent[name][1] += 1
+
+        setattr(cls, name, step)
+
+    for model, names in CRON_STEPS.items():
+        for name in names:
+            wrap(registry[model], name)
+    return spent
+
+
+def run_cron(odoo, dbname, steps=None):
     registry = odoo.modules.registry.Registry(dbname)
+    spent = timed_steps(registry) if steps is not None else {}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         pools = env["crm.public.pool"].search([])
@@ -292,6 +332,8 @@ def run_cron(odoo, dbname):
         seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        if steps is not None:
+            steps.update({name: tuple(values) for name, values in spent.items()})
         cr.execute("SELECT partner_id FROM crm_public_pool_log WHERE action = 'recycle'")
         moved = {row[0] for row in cr.fetchall()}
         cr.execute("SELECT count(*) FROM crm_public_pool_log WHERE action = 'recycle'")
