@@ -840,7 +840,8 @@ class CrmPublicPool(models.Model):
         ``written``: the rows of ``partner_ids`` were just written (and locked) by this
         transaction, so they are updated as they are, in a statement half as costly to plan as
         the one that compares each stored date first (which keeps unchanged rows unwritten and
-        unlocked: whole pools, and customers whose leads or activities changed).
+        unlocked: whole pools, and customers whose leads or activities changed). Both are a
+        single-table UPDATE.
         """
         if not self:
             return
@@ -866,17 +867,18 @@ class CrmPublicPool(models.Model):
                     )
                 )
                 continue
+            # One pass over the table: joining it to itself instead (to compute each date once)
+            # hashed every customer of the pool, 68 s against 20 s at 10,000,000 customers.
             self.env.cr.execute(
                 SQL(
                     """
-                    UPDATE res_partner target SET pool_recycle_date = d.recycle_date
-                      FROM (SELECT p.id, %s AS recycle_date FROM res_partner p
-                             WHERE p.pool_id = %s AND (p.is_company OR p.parent_id IS NULL) %s) d
-                     WHERE target.id = d.id AND target.pool_recycle_date IS DISTINCT FROM d.recycle_date
+                    UPDATE res_partner p SET pool_recycle_date = %(recycle_date)s
+                     WHERE p.pool_id = %(pool_id)s AND (p.is_company OR p.parent_id IS NULL) %(subset)s
+                       AND p.pool_recycle_date IS DISTINCT FROM %(recycle_date)s
                     """,
-                    recycle_date,
-                    pool.id,
-                    subset,
+                    recycle_date=recycle_date,
+                    pool_id=pool.id,
+                    subset=subset,
                 )
             )
         self.env["res.partner"].invalidate_model(["pool_recycle_date"])
