@@ -151,6 +151,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             partner.pool_brand_key = keys["brand"] or False
 
     @api.model
+    @api.readonly
     def pool_lookup(self, name=False, phone=False, email=False, vat=False):
         """The customers matching a prospect, as the current user is allowed to know them.
 

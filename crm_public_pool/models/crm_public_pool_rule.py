@@ -442,10 +442,6 @@ class CrmPublicPoolRule(models.Model):
             )
         )
 
-    def _recycle_count(self, now):
-        self.ensure_one()
-        return self.env.execute_query(SQL("SELECT count(*) FROM res_partner p WHERE %s", self._due_where(now)))[0][0]
-
     def _recycle_explain(self, partner_ids, now):
         """{partner id: (deadline, note)} of the rule for the given customers it would recycle."""
         self.ensure_one()
@@ -464,17 +460,22 @@ class CrmPublicPoolRule(models.Model):
 
     def _recycle_bounds(self, now, batch_size):
         """Lowest id of each run of ``batch_size`` due customers (by id): the starts of disjoint batches."""
+        return self._recycle_ranges(now, batch_size)[0]
+
+    def _recycle_ranges(self, now, batch_size):
+        """(starts of the disjoint batches, number of due customers) in one pass over the due ones."""
         self.ensure_one()
         rows = self.env.execute_query(
             SQL(
-                """SELECT id FROM (SELECT p.id, row_number() OVER (ORDER BY p.id) AS rank
-                                     FROM res_partner p WHERE %s) due
+                """SELECT id, total FROM (SELECT p.id, row_number() OVER (ORDER BY p.id) AS rank,
+                                                 count(*) OVER () AS total
+                                            FROM res_partner p WHERE %s) due
                     WHERE mod(rank, %s) = 1 ORDER BY id""",
                 self._due_where(now),
                 batch_size,
             )
         )
-        return [row[0] for row in rows]
+        return [row[0] for row in rows], rows[0][1] if rows else 0
 
     def _recycle_batch(self, now, batch_size, id_range=None):
         """Recycle up to ``batch_size`` due customers in one statement; return their (id, old owner).

@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -150,7 +151,7 @@ class ResPartner(models.Model):
 
     def action_pool_claim(self):
         """The current user claims these pooled customers (or requests them)."""
-        partners = self._pool_lock_commercial()
+        partners = self._pool_lock_commercial(claiming=True)
         user = self.env.user
         facts = self.env["crm.public.pool"]._pool_user_facts(user)
         partners.sudo()._check_claim_allowed(user, facts)
@@ -500,17 +501,40 @@ class ResPartner(models.Model):
         self._pool_lock_and_read(SQL("id IN %s", tuple(self.ids)))
         return self
 
-    def _pool_lock_commercial(self):
+    def _pool_lock_commercial(self, claiming=False):
         """``_pool_commercial()._pool_lock_rows()`` in one statement: the commercial customers of
-        these partners, locked, with their pool fields."""
+        these partners, locked, with their pool fields.
+
+        ``claiming``: a claim does not queue behind a colleague's move of the same customer. It
+        takes the lock with ``NOWAIT`` and, when the row is locked, or changed since the claim's
+        transaction began (``REPEATABLE READ`` refuses to lock such a row), it refuses at once.
+        Waiting would cost the winner's whole transaction, then Odoo's replay of the
+        serialization failure after a random sleep: most of a second for every loser of a
+        morning rush.
+        """
         if not self:
             return self
         self._pool_checked()
         self.env["res.partner"].flush_model()
         asked = tuple(self.ids)
-        partners = self._pool_lock_and_read(
-            SQL("id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s)", asked)
-        ).with_env(self.env)
+        where = SQL("id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s)", asked)
+        if claiming:
+            try:
+                partners = self._pool_lock_and_read(where, nowait=True)
+            except (LockNotAvailable, SerializationFailure) as error:
+                self.env.cr.execute("ROLLBACK TO SAVEPOINT pool_claim_lock")
+                labels = ", ".join(self._pool_labels().values())
+                if isinstance(error, LockNotAvailable):
+                    raise UserError(self.env._("Being claimed by a colleague right now: %s.", labels)) from None
+                raise UserError(
+                    self.env._(
+                        "Claimed or changed by a colleague a moment ago: %s. Open it again to see where it stands.",
+                        labels,
+                    )
+                ) from None
+            partners = partners.with_env(self.env)
+        else:
+            partners = self._pool_lock_and_read(where).with_env(self.env)
         if len(partners) < len(set(asked)):
             # Fewer companies than partners asked (contacts of one company), or deleted ids:
             # reading a deleted one raises Odoo's own MissingError, naming it, as it always did.
@@ -523,7 +547,7 @@ class ResPartner(models.Model):
             )
         return partners
 
-    def _pool_lock_and_read(self, where):
+    def _pool_lock_and_read(self, where, nowait=False):
         """Lock the rows of res_partner matching ``where`` (ordered by id, so concurrent locks
         cannot deadlock) and put their POOL_LOCK_FIELDS in the cache; return them.
 
@@ -531,18 +555,26 @@ class ResPartner(models.Model):
         the empty ``user_ids`` and ``child_ids`` go in the cache too, exactly what the ORM
         would read (so a move's ``write``, which reads both, does not ask again). A customer
         with users or contacts is left to the ORM to read as usual.
+
+        ``nowait``: raise ``LockNotAvailable`` instead of waiting for a lock held by another
+        transaction, after a savepoint ``pool_claim_lock`` the caller rolls back to. The savepoint
+        rides in the lock's own round trip (and stays until the transaction ends): a claim pays
+        no query for it.
         """
         columns = [self._fields[fname] for fname in POOL_LOCK_FIELDS]
-        self.env.cr.execute(
-            SQL(
-                """SELECT id, %s,
-                          NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = res_partner.id),
-                          NOT EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = res_partner.id AND c.active)
-                     FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE""",
-                SQL(", ").join(SQL.identifier(field.name) for field in columns),
-                where,
-            )
+        query = SQL(
+            """SELECT id, %s,
+                      NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = res_partner.id),
+                      NOT EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = res_partner.id AND c.active)
+                 FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE %s""",
+            SQL(", ").join(SQL.identifier(field.name) for field in columns),
+            where,
+            SQL("NOWAIT") if nowait else SQL(),
         )
+        if nowait:
+            query = SQL("SAVEPOINT pool_claim_lock; %s", query)
+        # A refused lock is an answer, not a fault: not logged as a bad query.
+        self.env.cr.execute(query, log_exceptions=not nowait)
         rows = self.env.cr.fetchall()
         partners = self.browse([row[0] for row in rows])
         if rows:

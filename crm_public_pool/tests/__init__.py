@@ -32,3 +32,5 @@ from . import test_workdays
 from . import test_pause_members
 from . import test_robots
 from . import test_fairness
+from . import test_read_only_requests
+from . import test_rush
