@@ -8,7 +8,7 @@ from odoo.osv import expression
 
 from ..logic import distribution
 from ..logic.text_gate import literal_domain
-from .engine import as_engine
+from .engine_token import as_engine
 
 STRATEGIES = [
     ("user", "To One User"),

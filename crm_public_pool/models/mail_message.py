@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..logic.followup import WRITTEN_TYPES, is_followup
-from .engine import as_engine
+from .engine_token import as_engine
 
 
 class MailMessage(models.Model):

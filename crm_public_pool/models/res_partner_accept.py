@@ -13,7 +13,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .engine import as_engine
+from .engine_token import as_engine
 
 # Moves that offer a customer to a receiver who may have to accept it.
 OFFERS = ("assign", "decline", "timeout")

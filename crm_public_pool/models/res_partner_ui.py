@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .engine import in_engine
+from .engine_token import in_engine
 
 
 class ResPartner(models.Model):

@@ -4,7 +4,7 @@ from odoo.tools import SQL
 
 from ..logic.bounds import SETTING_BOUNDS
 from .checks import check_bounds, check_integers
-from .engine import engine_fact
+from .engine_token import engine_fact
 from .res_partner import COMMERCIAL_DOMAIN
 
 
