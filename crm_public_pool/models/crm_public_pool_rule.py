@@ -459,11 +459,14 @@ class CrmPublicPoolRule(models.Model):
                       FROM moved m
                      WHERE c.commercial_partner_id = m.id AND c.id <> m.id
                 ), leads AS (
+                    -- As crm.lead._pool_follow on the ORM path: every lead of the customer, archived
+                    -- ones included; open ones become unassigned, won and lost ones keep their
+                    -- salesperson and are detached from the customer.
                     UPDATE crm_lead l
-                       SET user_id = NULL, write_uid = %(uid)s, write_date = %(now)s
+                       SET user_id = CASE WHEN %(lead_open)s THEN NULL ELSE l.user_id END,
+                           pool_detached = NOT (%(lead_open)s), write_uid = %(uid)s, write_date = %(now)s
                       FROM res_partner c JOIN moved m ON m.id = c.commercial_partner_id
-                     WHERE l.partner_id = c.id AND l.user_id = m.old_user_id
-                       AND NOT EXISTS (SELECT 1 FROM crm_stage s WHERE s.id = l.stage_id AND s.is_won)
+                     WHERE l.partner_id = c.id
                 ), warnings AS (
                     DELETE FROM mail_activity a USING moved m
                      WHERE a.res_model = 'res.partner' AND a.res_id = m.id AND a.activity_type_id IN %(own_types)s
@@ -486,6 +489,9 @@ class CrmPublicPoolRule(models.Model):
                 own_types=self._own_activity_type_ids(),
                 rule=self.id,
                 company=self.company_id.id,
+                lead_open=SQL(
+                    "l.active AND NOT EXISTS (SELECT 1 FROM crm_stage s WHERE s.id = l.stage_id AND s.is_won)"
+                ),
             )
         )
         return self.env.cr.fetchall()

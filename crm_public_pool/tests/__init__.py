@@ -23,3 +23,5 @@ from . import test_accept
 from . import test_anti_scraping
 from . import test_setting_bounds
 from . import test_plans_horizon
+from . import test_leads_follow
+from . import test_company_limits
