@@ -139,13 +139,13 @@ class CrmPublicPoolDistribution(models.Model):
         pool = pool.sudo()
         partners = partners.sudo()
         if strategy == "user":
-            member = self._members(user, company=pool.company_id) if user and pool._is_member(user) else []
+            member = self._members(user, pool.company_id) if user and pool._is_member(user) else []
             return distribution.assign_to_user(self._items(partners, strategy), member[0] if member else None), {}
         candidates = pool.member_all_user_ids.filtered(lambda u: u.active and not u.share)
         if users:
             candidates &= users
         scores = self._performance_scores(pool, candidates) if strategy == "performance" else {}
-        members = self._members(candidates, scores, company=pool.company_id)
+        members = self._members(candidates, pool.company_id, scores)
         items = self._items(partners, strategy)
         if strategy == "round_robin":
             plan = distribution.round_robin(items, members, pool.rr_last_user_id.id or None, pool.rr_owed_user_ids.ids)
@@ -160,9 +160,8 @@ class CrmPublicPoolDistribution(models.Model):
         return plan, scores
 
     @api.model
-    def _members(self, users, scores=None, company=None):
+    def _members(self, users, company, scores=None):
         """The receivers as the strategies see them; loads and limits are those of ``company``'s pools."""
-        company = company or self.env.company
         counts = users._pool_owned_counts(company)
         absences = users._pool_absences()
         members = []

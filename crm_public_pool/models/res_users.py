@@ -89,7 +89,7 @@ class ResUsers(models.Model):
             user.pool_effective_max_customers = max_owned
             user.pool_capacity_used = 100.0 * owned / max_owned if max_owned else 0.0
 
-    def _pool_limits(self, company=None):
+    def _pool_limits(self, company):
         """Return (max owned, max locked) in force for this user in ``company``, 0 meaning unlimited.
 
         ``company`` is the company of the pool and the customers a move is about: its settings
@@ -97,7 +97,7 @@ class ResUsers(models.Model):
         themselves. A limit set on the user (by a manager) applies in every company.
         """
         self.ensure_one()
-        company = (company or self.env.company).sudo()
+        company = company.sudo()
         return (
             self.sudo().pool_max_customers or company.pool_max_customers,
             self.sudo().pool_max_locked or company.pool_max_locked,
@@ -320,12 +320,12 @@ class ResUsers(models.Model):
             )
         return owned + count
 
-    def _pool_owned_counts(self, company=None):
+    def _pool_owned_counts(self, company):
         """{user id: (owned customers counting against the limit, locked customers)} of these users
         in the pools of ``company``."""
         if not self:
             return {}
-        self.env.cr.execute(self._pool_owned_counts_sql(company or self.env.company))
+        self.env.cr.execute(self._pool_owned_counts_sql(company))
         return {user_id: (owned, locked) for user_id, owned, locked in self.env.cr.fetchall()}
 
     def _pool_owned_counts_sql(self, company):
