@@ -13,6 +13,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..models.engine_token import engine_statements
 from .common import PoolCase
 from .invariants import assert_pool_invariants
 from .test_hostile import execute_kw
@@ -112,7 +113,10 @@ class TestLeadsFollowTheCustomer(PoolCase):
         customer.with_user(self.user_b).action_pool_claim()
         self.env.flush_all()
         past = fields.Datetime.now() - timedelta(days=20)
-        self.env.cr.execute("UPDATE res_partner SET pool_last_followup_date = %s WHERE id = %s", [past, customer.id])
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_last_followup_date = %s WHERE id = %s", [past, customer.id]
+            )
         self.env.invalidate_all()
         won.with_user(self.user_a).message_post(
             body="Still my customer", message_type="comment", subtype_xmlid="mail.mt_note"
