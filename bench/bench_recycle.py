@@ -232,6 +232,8 @@ def prepare_template(odoo, template):
 
 def generate(odoo, dbname, size):
     """Bulk-insert ``size`` company customers; return how many are due."""
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements  # noqa: PLC0415
+
     registry = odoo.modules.registry.Registry(dbname)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -242,36 +244,46 @@ def generate(odoo, dbname, size):
         # Every 10th customer is pooled; every 9th of the others is due (no follow-up for 40 days).
         # The stored recycle date is written as the addon keeps it (last follow-up or claim + 30
         # days) in the same statement: a second pass would rewrite 90% of the rows.
-        cr.execute(
-            """
-            INSERT INTO res_partner (id, name, complete_name, active, is_company, type, company_id,
-                                     commercial_partner_id, phone, pool_id, pool_state, user_id,
-                                     pool_claim_date, pool_last_followup_date, pool_enter_date, pool_recycle_date,
-                                     create_uid, create_date, write_uid, write_date)
-            SELECT %(base)s + i, '客户' || i || '有限公司', '客户' || i || '有限公司', TRUE, TRUE, 'contact', %(company)s,
-                   %(base)s + i, '+86 138 ' || lpad(i::text, 8, '0'), %(pool)s,
-                   CASE WHEN pooled THEN 'pool' ELSE 'private' END,
-                   CASE WHEN pooled THEN NULL ELSE (%(users)s::int[])[1 + i %% %(nusers)s] END,
-                   claimed, followed, CASE WHEN pooled THEN now() AT TIME ZONE 'UTC' - interval '2 days' END,
-                   greatest(followed, claimed) + make_interval(days => %(days)s),
-                   1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
-              FROM (SELECT i, i %% 10 = 0 AS pooled,
-                           CASE WHEN i %% 10 != 0 THEN now() AT TIME ZONE 'UTC' - interval '60 days' END AS claimed,
-                           CASE WHEN i %% 10 = 0 THEN NULL
-                                WHEN i %% 10 = 1 THEN now() AT TIME ZONE 'UTC' - interval '40 days'
-                                ELSE now() AT TIME ZONE 'UTC' - interval '5 days' END AS followed
-                      FROM generate_series(1, %(size)s) AS i) AS series
-            """,
-            {
-                "base": base,
-                "company": pool.company_id.id,
-                "pool": pool.id,
-                "users": user_ids,
-                "nusers": len(user_ids),
-                "size": size,
-                "days": RULE_DAYS,
-            },
-        )
+        # Loaded as the engine's statements, each customer with its audit row in the same
+        # transaction: PostgreSQL refuses customers without them (res_partner_guard.py).
+        with engine_statements(cr):
+            cr.execute(
+                """
+                INSERT INTO res_partner (id, name, complete_name, active, is_company, type, company_id,
+                                         commercial_partner_id, phone, pool_id, pool_state, user_id,
+                                         pool_claim_date, pool_last_followup_date, pool_enter_date, pool_recycle_date,
+                                         create_uid, create_date, write_uid, write_date)
+                SELECT %(base)s + i, '客户' || i || '有限公司', '客户' || i || '有限公司', TRUE, TRUE, 'contact', %(company)s,
+                       %(base)s + i, '+86 138 ' || lpad(i::text, 8, '0'), %(pool)s,
+                       CASE WHEN pooled THEN 'pool' ELSE 'private' END,
+                       CASE WHEN pooled THEN NULL ELSE (%(users)s::int[])[1 + i %% %(nusers)s] END,
+                       claimed, followed, CASE WHEN pooled THEN now() AT TIME ZONE 'UTC' - interval '2 days' END,
+                       greatest(followed, claimed) + make_interval(days => %(days)s),
+                       1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
+                  FROM (SELECT i, i %% 10 = 0 AS pooled,
+                               CASE WHEN i %% 10 != 0 THEN now() AT TIME ZONE 'UTC' - interval '60 days' END AS claimed,
+                               CASE WHEN i %% 10 = 0 THEN NULL
+                                    WHEN i %% 10 = 1 THEN now() AT TIME ZONE 'UTC' - interval '40 days'
+                                    ELSE now() AT TIME ZONE 'UTC' - interval '5 days' END AS followed
+                          FROM generate_series(1, %(size)s) AS i) AS series
+                """,
+                {
+                    "base": base,
+                    "company": pool.company_id.id,
+                    "pool": pool.id,
+                    "users": user_ids,
+                    "nusers": len(user_ids),
+                    "size": size,
+                    "days": RULE_DAYS,
+                },
+            )
+            cr.execute(
+                """INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, to_user_id,
+                                                    company_id)
+                   SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'create', 1, user_id, company_id
+                     FROM res_partner WHERE id > %s""",
+                [base],
+            )
         cr.execute("SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))")
         cr.commit()
         cr.execute("ANALYZE res_partner")
@@ -446,30 +458,34 @@ def run_jobs(odoo, dbname, odoo_root, addons, db_args, capacity):
 
 
 def run_floor(odoo, dbname):
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements  # noqa: PLC0415
+
     db = odoo.sql_db.db_connect(dbname)
     with db.cursor() as cr:
         started = time.perf_counter()
         cr.execute("SET LOCAL jit = off")  # as the cron does: no compile time in either path
-        cr.execute(
-            """
-            WITH due AS (
-                SELECT p.id, p.user_id, p.pool_id FROM res_partner p
-                 WHERE p.pool_state = 'private' AND p.pool_locked IS NOT TRUE
-                   AND greatest(p.pool_last_followup_date, p.pool_claim_date)
-                       <= now() AT TIME ZONE 'UTC' - make_interval(days => %s)
-                   FOR UPDATE
-            ), moved AS (
-                UPDATE res_partner p
-                   SET pool_state = 'pool', user_id = NULL, pool_previous_user_id = due.user_id,
-                       pool_enter_date = now() AT TIME ZONE 'UTC', write_date = now() AT TIME ZONE 'UTC'
-                  FROM due WHERE p.id = due.id
-             RETURNING p.id, p.name, p.company_id, p.pool_id, due.user_id
+        # The set-based statement runs as the engine's, as the addon runs it (engine_fetchall).
+        with engine_statements(cr):
+            cr.execute(
+                """
+                WITH due AS (
+                    SELECT p.id, p.user_id, p.pool_id FROM res_partner p
+                     WHERE p.pool_state = 'private' AND p.pool_locked IS NOT TRUE
+                       AND greatest(p.pool_last_followup_date, p.pool_claim_date)
+                           <= now() AT TIME ZONE 'UTC' - make_interval(days => %s)
+                       FOR UPDATE
+                ), moved AS (
+                    UPDATE res_partner p
+                       SET pool_state = 'pool', user_id = NULL, pool_previous_user_id = due.user_id,
+                           pool_enter_date = now() AT TIME ZONE 'UTC', write_date = now() AT TIME ZONE 'UTC'
+                      FROM due WHERE p.id = due.id
+                 RETURNING p.id, p.name, p.company_id, p.pool_id, due.user_id
+                )
+                INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, from_user_id, company_id)
+                SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'recycle', 1, user_id, company_id FROM moved
+                """,
+                [RULE_DAYS],
             )
-            INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, from_user_id, company_id)
-            SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'recycle', 1, user_id, company_id FROM moved
-            """,
-            [RULE_DAYS],
-        )
         cr.commit()
         seconds = time.perf_counter() - started
         cr.execute("SELECT partner_id FROM crm_public_pool_log WHERE action = 'recycle'")

@@ -21,7 +21,7 @@ from odoo.tools import SQL, format_datetime, split_every
 
 from ..logic import claim_rules
 from .checks import check_id, check_ids, check_texts, has_words, optional_id
-from .engine_token import as_engine
+from .engine_token import as_engine, engine_statements
 from .res_partner import RECYCLE_INPUT_FIELDS
 
 # Customers written per step of one move: the ORM's work on one recordset grows faster than
@@ -124,7 +124,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "Only administrators of pool %(pool)s may put %(partner)s there for %(user)s.",
                         pool=pool.name,
-                        partner=strangers[0].name,
+                        partner=strangers[0]._pool_name_for_me(),
                         user=strangers[0].user_id.name,
                     )
                 )
@@ -200,8 +200,8 @@ class ResPartner(models.Model):
             # Only a refusal names customers: the access check runs for it alone.
             nonlocal readable
             if readable is None:
-                readable = set(self.with_user(user).sudo(False)._filtered_access("read").ids)
-            return partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
+                readable = self.with_user(user)._pool_names_for_me()
+            return readable[partner.id]
 
         for partner in self:
             pool_rules = rules.get(partner.pool_id)
@@ -303,7 +303,10 @@ class ResPartner(models.Model):
         pending = Request.search([("partner_id", "in", self.ids), ("user_id", "=", user.id), ("state", "=", "pending")])
         if pending:
             raise UserError(
-                self.env._("You already asked for %s; wait for the pool administrator.", pending[0].partner_id.name)
+                self.env._(
+                    "You already asked for %s; wait for the pool administrator.",
+                    pending[0].partner_id._pool_name_for_me(),
+                )
             )
         requests = Request.create([{"partner_id": p.id, "pool_id": p.pool_id.id, "user_id": user.id} for p in self])
         for request in requests:
@@ -483,14 +486,11 @@ class ResPartner(models.Model):
         return partners
 
     def _pool_labels(self):
-        """{id: how the current user may call each customer}: its name if they may read it, else its number."""
-        readable = (
-            set(self.with_env(self.env(su=False))._filtered_access("read").ids) if not self.env.su else set(self.ids)
-        )
-        return {
-            partner.id: partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
-            for partner in self.sudo()
-        }
+        """{id: how the current user may call each customer}: its name if they may read it, else its number.
+
+        As the real user even when called in sudo (see ``_pool_names_for_me``).
+        """
+        return self._pool_names_for_me()
 
     def _pool_lock_rows(self):
         """Lock the customers' rows so concurrent moves of them serialize; their pool fields are
@@ -633,9 +633,10 @@ class ResPartner(models.Model):
         }
         # Read before the move (the row is in cache): who was still to accept the customer.
         offered = moving.filtered(lambda p: p.sudo().pool_accept_deadline)
-        moving._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
-        offered._pool_drop_accept_todos()
-        moving._pool_await_acceptance(user, action)
+        with engine_statements(self.env.cr):
+            moving._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
+            offered._pool_drop_accept_todos()
+            moving._pool_await_acceptance(user, action)
         return owned_after
 
     def _pool_departure(self, successor=False):
@@ -714,57 +715,59 @@ class ResPartner(models.Model):
             for ids in split_every(APPLY_STEP, self.ids):
                 self.browse(ids)._pool_apply(action, vals, reason=reason, note=note, rule=rule, message=message)
             return
-        user = self.env.user
-        releasing = vals.get("pool_state") == "pool"
-        logs = []
-        for partner in self.sudo():
-            to_user = self.env["res.users"].browse(vals["user_id"]) if "user_id" in vals else partner.user_id
-            if releasing:
-                to_user = self.env["res.users"]
-            to_pool = self.env["crm.public.pool"].browse(vals.get("pool_id", partner.pool_id.id))
-            logs.append(
-                {
-                    "partner": partner,
-                    "action": action,
-                    "pool_id": to_pool.id,
-                    "from_pool_id": partner.pool_id.id if to_pool != partner.pool_id else False,
-                    "from_user_id": partner.user_id.id,
-                    "to_user_id": to_user.id,
-                    "reason_id": reason.id if reason else False,
-                    "rule_id": rule.id if rule else False,
-                    "note": note or False,
-                }
-            )
-        previous_owners = defaultdict(lambda: self.browse())
-        for partner in self.sudo():
-            previous_owners[partner.user_id] |= partner
-        writer = as_engine(self.sudo().with_context(tracking_disable=True))
-        for old_owner, partners in previous_owners.items():
-            owner_vals = dict(vals)
-            if releasing:
-                # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
-                owner_vals.update(
-                    user_id=False,
-                    pool_previous_user_id=old_owner.id,
-                    pool_recycle_date=False,
-                    pool_warned_date=False,
-                    pool_accept_deadline=False,
+        # Every statement of the move is the engine's (engine_token.engine_statements).
+        with engine_statements(self.env.cr):
+            user = self.env.user
+            releasing = vals.get("pool_state") == "pool"
+            logs = []
+            for partner in self.sudo():
+                to_user = self.env["res.users"].browse(vals["user_id"]) if "user_id" in vals else partner.user_id
+                if releasing:
+                    to_user = self.env["res.users"]
+                to_pool = self.env["crm.public.pool"].browse(vals.get("pool_id", partner.pool_id.id))
+                logs.append(
+                    {
+                        "partner": partner,
+                        "action": action,
+                        "pool_id": to_pool.id,
+                        "from_pool_id": partner.pool_id.id if to_pool != partner.pool_id else False,
+                        "from_user_id": partner.user_id.id,
+                        "to_user_id": to_user.id,
+                        "reason_id": reason.id if reason else False,
+                        "rule_id": rule.id if rule else False,
+                        "note": note or False,
+                    }
                 )
-            elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
-                owner_vals["pool_previous_user_id"] = old_owner.id
-            writer.browse(partners.ids).write(owner_vals)
-        if "user_id" in vals or releasing:
-            self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
-        if releasing:
-            # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
-            # to ask (as the set-based recycle statement deletes them).
-            self.env["mail.activity"].flush_model()
-            self.env.cr.execute(
-                """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id IN %s""",
-                [tuple(self.ids), self.env["crm.public.pool.rule"]._own_activity_type_ids()],
-            )
-            self.env["mail.activity"].invalidate_model()
-        self._pool_log(logs, message, user=user)
+            previous_owners = defaultdict(lambda: self.browse())
+            for partner in self.sudo():
+                previous_owners[partner.user_id] |= partner
+            writer = as_engine(self.sudo().with_context(tracking_disable=True))
+            for old_owner, partners in previous_owners.items():
+                owner_vals = dict(vals)
+                if releasing:
+                    # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
+                    owner_vals.update(
+                        user_id=False,
+                        pool_previous_user_id=old_owner.id,
+                        pool_recycle_date=False,
+                        pool_warned_date=False,
+                        pool_accept_deadline=False,
+                    )
+                elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
+                    owner_vals["pool_previous_user_id"] = old_owner.id
+                writer.browse(partners.ids).write(owner_vals)
+            if "user_id" in vals or releasing:
+                self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
+            if releasing:
+                # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
+                # to ask (as the set-based recycle statement deletes them).
+                self.env["mail.activity"].flush_model()
+                self.env.cr.execute(
+                    """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id IN %s""",
+                    [tuple(self.ids), self.env["crm.public.pool.rule"]._own_activity_type_ids()],
+                )
+                self.env["mail.activity"].invalidate_model()
+            self._pool_log(logs, message, user=user)
 
     def _pool_sync_contacts_and_leads(self, previous_owners, new_user_id):
         # Contacts are the partners with a parent under these companies (a NOT IN over the

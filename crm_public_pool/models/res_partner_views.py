@@ -119,8 +119,10 @@ class ResPartner(models.Model):
         return super().onchange(values, field_names, fields_spec)
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if _is_toplevel_call and not self.env.su:
+        if not self.env.su:
+            # Also through another record: a pool's customers (partner_ids/phone), a lead's customer.
             self._pool_check_export()
+        if _is_toplevel_call and not self.env.su:
             names = {path[0] for path in fields if path and path[0] not in (".id", "id")}
             if self._pool_reads_details(names):
                 self._pool_open()

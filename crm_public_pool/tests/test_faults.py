@@ -16,6 +16,7 @@ from odoo.tools import config, mute_logger
 
 from odoo.addons.base.models.ir_cron import ir_cron
 
+from ..models.engine_token import engine_statements
 from ..models.res_partner_moves import ResPartner
 from .races import CLAIMED, GAVE_UP, RaceCase
 
@@ -60,10 +61,11 @@ class TestFaults(RaceCase):
             env["res.partner"].browse(ids)._pool_lock_rows()._pool_move_to_owner(owner, "assign")
             env.flush_all()
             long_ago = fields.Datetime.now() - timedelta(days=60)
-            cr.execute(
-                "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = %s WHERE id IN %s",
-                [long_ago, long_ago, tuple(ids)],
-            )
+            with engine_statements(cr):
+                cr.execute(
+                    "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = %s WHERE id IN %s",
+                    [long_ago, long_ago, tuple(ids)],
+                )
         return ids
 
     def recycle(self):

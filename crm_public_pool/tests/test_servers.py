@@ -25,6 +25,7 @@ from odoo import api, fields
 from odoo.tests import tagged
 from odoo.tools import config
 
+from ..models.engine_token import engine_statements
 from .races import RaceCase
 
 SERVERS = 2
@@ -201,10 +202,11 @@ class TestSeveralServers(RaceCase):
             env["res.partner"].browse(ids)._pool_lock_rows()._pool_move_to_owner(owner, "assign")
             env.flush_all()
             long_ago = fields.Datetime.now() - timedelta(days=60)
-            cr.execute(
-                "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = %s WHERE id IN %s",
-                [long_ago, long_ago, tuple(ids)],
-            )
+            with engine_statements(cr):
+                cr.execute(
+                    "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = %s WHERE id IN %s",
+                    [long_ago, long_ago, tuple(ids)],
+                )
         return ids
 
     def trigger_daily_job(self):
