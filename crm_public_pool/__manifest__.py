@@ -2,14 +2,14 @@
     "name": "CRM Public Pool",
     "summary": "Public customer pools (公海池): recycle neglected customers, "
     "claim within limits, distribute, register prospects, audit every move",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-public-pool/crm_public_pool",
     "author": "crm_public_pool contributors",
     "maintainers": ["crm-public-pool"],
     "license": "LGPL-3",
     "development_status": "Beta",
-    "depends": ["crm", "utm", "base_import"],
+    "depends": ["crm", "resource", "utm", "base_import"],
     "external_dependencies": {
         "python": ["phonenumbers", "opencc", "rapidfuzz", "python-stdnum"],
     },
@@ -26,6 +26,7 @@
         "views/crm_public_pool_reason_views.xml",
         "views/crm_public_pool_claim_request_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_duplicate_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/crm_public_pool_release_wizard_views.xml",
@@ -43,6 +44,14 @@
         "views/crm_public_pool_rule_views.xml",
         "views/crm_public_pool_rules_views.xml",
         "data/ir_cron_rules_data.xml",
+        "data/resource_calendar_cn_data.xml",
+        "views/crm_public_pool_workday_views.xml",
+        "views/crm_public_pool_member_views.xml",
+        "data/crm_public_pool_robot_data.xml",
+        "views/crm_public_pool_robot_views.xml",
+        "security/crm_public_pool_fairness_security.xml",
+        "report/crm_public_pool_fairness_report_views.xml",
+        "data/crm_public_pool_fairness_data.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -55,5 +64,7 @@
     "demo": [
         "demo/crm_public_pool_demo.xml",
         "demo/crm_public_pool_rules_demo.xml",
+        "demo/crm_public_pool_clocks_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
 }
