@@ -354,7 +354,7 @@ def run_load(args, odoo, mode, replica_port, plan, server_log):
         + (f", replica served {row['replica']:,} statements" if replica_port else ""),
         flush=True,
     )
-    return row, sum(progress)
+    return row, max(progress)
 
 
 def main():
@@ -396,7 +396,7 @@ def main():
                     server.terminate()
                     server.wait(timeout=60)
                 rows.append(row)
-                used += claimed // max(len(plan[1]), 1) + 1
+                used += claimed
     finally:
         for cluster in (standby, primary):
             if cluster:
