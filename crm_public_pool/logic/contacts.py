@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import phonenumbers
 from stdnum.cn import uscc
 
+from .text_gate import strip_format_characters
+
 PUBLIC_MAIL_DOMAINS = frozenset(
     {
         # China
@@ -69,6 +71,7 @@ def normalize_phone(raw: str, default_region: str = "CN") -> str | bool:
     A number without a country code belongs to ``default_region``; its trunk prefix (the
     leading 0 of Chinese landlines) is dropped by the parser.  False when not a valid number.
     """
+    raw = strip_format_characters(raw)
     if not raw:
         return False
     try:
@@ -82,6 +85,7 @@ def normalize_phone(raw: str, default_region: str = "CN") -> str | bool:
 
 def extract_phones(text: str, default_region: str = "CN") -> tuple[str, ...]:
     """E.164 forms of every valid number in a field, which may hold several ('… / …')."""
+    text = strip_format_characters(text)
     single = normalize_phone(text, default_region)
     if single:
         return (single,)
@@ -108,7 +112,7 @@ def normalize_email(raw: str) -> str | bool:
     if not raw:
         return False
     # Chinese input methods type the full-width ＠ and ．.
-    _display_name, address = parseaddr(unicodedata.normalize("NFKC", raw))
+    _display_name, address = parseaddr(unicodedata.normalize("NFKC", strip_format_characters(raw)))
     address = address.strip().lower()
     local, _at, domain = address.rpartition("@")
     if not local or "@" in local or any(char.isspace() for char in local):
@@ -126,7 +130,7 @@ def website_domain(raw: str) -> str | bool:
     """Host of a web address without scheme, 'www.', port or path, or False."""
     if not raw:
         return False
-    text = unicodedata.normalize("NFKC", raw).strip().lower()
+    text = unicodedata.normalize("NFKC", strip_format_characters(raw)).strip().lower()
     if "://" not in text:
         # Without a scheme urlsplit reads 'huawei.com/cn' as a path.
         text = "//" + text
@@ -159,7 +163,7 @@ def normalize_uscc(raw: str) -> str | bool:
     """Compact upper-case unified social credit code (统一社会信用代码), False unless valid."""
     if not raw:
         return False
-    code = uscc.compact(unicodedata.normalize("NFKC", raw))
+    code = uscc.compact(unicodedata.normalize("NFKC", strip_format_characters(raw)))
     return code if uscc.is_valid(code) else False
 
 

@@ -12,6 +12,8 @@ import unicodedata
 import opencc
 from rapidfuzz import fuzz
 
+from .text_gate import strip_format_characters
+
 # Chinese legal forms, stripped repeatedly from the end: 北京华谊集团有限公司 -> 北京华谊.
 # Longest first, so that 股份有限公司 goes whole rather than leaving 股份有限.
 _CJK_FORMS = tuple(
@@ -117,7 +119,7 @@ def _is_wide(char):
 
 def _tokens(name):
     """Lower-case, simplified, half-width words of ``name``, brackets removed."""
-    text = _t2s().convert(unicodedata.normalize("NFKC", name)).casefold()
+    text = _t2s().convert(unicodedata.normalize("NFKC", strip_format_characters(name))).casefold()
     # Brackets hold the region (华为技术（深圳）有限公司) or another qualifier.
     unbracketed = _BRACKETED.sub(" ", text)
     if _SEPARATORS.sub("", unbracketed):

@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import crm_public_pool_duplicate_mixin
 from . import crm_public_pool_masking_mixin
+from . import crm_public_pool_gate_mixin
 from . import res_partner
 from . import res_partner_moves
 from . import res_partner_rules

@@ -9,6 +9,9 @@ import unicodedata
 from odoo.exceptions import UserError, ValidationError
 from odoo.models import BaseModel
 
+from ..logic.bounds import SETTING_BOUNDS, out_of_bounds
+from ..logic.text_gate import text_problem
+
 # PostgreSQL's integer columns hold -2**31 .. 2**31 - 1.
 INTEGER_MAX = 2**31 - 1
 
@@ -31,6 +34,49 @@ def check_integers(records, vals_list):
                 )
 
 
+def check_text_fields(records, vals_list):
+    """Refuse text values holding NUL or another control character (the text gate), naming the field."""
+    for vals in vals_list:
+        for fname, value in vals.items():
+            field = records._fields.get(fname)
+            if not (field and field.type in ("char", "text", "html") and isinstance(value, str)):
+                continue
+            problem = text_problem(value)
+            if problem:
+                raise ValidationError(
+                    records.env._(
+                        "%(field)s may not hold the control character %(char)s.",
+                        field=field._description_string(records.env),
+                        char=problem,
+                    )
+                )
+
+
+def check_values(records, vals_list):
+    """The gate of every value a client writes on the addon's records: numbers the database can
+    store, text without control characters."""
+    check_integers(records, vals_list)
+    check_text_fields(records, vals_list)
+
+
+def check_bounds(records):
+    """Refuse settings outside their bounds (``logic.bounds.SETTING_BOUNDS``), naming the field and the bound."""
+    bounds = SETTING_BOUNDS[records._name]
+    for record in records:
+        found = out_of_bounds({fname: record[fname] for fname in bounds}, bounds)
+        if found:
+            fname, value, low, high = found[0]
+            raise ValidationError(
+                records.env._(
+                    "%(field)s must lie between %(low)s and %(high)s, not %(value)s.",
+                    field=records._fields[fname]._description_string(records.env),
+                    low=low,
+                    high=high,
+                    value=value,
+                )
+            )
+
+
 def check_ids(env, value, what):
     """Return ``value`` (one id or a list of ids) as a list of ids, or refuse it naming ``what``."""
     if isinstance(value, BaseModel):
@@ -42,10 +88,13 @@ def check_ids(env, value, what):
 
 
 def check_texts(env, **values):
-    """Refuse values of text arguments that are neither text nor empty."""
+    """Refuse values of text arguments that are neither text nor empty, or hold control characters."""
     for name, value in values.items():
         if value and not isinstance(value, str):
             raise UserError(env._("%(name)s must be text, not %(value)r.", name=name, value=value))
+        problem = text_problem(value)
+        if problem:
+            raise UserError(env._("%(name)s may not hold the control character %(char)s.", name=name, char=problem))
 
 
 def has_words(text):

@@ -6,7 +6,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL, format_date
 
-from .checks import check_id, check_ids, check_integers
+from ..logic.bounds import SETTING_BOUNDS
+from .checks import check_bounds, check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE, RECYCLE_PARTNER_FIELDS
 from .engine_token import engine_fetchall
 
@@ -18,7 +19,7 @@ COMPANY_PREFETCH = ["pool_max_customers", "pool_max_locked", "pool_count_won"]
 class CrmPublicPool(models.Model):
     _name = "crm.public.pool"
     _description = "Customer Pool"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.public.pool.gate.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -284,24 +285,9 @@ class CrmPublicPool(models.Model):
                 )
             )
 
-    @api.constrains(
-        "performance_period_days",
-        "performance_weight_revenue",
-        "performance_weight_won",
-        "performance_weight_inquiries",
-    )
-    def _check_performance(self):
-        for pool in self:
-            weights = pool._performance_weights()
-            if pool.performance_period_days <= 0 or min(weights.values()) < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Pool %(pool)s: the performance period must be positive (got %(days)s days) "
-                        "and weights cannot be negative.",
-                        pool=pool.name,
-                        days=pool.performance_period_days,
-                    )
-                )
+    @api.constrains(*SETTING_BOUNDS["crm.public.pool"])
+    def _check_setting_bounds(self):
+        check_bounds(self)
 
     @api.constrains("unclaimed_days", "unclaimed_action", "unclaimed_pool_id")
     def _check_unclaimed_escalation(self):

@@ -9,7 +9,7 @@ class CrmPublicPoolClaimRequest(models.Model):
 
     _name = "crm.public.pool.claim.request"
     _description = "Customer Claim Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.public.pool.gate.mixin"]
     _order = "create_date desc, id desc"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, ondelete="cascade")

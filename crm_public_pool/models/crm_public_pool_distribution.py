@@ -5,9 +5,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools.safe_eval import safe_eval
 
 from ..logic import distribution
+from ..logic.text_gate import literal_domain
 from .engine_token import as_engine
 
 STRATEGIES = [
@@ -29,6 +29,7 @@ class CrmPublicPoolDistribution(models.Model):
 
     _name = "crm.public.pool.distribution"
     _description = "Customer Pool Distribution Rule"
+    _inherit = ["crm.public.pool.gate.mixin"]
     _order = "pool_id, sequence, id"
 
     pool_id = fields.Many2one("crm.public.pool", required=True, index=True, ondelete="cascade")
@@ -51,7 +52,7 @@ class CrmPublicPoolDistribution(models.Model):
             try:
                 domain = rule._domain()
                 self.env["res.partner"].sudo()._where_calc(domain)
-            except (ValueError, SyntaxError, KeyError, TypeError) as error:
+            except (ValueError, SyntaxError, KeyError, TypeError, AssertionError) as error:
                 raise ValidationError(
                     self.env._(
                         "The filter of distribution rule %(rule)s is invalid: %(error)s",
@@ -68,8 +69,9 @@ class CrmPublicPoolDistribution(models.Model):
             rule.display_name = f"{source} → {labels.get(rule.strategy, '')}"
 
     def _domain(self):
+        """The filter as a domain: written out, never a Python expression to run (logic.text_gate)."""
         self.ensure_one()
-        return safe_eval(self.domain or "[]")
+        return literal_domain(self.domain)
 
     # ------------------------------------------------------------------
     # Rules
@@ -137,13 +139,13 @@ class CrmPublicPoolDistribution(models.Model):
         pool = pool.sudo()
         partners = partners.sudo()
         if strategy == "user":
-            member = self._members(user) if user and pool._is_member(user) else []
+            member = self._members(user, pool.company_id) if user and pool._is_member(user) else []
             return distribution.assign_to_user(self._items(partners, strategy), member[0] if member else None), {}
         candidates = pool.member_all_user_ids.filtered(lambda u: u.active and not u.share)
         if users:
             candidates &= users
         scores = self._performance_scores(pool, candidates) if strategy == "performance" else {}
-        members = self._members(candidates, scores)
+        members = self._members(candidates, pool.company_id, scores)
         items = self._items(partners, strategy)
         if strategy == "round_robin":
             plan = distribution.round_robin(items, members, pool.rr_last_user_id.id or None, pool.rr_owed_user_ids.ids)
@@ -158,12 +160,13 @@ class CrmPublicPoolDistribution(models.Model):
         return plan, scores
 
     @api.model
-    def _members(self, users, scores=None):
-        counts = users._pool_owned_counts()
+    def _members(self, users, company, scores=None):
+        """The receivers as the strategies see them; loads and limits are those of ``company``'s pools."""
+        counts = users._pool_owned_counts(company)
         absences = users._pool_absences()
         members = []
         for user in users:
-            max_owned = user._pool_limits()[0]
+            max_owned = user._pool_limits(company)[0]
             owned = counts.get(user.id, (0, 0))[0]
             members.append(
                 distribution.Member(

@@ -1,9 +1,13 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..logic.bounds import SETTING_BOUNDS
+from .checks import check_bounds
 
 
 class CrmPublicPoolReason(models.Model):
     _name = "crm.public.pool.reason"
     _description = "Customer Release Reason"
+    _inherit = ["crm.public.pool.gate.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
@@ -25,3 +29,7 @@ class CrmPublicPoolReason(models.Model):
             "The embargo of a release reason is between 0 and 3650 days.",
         ),
     ]
+
+    @api.constrains(*SETTING_BOUNDS["crm.public.pool.reason"])
+    def _check_setting_bounds(self):
+        check_bounds(self)

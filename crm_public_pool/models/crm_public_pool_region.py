@@ -7,6 +7,7 @@ class CrmPublicPoolRegion(models.Model):
 
     _name = "crm.public.pool.region"
     _description = "Customer Pool Region Map"
+    _inherit = ["crm.public.pool.gate.mixin"]
     _order = "pool_id, country_id, state_id, city, id"
 
     pool_id = fields.Many2one("crm.public.pool", required=True, index=True, ondelete="cascade")

@@ -32,7 +32,7 @@ class CrmPublicPoolRegistration(models.Model):
 
     _name = "crm.public.pool.registration"
     _description = "Customer Registration"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.public.pool.gate.mixin"]
     _order = "create_date desc, id desc"
 
     name = fields.Char(string="Company Name", required=True, tracking=True)
@@ -153,6 +153,19 @@ class CrmPublicPoolRegistration(models.Model):
                     self.env._(
                         "%s is not a valid unified social credit code: its check digit is wrong.", registration.vat
                     )
+                )
+
+    @api.constrains("phone", "email")
+    def _check_contact_details(self):
+        # What cannot be dialled or written to protects nothing, and matches no customer.
+        for registration in self:
+            if registration.phone and not contacts.extract_phones(registration.phone):
+                raise ValidationError(
+                    self.env._("%s is not a phone number: write it with its area or country code.", registration.phone)
+                )
+            if registration.email and not contacts.normalize_email(registration.email):
+                raise ValidationError(
+                    self.env._("%s is not an e-mail address such as name@example.com.", registration.email)
                 )
 
     @api.model_create_multi

@@ -7,8 +7,9 @@ from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil, safe_eval
 
+from ..logic.bounds import SETTING_BOUNDS
 from ..logic.recycle import level_days, positional_template, shortest_days
-from .checks import check_integers
+from .checks import check_bounds, check_integers
 from .engine_token import engine_fetchall
 
 RULE_TYPES = [
@@ -47,6 +48,7 @@ class CrmPublicPoolRule(models.Model):
 
     _name = "crm.public.pool.rule"
     _description = "Customer Pool Recycle Rule"
+    _inherit = ["crm.public.pool.gate.mixin"]
     _order = "sequence, id"
 
     pool_id = fields.Many2one("crm.public.pool", required=True, ondelete="cascade", index=True)
@@ -104,6 +106,10 @@ class CrmPublicPoolRule(models.Model):
     # ------------------------------------------------------------------
     # Constraints and CRUD
     # ------------------------------------------------------------------
+
+    @api.constrains(*SETTING_BOUNDS["crm.public.pool.rule"])
+    def _check_setting_bounds(self):
+        check_bounds(self)
 
     @api.constrains("rule_type", "domain")
     def _check_domain(self):
@@ -249,19 +255,32 @@ class CrmPublicPoolRule(models.Model):
         )
         if self.include_open_opportunities:
             return scope
+        # Only the owner's open opportunities and plans hold the customer (a colleague's must not keep
+        # it out of the rules), and plans only up to the company's horizon (pool_followup_plan_days).
         # Our own To-Dos are planned activities too: the warning must not stop the recycle it announces.
-        return SQL(
+        scope = SQL(
             """%s
                AND NOT EXISTS (SELECT 1 FROM crm_lead l
                                  JOIN res_partner lp ON lp.id = l.partner_id
                                  LEFT JOIN crm_stage s ON s.id = l.stage_id
                                 WHERE lp.commercial_partner_id = p.id AND l.active AND l.type = 'opportunity'
-                                  AND s.is_won IS NOT TRUE)
-               AND NOT EXISTS (SELECT 1 FROM mail_activity a
-                                WHERE a.res_model = 'res.partner' AND a.res_id = p.id
+                                  AND (l.user_id IS NULL OR l.user_id = p.user_id)
+                                  AND s.is_won IS NOT TRUE)""",
+            scope,
+        )
+        # The horizon is read in the statement itself: no query of its own on the recycle's hot path.
+        self.env["res.company"].flush_model(["pool_followup_plan_days"])
+        return SQL(
+            """%s
+               AND NOT EXISTS (SELECT 1 FROM mail_activity a JOIN res_company hc ON hc.id = %s
+                                WHERE a.res_model = 'res.partner' AND a.res_id = p.id AND a.user_id = p.user_id
+                                  AND hc.pool_followup_plan_days > 0
                                   AND a.date_deadline >= %s
+                                  AND a.date_deadline <= %s::date + hc.pool_followup_plan_days
                                   AND (a.activity_type_id IS NULL OR a.activity_type_id NOT IN %s))""",
             scope,
+            self.pool_id.company_id.id,
+            now.date(),
             now.date(),
             self._own_activity_type_ids(),
         )
@@ -519,11 +538,14 @@ class CrmPublicPoolRule(models.Model):
                       FROM moved m
                      WHERE c.commercial_partner_id = m.id AND c.id <> m.id
                 ), leads AS (
+                    -- As crm.lead._pool_follow on the ORM path: every lead of the customer, archived
+                    -- ones included; open ones become unassigned, won and lost ones keep their
+                    -- salesperson and are detached from the customer.
                     UPDATE crm_lead l
-                       SET user_id = NULL, write_uid = %(uid)s, write_date = %(now)s
+                       SET user_id = CASE WHEN %(lead_open)s THEN NULL ELSE l.user_id END,
+                           pool_detached = NOT (%(lead_open)s), write_uid = %(uid)s, write_date = %(now)s
                       FROM res_partner c JOIN moved m ON m.id = c.commercial_partner_id
-                     WHERE l.partner_id = c.id AND l.user_id = m.old_user_id
-                       AND NOT EXISTS (SELECT 1 FROM crm_stage s WHERE s.id = l.stage_id AND s.is_won)
+                     WHERE l.partner_id = c.id
                 ), warnings AS (
                     DELETE FROM mail_activity a USING moved m
                      WHERE a.res_model = 'res.partner' AND a.res_id = m.id AND a.activity_type_id IN %(own_types)s
@@ -546,6 +568,9 @@ class CrmPublicPoolRule(models.Model):
                 own_types=self._own_activity_type_ids(),
                 rule=self.id,
                 company=self.company_id.id,
+                lead_open=SQL(
+                    "l.active AND NOT EXISTS (SELECT 1 FROM crm_stage s WHERE s.id = l.stage_id AND s.is_won)"
+                ),
             ),
         )
 

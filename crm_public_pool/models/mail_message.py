@@ -56,6 +56,8 @@ class MailMessage(models.Model):
                 by_message[message] = partner
         counted = Partner
         for message, partner in by_message.items():
+            if not message._pool_by_owner_or_admin(partner):
+                continue
             company = partner.company_id or self.env.company
             if is_followup(
                 message.message_type,
@@ -69,3 +71,19 @@ class MailMessage(models.Model):
             as_engine(counted.with_context(tracking_disable=True)).write(
                 {"pool_last_followup_date": fields.Datetime.now()}
             )
+
+    def _pool_by_owner_or_admin(self, partner):
+        """Whether this message is the owner's (or a pool administrator's) follow-up of ``partner``.
+
+        A previous owner's note on the opportunity they won, or a colleague's, does not restart the
+        owner's recycle clock. Who acts is the current user; for messages the server posts itself
+        (the mail gateway, a scheduled job) it is the author's user, and a message from outside
+        (the customer's own e-mail) is the customer's correspondence with the owner.
+        """
+        actors = self.env.user
+        if actors._is_superuser():
+            actors = self.sudo().author_id.user_ids
+            if not actors:
+                return True
+        owner = partner.user_id
+        return any(actor == owner or (partner.pool_id and partner.pool_id._is_admin(actor)) for actor in actors)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
-from .checks import check_integers
+from ..logic.bounds import SETTING_BOUNDS
+from .checks import check_bounds, check_integers
 
 
 class ResCompany(models.Model):
@@ -62,6 +63,13 @@ class ResCompany(models.Model):
         help="Messages of these subtypes (e.g. Note, Discussions) count as a follow-up. With no type "
         "and no subtype chosen, every done activity, note and e-mail counts.",
     )
+    pool_followup_plan_days = fields.Integer(
+        string="Planned Activities Hold For (days)",
+        default=30,
+        help="A planned activity of the owner holds a customer back from the recycle rules that spare "
+        "customers with plans only while it is due within this many days (0: plans never hold a customer). "
+        "A To-Do dated next year does not hold a customer for a year.",
+    )
 
     _sql_constraints = [
         (
@@ -78,6 +86,10 @@ class ResCompany(models.Model):
             "cannot be negative.",
         ),
     ]
+
+    @api.constrains(*SETTING_BOUNDS["res.company"])
+    def _check_setting_bounds(self):
+        check_bounds(self)
 
     @api.model_create_multi
     def create(self, vals_list):

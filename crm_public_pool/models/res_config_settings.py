@@ -23,3 +23,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.pool_followup_activity_type_ids", readonly=False
     )
     pool_followup_subtype_ids = fields.Many2many(related="company_id.pool_followup_subtype_ids", readonly=False)
+    pool_followup_plan_days = fields.Integer(related="company_id.pool_followup_plan_days", readonly=False)

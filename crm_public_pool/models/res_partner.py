@@ -264,13 +264,18 @@ class ResPartner(models.Model):
         """Customers the current user may claim now: the claim rules of their pools, and room in the limits."""
         user = self.env.user
         now = fields.Datetime.now()
-        if claim_rules.owned_room_left(user._pool_limits()[0], user.pool_customer_count) == 0:
-            return expression.FALSE_DOMAIN
         facts = self.env["crm.public.pool"]._pool_user_facts(user)
         rules = self._pool_claim_rules(user, now, facts)
         claimed_today = self._pool_claims_today(user, self.env["crm.public.pool"].union(*rules)) if rules else {}
+        # Room is counted per company: the limit of the pool's company, its customers (res.users._pool_limits).
+        full = {}
+        for company in self.env["res.company"].browse({facts["pools"][pool.id]["company_id"] for pool in rules}):
+            owned = user._pool_owned_counts(company).get(user.id, (0, 0))[0]
+            full[company.id] = claim_rules.owned_room_left(user._pool_limits(company)[0], owned) == 0
         branches = []
         for pool, pool_rules in rules.items():
+            if full[facts["pools"][pool.id]["company_id"]]:
+                continue
             limit = facts["pools"][pool.id]["daily_claim_limit"]
             if facts["pools"][pool.id]["admin"]:
                 limit = 0
@@ -430,17 +435,17 @@ class ResPartner(models.Model):
             if owner:
                 owner._pool_check_receiver(pool)
                 vals.update(user_id=owner.id, pool_state="private", pool_claim_date=now)
-                new_by_owner[owner] += 1
+                new_by_owner[owner, pool.company_id] += 1
             else:
                 if not engine and pool.is_default and not pool._is_member(actor):
                     raise AccessError(self.env._("You are not a member of pool %s.", pool.name))
                 vals.update(user_id=False, pool_state="pool", pool_enter_date=now)
             managed_indexes.append(index)
         if new_by_owner:
-            owners = self.env["res.users"].union(*new_by_owner)
+            owners = self.env["res.users"].union(*(owner for owner, _company in new_by_owner))
             owners._pool_lock_capacity()
-            for owner in owners:
-                owner._pool_check_room(new_by_owner[owner])
+            for (owner, company), count in new_by_owner.items():
+                owner._pool_check_room(count, company)
         return managed_indexes
 
     @api.model

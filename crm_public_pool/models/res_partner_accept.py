@@ -275,13 +275,13 @@ class ResPartner(models.Model):
         return left
 
     def _pool_return_to_pool(self, action, reasons, reason=None, note=False):
-        now = fields.Datetime.now()
-        embargo = reason.embargo_days if reason else 0
+        # A decline or a timeout never imposes an embargo, whatever the reason carries: the decliner
+        # returns a customer they never accepted and may not lock it away from everyone.
         vals = {
             "pool_state": "pool",
-            "pool_enter_date": now,
+            "pool_enter_date": fields.Datetime.now(),
             "pool_locked": False,
-            "pool_embargo_until": now + timedelta(days=embargo) if embargo else False,
+            "pool_embargo_until": False,
         }
         messages = {
             "decline": lambda log: self.env._(

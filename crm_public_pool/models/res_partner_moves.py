@@ -419,10 +419,10 @@ class ResPartner(models.Model):
         partners = partners.filtered(lambda p: not p.sudo().pool_locked)
         owners = partners.sudo().user_id
         owners._pool_lock_capacity()
-        counts = owners._pool_owned_counts()
-        for owner, group in partners.sudo().grouped("user_id").items():
-            max_locked = owner._pool_limits()[1]
-            locked = counts.get(owner.id, (0, 0))[1]
+        # The lock limit of the company the pool and the customer belong to, its customers counted.
+        for (owner, company), group in partners.sudo().grouped(lambda p: (p.user_id, p.pool_id.company_id)).items():
+            max_locked = owner._pool_limits(company)[1]
+            locked = owner._pool_owned_counts(company).get(owner.id, (0, 0))[1] if max_locked else 0
             if max_locked and locked + len(group) > max_locked:
                 raise UserError(
                     self.env._(
@@ -485,6 +485,23 @@ class ResPartner(models.Model):
             )
         return partners
 
+    def _pool_check_companies(self):
+        """Refuse customers of a pool outside the companies the request acts in (``allowed_company_ids``),
+        as Odoo's ``_check_company`` does: acting in company B only, nobody moves a company-A customer.
+        Every move passes here when it locks its customers (``_pool_lock_and_read`` reads the pools'
+        companies in the same statement)."""
+        if self.env.su:
+            return
+        allowed = self.env.companies
+        outside = self.filtered(lambda p: p.sudo().pool_id and p.sudo().pool_id.company_id not in allowed)
+        if outside:
+            raise UserError(
+                self.env._(
+                    "%s belongs to a company this request does not act in: switch to its company first.",
+                    outside._pool_labels()[outside[0].id],
+                )
+            )
+
     def _pool_labels(self):
         """{id: how the current user may call each customer}: its name if they may read it, else its number.
 
@@ -499,6 +516,7 @@ class ResPartner(models.Model):
             return self
         self.flush_recordset()
         self._pool_lock_and_read(SQL("id IN %s", tuple(self.ids)))
+        self._pool_check_companies()
         return self
 
     def _pool_lock_commercial(self, claiming=False):
@@ -545,6 +563,7 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id])
             )
+        partners._pool_check_companies()
         return partners
 
     def _pool_lock_and_read(self, where, nowait=False):
@@ -564,6 +583,7 @@ class ResPartner(models.Model):
         columns = [self._fields[fname] for fname in POOL_LOCK_FIELDS]
         query = SQL(
             """SELECT id, %s,
+                      (SELECT pp.company_id FROM crm_public_pool pp WHERE pp.id = res_partner.pool_id),
                       NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = res_partner.id),
                       NOT EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = res_partner.id AND c.active)
                  FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE %s""",
@@ -578,8 +598,15 @@ class ResPartner(models.Model):
         rows = self.env.cr.fetchall()
         partners = self.browse([row[0] for row in rows])
         if rows:
-            for field, values in zip(columns, list(zip(*rows, strict=True))[1:-2], strict=True):
+            for field, values in zip(columns, list(zip(*rows, strict=True))[1:-3], strict=True):
                 self.env.cache.update(partners, field, values)
+            # The pools' companies, which every move checks against the request's (_pool_check_companies).
+            Pool = self.env["crm.public.pool"]
+            pool_companies = {row[1 + POOL_LOCK_FIELDS.index("pool_id")]: row[-3] for row in rows}
+            pool_companies.pop(None, None)
+            self.env.cache.insert_missing(
+                Pool.browse(list(pool_companies)), Pool._fields["company_id"], list(pool_companies.values())
+            )
             for fname, index in (("user_ids", -2), ("child_ids", -1)):
                 empty = self.browse([row[0] for row in rows if row[index]])
                 self.env.cache.insert_missing(empty, self._fields[fname], [()] * len(empty))
@@ -757,7 +784,7 @@ class ResPartner(models.Model):
                     owner_vals["pool_previous_user_id"] = old_owner.id
                 writer.browse(partners.ids).write(owner_vals)
             if "user_id" in vals or releasing:
-                self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
+                self._pool_sync_contacts_and_leads(None if releasing else vals["user_id"])
             if releasing:
                 # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
                 # to ask (as the set-based recycle statement deletes them).
@@ -769,43 +796,31 @@ class ResPartner(models.Model):
                 self.env["mail.activity"].invalidate_model()
             self._pool_log(logs, message, user=user)
 
-    def _pool_sync_contacts_and_leads(self, previous_owners, new_user_id):
+    def _pool_sync_contacts_and_leads(self, new_user_id):
         # Contacts are the partners with a parent under these companies (a NOT IN over the
-        # batch's ids would make PostgreSQL compare every row with every id). Open
-        # opportunities of the customer and its contacts, unassigned or the old owner's, follow
-        # it, so the next owner inherits its history (as the set-based recycle statement moves
-        # them). Both are found in one round trip, in SQL written out: on a claim, building it
-        # from two domains cost more than running it. Most customers have neither, and then
-        # nothing is written.
-        old_owner_ids = tuple(u.id for u in previous_owners if u) or (None,)
+        # batch's ids would make PostgreSQL compare every row with every id). Every lead of the
+        # customer and its contacts follows it by the rules of crm.lead._pool_follow (as the
+        # set-based recycle statement moves them). Both are found in one round trip, in SQL
+        # written out: on a claim, building it from two domains cost more than running it. Most
+        # customers have neither, and then nothing is written.
         self.env["res.partner"].flush_model(["commercial_partner_id", "parent_id"])
-        self.env["crm.lead"].flush_model(["active", "user_id", "partner_id", "stage_id"])
-        self.env["crm.stage"].flush_model(["is_won"])
+        Lead = self.env["crm.lead"]
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT 'res.partner', c.id FROM res_partner c
-                 WHERE c.commercial_partner_id IN %(ids)s AND c.parent_id IS NOT NULL
+                SELECT 'res.partner', c.id, NULL::boolean, NULL::int, NULL::boolean FROM res_partner c
+                 WHERE c.commercial_partner_id IN %s AND c.parent_id IS NOT NULL
                  UNION ALL
-                SELECT 'crm.lead', l.id FROM crm_lead l
-                 WHERE l.active
-                   AND (l.user_id IS NULL OR l.user_id IN %(owners)s)
-                   AND l.partner_id IN (SELECT lp.id FROM res_partner lp WHERE lp.commercial_partner_id IN %(ids)s)
-                   AND l.stage_id IN (SELECT s.id FROM crm_stage s WHERE s.is_won IS NOT TRUE)
+                SELECT 'crm.lead', leads.* FROM (%s) leads
                 """,
-                ids=tuple(self.ids),
-                owners=old_owner_ids,
+                tuple(self.ids),
+                Lead._pool_follow_rows_sql(self.ids),
             )
         )
-        found = defaultdict(list)
-        for model, record_id in rows:
-            found[model].append(record_id)
-        contacts = self.env["res.partner"].sudo().browse(found["res.partner"])
+        contacts = self.env["res.partner"].sudo().browse([row[1] for row in rows if row[0] == "res.partner"])
         if contacts:
             as_engine(contacts.with_context(tracking_disable=True)).write({"user_id": new_user_id or False})
-        leads = self.env["crm.lead"].sudo().browse(found["crm.lead"])
-        if leads:
-            as_engine(leads.with_context(tracking_disable=True)).write({"user_id": new_user_id or False})
+        Lead._pool_follow([row[1:] for row in rows if row[0] == "crm.lead"], new_user_id)
 
     def _pool_log(self, logs, message=None, user=None):
         """Write audit rows and chatter lines for ``logs`` (dicts with a ``partner`` key)."""

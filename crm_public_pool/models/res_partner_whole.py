@@ -32,7 +32,13 @@ class ResPartner(models.Model):
         partners = self.sudo().browse(ids)
         # Only these fields as superuser: a whole row in the cache would be read back unchecked.
         partners.fetch(["pool_state", "pool_id", "user_id"])
-        managed = [partner.id for partner in partners if partner.pool_state]
+        # Owners see their customers whole; pool managers those of their companies' pools (never
+        # masked nor limited for them): no query for the usual cases.
+        uid = self.env.uid
+        managed = [partner.id for partner in partners if partner.pool_state and partner.user_id.id != uid]
+        if managed and self.env.user.has_group("crm_public_pool.group_pool_manager") and not self._pool_masking():
+            companies = set(self.env.companies.ids)
+            managed = [rid for rid in managed if partners.browse(rid).pool_id.company_id.id not in companies]
         if not managed:
             return self.browse()
         domain = expression.AND([[("id", "in", managed)], self._pool_whole_domain()])

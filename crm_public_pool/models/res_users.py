@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .checks import check_integers
+from ..logic.bounds import SETTING_BOUNDS
+from .checks import check_bounds, check_integers
 from .engine_token import engine_fact
 from .res_partner import COMMERCIAL_DOMAIN
 
@@ -60,33 +61,43 @@ class ResUsers(models.Model):
         # A salesperson may pause their own intake; write() checks who pauses whom.
         return super().SELF_WRITEABLE_FIELDS + ["pool_paused", "pool_paused_until"]
 
-    @api.constrains("pool_max_customers", "pool_max_locked")
-    def _check_pool_limits(self):
-        for user in self:
-            if user.pool_max_customers < 0 or user.pool_max_locked < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Pool limits of %(user)s cannot be negative (got %(owned)s and %(locked)s).",
-                        user=user.name,
-                        owned=user.pool_max_customers,
-                        locked=user.pool_max_locked,
-                    )
-                )
+    @api.constrains(*SETTING_BOUNDS["res.users"])
+    def _check_setting_bounds(self):
+        check_bounds(self)
 
+    def init(self):
+        # Capacity is counted per company (_pool_owned_counts): the owner's customers in the pools of
+        # one company, found by an index-only scan (pool_id included), as the claim counts them.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS res_partner_pool_owned_pool_idx
+                ON res_partner (user_id) INCLUDE (pool_locked, pool_id)
+             WHERE pool_state = 'private' AND active AND (is_company OR parent_id IS NULL)
+            """
+        )
+        return super().init()
+
+    @api.depends_context("company")
     def _compute_pool_customer_count(self):
-        counts = self._pool_owned_counts()
+        # Shown for the company the screen acts in: its limit, and the customers of its pools.
+        counts = self._pool_owned_counts(self.env.company)
         for user in self:
             owned, locked = counts.get(user.id, (0, 0))
-            max_owned, _max_locked = user._pool_limits()
+            max_owned, _max_locked = user._pool_limits(self.env.company)
             user.pool_customer_count = owned
             user.pool_locked_count = locked
             user.pool_effective_max_customers = max_owned
             user.pool_capacity_used = 100.0 * owned / max_owned if max_owned else 0.0
 
-    def _pool_limits(self):
-        """Return (max owned, max locked) in force for this user, 0 meaning unlimited."""
+    def _pool_limits(self, company):
+        """Return (max owned, max locked) in force for this user in ``company``, 0 meaning unlimited.
+
+        ``company`` is the company of the pool and the customers a move is about: its settings
+        apply, never those of the user's own default company, which every user may change for
+        themselves. A limit set on the user (by a manager) applies in every company.
+        """
         self.ensure_one()
-        company = self.company_id.sudo()
+        company = company.sudo()
         return (
             self.sudo().pool_max_customers or company.pool_max_customers,
             self.sudo().pool_max_locked or company.pool_max_locked,
@@ -300,23 +311,33 @@ class ResUsers(models.Model):
     # Capacity: how many customers a user owns against their limit
     # ------------------------------------------------------------------
 
-    def _pool_check_room(self, incoming):
+    def _pool_check_room(self, incoming, company=None):
         """Refuse before moving anything when ``incoming`` would take this user past their limit.
 
-        ``incoming`` is the customers about to be given, or their number for new ones.
-        Call it after ``_pool_lock_capacity()`` so the count is current. Returns how many
-        customers count against the limit once they are given, or None when it did not count.
+        ``incoming`` is the customers about to be given, or their number for new ones of
+        ``company``. Customers count against the limit of the company their pool belongs to, each
+        company's customers against its own limit. Call it after ``_pool_lock_capacity()`` so the
+        count is current. Returns how many customers count against the limit once they are given
+        (of the last company checked), or None when it did not count.
         """
         self.ensure_one()
-        max_owned = self._pool_limits()[0]
+        if isinstance(incoming, int):
+            return self._pool_check_company_room(company, incoming)
+        owned_after = None
+        for pool_company, group in incoming.sudo().grouped(lambda p: p.pool_id.company_id).items():
+            owned_after = self._pool_check_company_room(pool_company, group.with_env(incoming.env))
+        return owned_after
+
+    def _pool_check_company_room(self, company, incoming):
+        max_owned = self._pool_limits(company)[0]
         if not max_owned:
             return None
         if isinstance(incoming, int):
             count = incoming
-            owned = self._pool_owned_counts().get(self.id, (0, 0))[0] if count else 0
+            owned = self._pool_owned_counts(company).get(self.id, (0, 0))[0] if count else 0
         else:
             # The owner's count and which incoming customers are exempt, in one round trip.
-            owned, exempt = self._pool_owned_and_exempt(incoming.ids)
+            owned, exempt = self._pool_owned_and_exempt(incoming.ids, company)
             count = len(incoming) - len(exempt)
         if not count:
             return None
@@ -332,20 +353,22 @@ class ResUsers(models.Model):
             )
         return owned + count
 
-    def _pool_owned_counts(self):
-        """{user id: (owned customers counting against the limit, locked customers)} of these users."""
+    def _pool_owned_counts(self, company):
+        """{user id: (owned customers counting against the limit, locked customers)} of these users
+        in the pools of ``company``."""
         if not self:
             return {}
-        self.env.cr.execute(self._pool_owned_counts_sql())
+        self.env.cr.execute(self._pool_owned_counts_sql(company))
         return {user_id: (owned, locked) for user_id, owned, locked in self.env.cr.fetchall()}
 
-    def _pool_owned_counts_sql(self):
+    def _pool_owned_counts_sql(self, company):
         """The statement of ``_pool_owned_counts``: rows (user id, owned counting, locked)."""
         self.env["res.partner"].flush_model(
-            ["user_id", "pool_state", "pool_locked", "active", "parent_id", "is_company"]
+            ["user_id", "pool_state", "pool_locked", "active", "parent_id", "is_company", "pool_id"]
         )
+        self.env["crm.public.pool"].flush_model(["company_id"])
         exempt_won = SQL("false")
-        if not self.env.company.pool_count_won:
+        if not company.sudo().pool_count_won:
             self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
             exempt_won = SQL("""EXISTS (SELECT 1 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
                                          WHERE l.partner_id = p.id AND l.active AND s.is_won)""")
@@ -357,18 +380,20 @@ class ResUsers(models.Model):
               FROM res_partner p
              WHERE p.user_id IN %s AND p.pool_state = 'private' AND p.active
                AND (p.is_company OR p.parent_id IS NULL)
+               AND p.pool_id = ANY(ARRAY(SELECT pp.id FROM crm_public_pool pp WHERE pp.company_id = %s))
              GROUP BY p.user_id
             """,
             exempt_won,
             tuple(self.ids),
+            company.id,
         )
 
-    def _pool_owned_and_exempt(self, partner_ids):
-        """(customers this user owns that count against the limit, ids among ``partner_ids`` that
-        would not count: won ones, when won customers do not count), in one statement."""
+    def _pool_owned_and_exempt(self, partner_ids, company):
+        """(customers of ``company``'s pools this user owns that count against the limit, ids among
+        ``partner_ids`` that would not count: won ones, when won customers do not count), in one statement."""
         self.ensure_one()
         exempt = SQL("ARRAY[]::int[]")
-        if partner_ids and not self.env.company.pool_count_won:
+        if partner_ids and not company.sudo().pool_count_won:
             self.env["crm.lead"].flush_model(["partner_id", "stage_id", "active"])
             exempt = SQL(
                 """ARRAY(SELECT DISTINCT l.partner_id FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
@@ -377,7 +402,9 @@ class ResUsers(models.Model):
             )
         self.env.cr.execute(
             SQL(
-                "SELECT (SELECT c.owned FROM (%s) c(user_id, owned, locked)), %s", self._pool_owned_counts_sql(), exempt
+                "SELECT (SELECT c.owned FROM (%s) c(user_id, owned, locked)), %s",
+                self._pool_owned_counts_sql(company),
+                exempt,
             )
         )
         owned, exempt_ids = self.env.cr.fetchone()
@@ -390,10 +417,11 @@ class ResUsers(models.Model):
         if not self.env.context.get("pool_show_load"):
             return
         users = self.filtered("id")
-        counts = users.sudo()._pool_owned_counts()
+        company = self.env.company
+        counts = users.sudo()._pool_owned_counts(company)
         for user in users:
             owned = counts.get(user.id, (0, 0))[0]
-            limit = user._pool_limits()[0]
+            limit = user._pool_limits(company)[0]
             user.display_name = self.env._(
                 "%(name)s (%(owned)s of %(limit)s)",
                 name=user.display_name,

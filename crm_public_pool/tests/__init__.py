@@ -34,3 +34,7 @@ from . import test_robots
 from . import test_fairness
 from . import test_read_only_requests
 from . import test_rush
+from . import test_setting_bounds
+from . import test_plans_horizon
+from . import test_leads_follow
+from . import test_company_limits

@@ -50,20 +50,22 @@ def pool_invariant_violations(cr):
     problems += [
         f"customer {row[0]} ({row[1]}) is {row[2]} with owner {row[3]} in pool {row[4]}" for row in cr.fetchall()
     ]
+    # Each company's limit holds for the customers of its pools (the limit of the customer's company).
     cr.execute(
         """
-        SELECT u.id, count(p.id), COALESCE(NULLIF(u.pool_max_customers, 0), c.pool_max_customers)
+        SELECT u.id, c.id, count(p.id), COALESCE(NULLIF(u.pool_max_customers, 0), c.pool_max_customers)
           FROM res_users u
-          JOIN res_company c ON c.id = u.company_id
           JOIN res_partner p ON p.user_id = u.id AND p.pool_state = 'private' AND p.active
                             AND (p.is_company OR p.parent_id IS NULL)
+          JOIN crm_public_pool pp ON pp.id = p.pool_id
+          JOIN res_company c ON c.id = pp.company_id
          WHERE COALESCE(NULLIF(u.pool_max_customers, 0), c.pool_max_customers) > 0
            AND c.pool_count_won
-         GROUP BY u.id, u.pool_max_customers, c.pool_max_customers
+         GROUP BY u.id, c.id, u.pool_max_customers, c.pool_max_customers
         HAVING count(p.id) > COALESCE(NULLIF(u.pool_max_customers, 0), c.pool_max_customers)
         """
     )
-    problems += [f"user {row[0]} owns {row[1]} customers, limit {row[2]}" for row in cr.fetchall()]
+    problems += [f"user {row[0]} owns {row[2]} customers of company {row[1]}, limit {row[3]}" for row in cr.fetchall()]
     cr.execute(
         """
         SELECT p.id, p.user_id, last.to_user_id, last.action

@@ -137,7 +137,7 @@ class TestAcceptOrReturn(PoolCase):
         customer.with_user(self.user_a).action_pool_decline("no_budget")
         self.assertEqual(customer.pool_state, "pool")
         self.assertEqual(customer.pool_previous_user_id, self.user_a)
-        self.assertTrue(customer.pool_embargo_until, "the reason's embargo applies as on a release")
+        self.assertFalse(customer.pool_embargo_until, "a decline never imposes the reason's embargo")
         self.assertEqual(customer.pool_unplaced_reason, "it was offered to one person only, who did not accept it")
 
     def test_decline_refuses_bad_reasons_and_changes_nothing(self):

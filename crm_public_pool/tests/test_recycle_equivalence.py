@@ -39,9 +39,20 @@ class TestRecycleEquivalence(PoolCase):
             {"name": f"{name} won deal", "partner_id": customer.id, "user_id": self.user_a.id}
         )
         won.action_set_won()
-        return customer, contact, lead, won
+        # Every lead follows its customer: a colleague's open one, a lost one, an archived open one.
+        colleague = self.env["crm.lead"].create(
+            {"name": f"{name} colleague's deal", "partner_id": contact.id, "user_id": self.user_b.id}
+        )
+        lost = self.env["crm.lead"].create(
+            {"name": f"{name} lost deal", "partner_id": customer.id, "user_id": self.user_a.id}
+        )
+        lost.action_set_lost()
+        archived = self.env["crm.lead"].create(
+            {"name": f"{name} archived deal", "partner_id": customer.id, "user_id": self.user_a.id, "active": False}
+        )
+        return customer, contact, lead, won, colleague, lost, archived
 
-    def _state(self, customer, contact, lead, won):
+    def _state(self, customer, contact, lead, won, colleague, lost, archived):
         partner = customer.read(PARTNER_STATE)[0]
         partner.pop("id")
         log = self.logs(customer).sorted("id")[-1]
@@ -51,8 +62,11 @@ class TestRecycleEquivalence(PoolCase):
         return {
             "customer": partner,
             "contact": (contact.user_id.id, contact.pool_state, contact.pool_id.id),
-            "open lead": lead.user_id.id,
-            "won lead": won.user_id.id,
+            "open lead": (lead.user_id.id, lead.pool_detached),
+            "won lead": (won.user_id.id, won.pool_detached),
+            "colleague's open lead": (colleague.user_id.id, colleague.pool_detached),
+            "lost lead": (lost.user_id.id, lost.pool_detached),
+            "archived lead": (archived.user_id.id, archived.pool_detached),
             "to-dos": activities,
             "log": (log.pool_id.id, log.from_user_id.id, log.to_user_id.id, log.from_pool_id.id),
         }
@@ -98,4 +112,7 @@ class TestRecycleEquivalence(PoolCase):
         self.assertEqual(orm, sql)
         self.assertEqual(orm["customer"]["pool_state"], "pool")
         self.assertEqual(orm["to-dos"], 0)
-        self.assertEqual(orm["won lead"], self.user_a.id, "a won deal stays with whoever won it")
+        self.assertEqual(orm["won lead"], (self.user_a.id, True), "a won deal stays with whoever won it, detached")
+        self.assertEqual(orm["lost lead"], (self.user_a.id, True))
+        self.assertEqual(orm["open lead"], (False, False), "an open deal goes with its customer")
+        self.assertEqual(orm["colleague's open lead"], (False, False))

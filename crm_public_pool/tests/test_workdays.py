@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..logic.workdays import day_index
+from ..models.engine_token import engine_statements
 from .test_recycle import RecycleCase
 
 
@@ -33,10 +34,11 @@ class TestWorkingDayClocks(RecycleCase):
 
     def claimed_at(self, partners, when):
         self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = NULL WHERE id IN %s",
-            [utc(when), tuple(partners.ids)],
-        )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = NULL WHERE id IN %s",
+                [utc(when), tuple(partners.ids)],
+            )
         self.env.invalidate_all()
         self.pool._recycle_refresh_dates()
 

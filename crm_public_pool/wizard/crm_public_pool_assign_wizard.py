@@ -160,7 +160,8 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
             if self.user_ids:
                 users &= self.user_ids
         received = Counter(user_id for _partner_id, user_id, _reason in plan.assignments)
-        counts = users._pool_owned_counts()
+        company = self.pool_id.sudo().company_id
+        counts = users._pool_owned_counts(company)
         why_not = {
             "round_robin": self.env._("Fewer customers than members: their turn did not come"),
             "least_loaded": self.env._("Others had more free capacity"),
@@ -172,7 +173,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         lines = []
         for user in users:
             owned = counts.get(user.id, (0, 0))[0]
-            limit = user._pool_limits()[0]
+            limit = user._pool_limits(company)[0]
             note = False
             if not received[user.id]:
                 if limit and owned >= limit:

@@ -6,6 +6,7 @@ class CrmPublicPoolClaimRequestRejectWizard(models.TransientModel):
 
     _name = "crm.public.pool.claim.request.reject.wizard"
     _description = "Reject Claim Requests"
+    _inherit = ["crm.public.pool.gate.mixin"]
 
     request_ids = fields.Many2many(
         "crm.public.pool.claim.request",

@@ -4,6 +4,7 @@ from odoo import fields, models
 class CrmPublicPoolDeclineWizard(models.TransientModel):
     _name = "crm.public.pool.decline.wizard"
     _description = "Return Assigned Customers"
+    _inherit = ["crm.public.pool.gate.mixin"]
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
     reason_id = fields.Many2one("crm.public.pool.reason", required=True)

@@ -8,6 +8,7 @@ class CrmPublicPoolRegisterWizard(models.TransientModel):
 
     _name = "crm.public.pool.register.wizard"
     _description = "Quick Customer Registration"
+    _inherit = ["crm.public.pool.gate.mixin"]
 
     name = fields.Char(string="Company Name", required=True)
     vat = fields.Char(string="USCC / VAT")

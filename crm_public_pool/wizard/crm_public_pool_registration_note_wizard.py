@@ -6,6 +6,7 @@ class CrmPublicPoolRegistrationNoteWizard(models.TransientModel):
 
     _name = "crm.public.pool.registration.note.wizard"
     _description = "Registration Appeal or Rejection"
+    _inherit = ["crm.public.pool.gate.mixin"]
 
     registration_id = fields.Many2one("crm.public.pool.registration", required=True, ondelete="cascade")
     mode = fields.Selection([("appeal", "Appeal"), ("reject", "Reject")], required=True, default="appeal")

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class CrmPublicPoolReleaseWizard(models.TransientModel):
     _name = "crm.public.pool.release.wizard"
     _description = "Release Customers to the Pool"
+    _inherit = ["crm.public.pool.gate.mixin"]
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
     reason_id = fields.Many2one("crm.public.pool.reason", required=True)
