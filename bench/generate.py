@@ -70,8 +70,13 @@ def pool_invariant_violations(cr):
     path = os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "crm_public_pool", "tests", "invariants.py"
     )
-    spec = importlib.util.spec_from_file_location("pool_invariants", path)
+    # As a module of the addon's tests package, without running that package's __init__: the
+    # file imports from the addon's models (the guard's trigger names) relatively.
+    import odoo.addons.crm_public_pool  # noqa: F401, PLC0415 - the addons path is set by odoo_setup
+
+    spec = importlib.util.spec_from_file_location("odoo.addons.crm_public_pool.tests.invariants", path)
     module = importlib.util.module_from_spec(spec)
+    module.__package__ = "odoo.addons.crm_public_pool.tests"
     spec.loader.exec_module(module)
     return module.pool_invariant_violations(cr)
 
