@@ -43,6 +43,8 @@
         "views/crm_public_pool_rule_views.xml",
         "views/crm_public_pool_rules_views.xml",
         "data/ir_cron_rules_data.xml",
+        "views/crm_public_pool_ui_views.xml",
+        "wizard/crm_public_pool_appeal_approve_wizard_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -27,3 +27,5 @@ from . import res_partner_ui
 from . import crm_public_pool_view
 from . import crm_public_pool_view_day
 from . import res_partner_views
+from . import crm_public_pool_ui
+from . import ir_ui_view

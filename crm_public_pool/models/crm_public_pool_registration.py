@@ -286,9 +286,25 @@ class CrmPublicPoolRegistration(models.Model):
             self.env._("Appeal sent to %s: you are told when it is decided.", ", ".join(reviewers.mapped("name")))
         )
 
-    def action_approve(self):
-        """Give the disputed customer to the registrant (pool admins; capacity applies)."""
+    def action_approve(self, note=False):
+        """Give the disputed customer to the registrant (pool admins; capacity applies).
+
+        Taking a customer from a colleague is confirmed with a note: without one, nothing moves
+        and the confirmation (who loses it, who gets it) opens instead.
+        """
+        check_texts(self.env, note=note)
         self._check_reviewable()
+        transfers = self.sudo()._appeal_transfers()
+        if transfers and not has_words(note):
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Approve the Appeal"),
+                "res_model": "crm.public.pool.appeal.approve.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_registration_ids": self.ids},
+            }
+        moved = []
         for registration in self:
             partner = registration.sudo().partner_id._pool_lock_rows()
             previous_owner = partner.user_id
@@ -296,24 +312,46 @@ class CrmPublicPoolRegistration(models.Model):
                 # The registrant's own look-alike: the reviewer agrees it is another company.
                 registration._register_new(state="approved")
                 continue
-            note = self.env._("Registration appeal approved by %s", self.env.user.name)
+            log_note = self.env._("Registration appeal approved by %s", self.env.user.name)
+            if note:
+                log_note = f"{log_note}: {note}"
             if previous_owner != registration.user_id:
                 action = "transfer" if partner.pool_state == "private" else "assign"
-                partner.with_env(self.env).sudo()._pool_move_to_owner(registration.user_id, action, note=note)
+                partner.with_env(self.env).sudo()._pool_move_to_owner(registration.user_id, action, note=log_note)
             if previous_owner and previous_owner != registration.user_id:
+                moved.append(
+                    self.env._(
+                        "%(customer)s moved from %(owner)s to %(registrant)s.",
+                        customer=partner.name,
+                        owner=previous_owner.name,
+                        registrant=registration.user_id.name,
+                    )
+                )
+                reader = partner.with_context(lang=previous_owner.lang or self.env.lang)
                 partner.message_notify(
                     partner_ids=previous_owner.partner_id.ids,
-                    subject=self.env._("%s was given to another salesperson", partner.name),
-                    body=self.env._(
-                        "A pool administrator approved %(user)s's registration of %(name)s: the customer is theirs now.",
+                    subject=reader.env._("%s was given to another salesperson", partner.name),
+                    body=reader.env._(
+                        "A pool administrator approved %(user)s's registration of %(name)s: the customer is theirs "
+                        "now. Note: %(note)s",
                         user=registration.user_id.name,
                         name=partner.name,
+                        note=note or "-",
                     ),
                 )
             registration._protect(partner, state="approved")
         self._close_review()
-        return self.env["res.partner"]._pool_notification(
-            self.env._("%s appeals approved: the registrants are told.", len(self))
+        message = (
+            self.env._("%s appeal approved: the registrant is told.", len(self))
+            if len(self) == 1
+            else self.env._("%s appeals approved: the registrants are told.", len(self))
+        )
+        return self.env["res.partner"]._pool_notification(" ".join([message, *moved]))
+
+    def _appeal_transfers(self):
+        """The appealed registrations whose approval takes a customer from another salesperson."""
+        return self.filtered(
+            lambda r: r.state == "appealed" and r.partner_id.user_id and r.partner_id.user_id != r.user_id
         )
 
     def action_reject(self, note=False):

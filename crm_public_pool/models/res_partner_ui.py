@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..logic import when
 from .engine import in_engine
 
 
@@ -12,6 +13,24 @@ class ResPartner(models.Model):
     pool_may_write = fields.Boolean(
         compute="_compute_pool_may_write",
         help="The current user may edit this customer; the form is read-only otherwise.",
+    )
+
+    pool_can_release = fields.Boolean(
+        string="Releasable by Me",
+        compute="_compute_pool_can_release",
+        help="Owned, active, and yours or in a pool you administer: the check Release makes.",
+    )
+
+    pool_recycle_when = fields.Char(
+        string="Returns",
+        compute="_compute_pool_recycle_when",
+        help="When the customer returns to the pool, from today, in your language.",
+    )
+
+    pool_claim_blocker = fields.Char(
+        string="Why Not Claimable",
+        compute="_compute_pool_claim_blocker",
+        help="In the pool but not claimable by you now: the reason the Claim button would give.",
     )
 
     pool_recycle_progress = fields.Integer(
@@ -39,6 +58,72 @@ class ResPartner(models.Model):
         writable = saved._filtered_access("write") if saved else saved
         for partner in self:
             partner.pool_may_write = not partner.id or partner in writable
+
+    @api.depends_context("lang")
+    @api.depends("pool_recycle_date")
+    def _compute_pool_recycle_when(self):
+        locale = when.babel_locale(self.env.lang)
+        for partner in self:
+            if not partner.pool_recycle_date:
+                partner.pool_recycle_when = False
+                continue
+            days = partner.pool_recycle_days
+            partner.pool_recycle_when = when.relative_days(days, locale) or self.env._("today")
+
+    @api.depends_context("uid")
+    @api.depends("user_id", "pool_state", "pool_id", "active")
+    def _compute_pool_can_release(self):
+        user = self.env.user
+        for partner in self:
+            partner.pool_can_release = not partner._pool_release_blocker(user)
+
+    def _pool_release_blocker(self, user):
+        """Why ``user`` may not release this customer (False if they may): Release checks the same."""
+        self.ensure_one()
+        partner = self.sudo()
+        if partner.pool_state != "private" or not partner.active:
+            return "not_owned"
+        if partner.user_id != user and not partner.pool_id._is_admin(user):
+            return "not_yours"
+        return False
+
+    @api.depends_context("uid")
+    @api.depends("pool_state", "pool_id", "pool_enter_date", "pool_embargo_until")
+    def _compute_pool_claim_blocker(self):
+        user = self.env.user
+        now = fields.Datetime.now()
+        pooled = self.filtered(lambda p: p.pool_state == "pool" and not p.pool_claimable)
+        rules = self._pool_claim_rules(user, now) if pooled else {}
+        for partner in self:
+            if partner not in pooled:
+                partner.pool_claim_blocker = False
+                continue
+            pool_rules = rules.get(partner.sudo().pool_id)
+            if pool_rules is None:
+                partner.pool_claim_blocker = self.env._("You are not a member of its pool.")
+                continue
+            failed = next((code for code, domain in pool_rules if not partner.sudo().filtered_domain(domain)), None)
+            partner.pool_claim_blocker = (
+                partner.sudo()._pool_claim_refusal(failed, partner.name, user, now)
+                if failed
+                else self.env._("You have reached your customer limit or the daily claim limit of its pool.")
+            )
+
+    @api.model
+    def get_views(self, views, options=None):
+        """Mark the contextual actions that write the records (Odoo's vCard download runs only on
+        customers the user may write): the pool screens offer them only on such customers."""
+        result = super().get_views(views, options)
+        vcard = self.env.ref("web.download_contact", raise_if_not_found=False)
+        if not vcard:
+            return result
+        for view in result["views"].values():
+            actions = view.get("toolbar", {}).get("action")
+            if actions:
+                view["toolbar"]["action"] = [
+                    dict(action, pool_needs_write=True) if action["id"] == vcard.id else action for action in actions
+                ]
+        return result
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
@@ -69,7 +154,31 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._pool_check_create_pool(vals_list)
-        return super().create(vals_list)
+        if self.env.su or in_engine(self.env):
+            return super().create(vals_list)
+        # Odoo writes the values of fields with an inverse (an EDI format, a pricelist, a credit
+        # limit) after the insert, as a write: the creator of a customer that goes straight to a
+        # pool may no longer write it. They are the creator's values for a record they may create:
+        # set them on it once it exists, as the creator.
+        inverse = [self._pool_pop_inverse_values(vals) for vals in vals_list]
+        partners = super().create(vals_list)
+        for partner, vals in zip(partners, inverse, strict=True):
+            if vals:
+                (partner if partner.pool_may_write else partner.sudo()).write(vals)
+        return partners
+
+    def _pool_pop_inverse_values(self, vals):
+        """Take out of ``vals`` the values of the partner's own inverse fields (not related ones)."""
+        return {
+            fname: vals.pop(fname)
+            for fname in list(vals)
+            if fname != "company_type"
+            and (field := self._fields.get(fname))
+            and field.inverse
+            and not field.store
+            and not field.related
+            and field.type not in ("one2many", "many2many")
+        }
 
     def _write_company_type(self):
         # The form sends the company type with every new record: writing it back unchanged would

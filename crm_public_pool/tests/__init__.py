@@ -21,3 +21,4 @@ from . import test_walk
 from . import test_flows
 from . import test_accept
 from . import test_anti_scraping
+from . import test_offered
