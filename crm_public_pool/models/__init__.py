@@ -29,3 +29,4 @@ from . import crm_public_pool_view_day
 from . import res_partner_views
 from . import crm_public_pool_ui
 from . import ir_ui_view
+from . import res_users_ui

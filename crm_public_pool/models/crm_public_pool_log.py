@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from . import pool_text
 from .engine import as_engine, in_engine
 
 LOG_ACTIONS = [
@@ -45,6 +46,9 @@ class CrmPublicPoolLog(models.Model):
     rule_id = fields.Many2one("crm.public.pool.rule", readonly=True, ondelete="set null")
     reason_id = fields.Many2one("crm.public.pool.reason", readonly=True, ondelete="set null")
     note = fields.Text(readonly=True)
+    note_message = fields.Json(
+        readonly=True, help="A note the pool wrote, as its message and values: rendered for each reader."
+    )
     company_id = fields.Many2one("res.company", readonly=True, index=True)
 
     @api.model_create_multi
@@ -60,6 +64,16 @@ class CrmPublicPoolLog(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("The pool audit log cannot be deleted (%s rows).", len(self)))
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        if "note" not in fnames:
+            return result
+        payloads = {log.id: log.note_message for log in self.sudo().browse([vals["id"] for vals in result])}
+        for vals in result:
+            if payloads.get(vals["id"]):
+                vals["note"] = pool_text.render(payloads[vals["id"]], self.env.lang)
+        return result
 
     @api.model
     def _log_moves(self, rows):

@@ -4,12 +4,14 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..logic import contacts, matching
 from .checks import check_texts, has_words
 from .engine import as_engine
 from .res_partner import POOL_LEVELS
+
+_lt = LazyTranslate(__name__)
 
 OPEN_STATES = ("registered", "appealed", "approved")
 
@@ -278,9 +280,7 @@ class CrmPublicPoolRegistration(models.Model):
                     "note": reason,
                 }
             ],
-            lambda log: self.env._(
-                "%(user)s appealed a registration of %(name)s", user=log["to_user_name"], name=self.name
-            ),
+            lambda log: _lt("%(user)s appealed a registration of %(name)s", user=log["to_user_name"], name=self.name),
         )
         return self.env["res.partner"]._pool_notification(
             self.env._("Appeal sent to %s: you are told when it is decided.", ", ".join(reviewers.mapped("name")))
@@ -312,9 +312,11 @@ class CrmPublicPoolRegistration(models.Model):
                 # The registrant's own look-alike: the reviewer agrees it is another company.
                 registration._register_new(state="approved")
                 continue
-            log_note = self.env._("Registration appeal approved by %s", self.env.user.name)
-            if note:
-                log_note = f"{log_note}: {note}"
+            log_note = (
+                _lt("Registration appeal approved by %(user)s: %(note)s", user=self.env.user.name, note=note)
+                if note
+                else _lt("Registration appeal approved by %s", self.env.user.name)
+            )
             if previous_owner != registration.user_id:
                 action = "transfer" if partner.pool_state == "private" else "assign"
                 partner.with_env(self.env).sudo()._pool_move_to_owner(registration.user_id, action, note=log_note)
@@ -371,7 +373,7 @@ class CrmPublicPoolRegistration(models.Model):
                         "note": note or False,
                     }
                 ],
-                lambda log, name=registration.name: self.env._(
+                lambda log, name=registration.name: _lt(
                     "Appeal of %(user)s's registration of %(name)s rejected", user=log["to_user_name"], name=name
                 ),
             )
@@ -560,10 +562,18 @@ class CrmPublicPoolRegistration(models.Model):
         message = self.env._(
             "%(name)s is registered to you until %(until)s.",
             name=self.name,
-            until=format_datetime(self.env, self.protected_until) if self.protected_until else "-",
+            until=self._protected_until_text(),
         )
         self.sudo().result_message = message
         return self._notification(message, "success")
+
+    def _protected_until_text(self, lang=None):
+        """The last day of the protection, as the registrant reads it: the day, in their zone and language."""
+        if not self.protected_until:
+            return "-"
+        user = self.user_id.sudo()
+        env = self.with_user(user).with_context(lang=lang or self.env.lang, tz=user.tz or "UTC").env
+        return format_date(env, fields.Date.context_today(self.with_env(env), self.protected_until))
 
     def _protect(self, partner, state="registered"):
         days = self.company_id.sudo()[f"pool_protect_days_{self.level}"]
@@ -643,10 +653,12 @@ class CrmPublicPoolRegistration(models.Model):
     def _close_review(self):
         self.sudo().write({"reviewer_id": self.env.uid})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
-        states = dict(self._fields["state"]._description_selection(self.env))
         for registration in self.sudo():
+            # Told to the registrant: in their language.
+            reader = self.with_context(lang=registration.user_id.lang or self.env.lang).env
+            states = dict(self._fields["state"]._description_selection(reader))
             registration.message_post(
-                body=self.env._(
+                body=reader._(
                     "Appeal %(state)s by %(user)s.", state=states[registration.state], user=self.env.user.name
                 ),
                 partner_ids=registration.user_id.partner_id.ids,
@@ -695,10 +707,8 @@ class CrmPublicPoolRegistration(models.Model):
             partners._pool_lock_rows()._pool_apply(
                 "recycle",
                 {"pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
-                note=self.env._("registration protection expired"),
-                message=lambda log: self.env._(
-                    "Returned to pool %s: registration protection expired", log["pool_name"]
-                ),
+                note=_lt("registration protection expired"),
+                message=lambda log: _lt("Returned to pool %s: registration protection expired", log["pool_name"]),
             )
         expired.sudo().write({"state": "expired"})
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(rest))

@@ -211,7 +211,9 @@ class ResPartner(models.Model):
         result = super().action_pool_lock()
         return (
             self._pool_notification(
-                self.env._("%s customers locked: the recycle rules leave them with their owner.", len(self))
+                self.env._("1 customer locked: the recycle rules leave it with its owner.")
+                if len(self) == 1
+                else self.env._("%s customers locked: the recycle rules leave them with their owner.", len(self))
             )
             if result is True
             else result
@@ -221,7 +223,9 @@ class ResPartner(models.Model):
         result = super().action_pool_unlock()
         return (
             self._pool_notification(
-                self.env._("%s customers unlocked: the recycle rules apply to them again.", len(self))
+                self.env._("1 customer unlocked: the recycle rules apply to it again.")
+                if len(self) == 1
+                else self.env._("%s customers unlocked: the recycle rules apply to them again.", len(self))
             )
             if result is True
             else result

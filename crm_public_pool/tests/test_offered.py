@@ -13,9 +13,13 @@ from lxml import etree
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import LazyTranslate
 from odoo.tools.safe_eval import safe_eval
 
 from .common import PoolCase
+from .test_recycle import RecycleCase
+
+_lt = LazyTranslate(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -230,3 +234,101 @@ class TestRefusedExportIsNotAnError(HttpCase):
             )
         self.assertEqual(response.status_code, 500)
         self.assertIn("does not allow its members to export", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestExplained(PoolCase):
+    def test_paused_members_are_said_paused(self):
+        self.user_b.with_user(self.user_b).pool_pause()
+        wizard = (
+            self.env["crm.public.pool.assign.wizard"]
+            .with_user(self.admin)
+            .create(
+                {"pool_id": self.pool.id, "partner_ids": [(6, 0, self.customers[:1].ids)], "strategy": "round_robin"}
+            )
+        )
+        wizard.action_preview()
+        notes = {line.user_id: line.note for line in wizard.member_ids}
+        self.assertEqual(notes[self.user_b], "Bob Pool has paused their intake")
+        picker = self.user_b.with_user(self.admin).with_context(pool_show_load=True)
+        self.assertIn("paused", picker.display_name, "the picker shows who is paused")
+        self.assertNotIn("paused", self.user_a.with_user(self.admin).with_context(pool_show_load=True).display_name)
+
+
+@tagged("post_install", "-at_install")
+class TestWarningWords(RecycleCase):
+    def warned(self, rule_type):
+        self.rule(rule_type=rule_type, warn_days=3)
+        customer = self.customers[0]
+        self.backdate(customer, 28)
+        self.run_cron()
+        warn_type = self.env.ref("crm_public_pool.mail_activity_type_pool_recycle")
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", customer.id), ("activity_type_id", "=", warn_type.id)]
+        )
+
+    def test_a_follow_up_keeps_it_from_a_no_follow_up_rule(self):
+        self.assertIn("unless followed up", self.warned("no_followup").summary)
+
+    def test_no_follow_up_promise_for_rules_it_cannot_stop(self):
+        summary = self.warned("not_won").summary
+        self.assertTrue(summary.startswith("Returns to the pool on"))
+        self.assertNotIn("followed up", summary)
+
+
+@tagged("post_install", "-at_install")
+class TestStoredTextsForTheReader(PoolCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["crm_public_pool"], ["zh_CN"], overwrite=True)
+
+    def body(self, partner, lang):
+        message = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id)], order="id desc", limit=1
+        )
+        return message.with_context(lang=lang)._read_format(["body"])[0]["body"]
+
+    def test_chatter_line_read_in_the_readers_language(self):
+        customer = self.customers[0]
+        customer.with_user(self.user_a.with_context(lang="en_US")).action_pool_claim()
+        self.assertIn("Claimed by Alice Pool", self.body(customer, "en_US"))
+        self.assertIn("由 Alice Pool 领取", self.body(customer, "zh_CN"))
+        customer.with_user(self.user_a).pool_release("no_need", note="Budget frozen")
+        chinese = self.body(customer, "zh_CN")
+        self.assertIn("由 Alice Pool 释放到公海池 East Pool", chinese)
+        self.assertIn("Budget frozen", chinese, "the person's own note is shown as written")
+
+    def test_audit_note_read_in_the_readers_language(self):
+        customer = self.customers[1]
+        customer.with_user(self.user_a).action_pool_claim()
+        customer.sudo()._pool_apply(
+            "departure",
+            {"pool_state": "pool", "pool_enter_date": fields.Datetime.now(), "pool_locked": False},
+            note=_lt("registration protection expired"),
+        )
+        log = self.logs(customer, "departure")
+        self.assertEqual(
+            log.with_context(lang="en_US")._read_format(["note"])[0]["note"], "registration protection expired"
+        )
+        self.assertEqual(log.with_context(lang="zh_CN")._read_format(["note"])[0]["note"], "报备保护已到期")
+
+    def test_a_client_cannot_write_the_pools_words(self):
+        customer = self.customers[2]
+        customer.with_user(self.user_a).action_pool_claim()
+        message = (
+            self.env["mail.message"]
+            .with_user(self.user_a)
+            .create(
+                {
+                    "model": "res.partner",
+                    "res_id": customer.id,
+                    "body": "hello",
+                    "message_type": "comment",
+                    "pool_message": {"module": "crm_public_pool", "source": "Claimed by %s", "args": ["Mallory"]},
+                }
+            )
+        )
+        self.assertFalse(message.sudo().pool_message)
+        self.assertIn("hello", message._read_format(["body"])[0]["body"])

@@ -1,5 +1,8 @@
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -35,6 +38,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         "note": self.env._("merged with %s", ", ".join(f"#{pid}" for pid in merged.ids)),
                     }
                 ],
-                lambda log: self.env._("Merged by %s", log["user_name"]),
+                lambda log: _lt("Merged by %s", log["user_name"]),
             )
         return result

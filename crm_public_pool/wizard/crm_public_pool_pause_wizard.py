@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class CrmPublicPoolPauseWizard(models.TransientModel):
@@ -10,7 +11,7 @@ class CrmPublicPoolPauseWizard(models.TransientModel):
     user_ids = fields.Many2many("res.users", string="Salespeople", required=True, domain=[("share", "=", False)])
     until = fields.Date(string="Paused Until", help="Last day of the pause; empty: until resumed.")
     pool_id = fields.Many2one("crm.public.pool", string="Pool", readonly=True, help="Pause members of this pool.")
-    member_ids = fields.Many2many("res.users", compute="_compute_member_ids")
+    member_ids = fields.Many2many("res.users", string="Members", compute="_compute_member_ids")
     is_admin = fields.Boolean(compute="_compute_is_admin")
 
     @api.model
@@ -42,7 +43,7 @@ class CrmPublicPoolPauseWizard(models.TransientModel):
             self.env._(
                 "Intake paused for %(names)s until %(until)s.",
                 names=", ".join(self.user_ids.mapped("name")),
-                until=self.until or self.env._("resumed"),
+                until=format_date(self.env, self.until) if self.until else self.env._("resumed"),
             )
         )
 

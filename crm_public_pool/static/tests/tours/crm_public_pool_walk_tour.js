@@ -60,8 +60,10 @@ function checkSeconds(where) {
             }
             const match = node.textContent.match(SECONDS);
             if (match) {
+                const named = parent.closest("[name]");
+                const field = named ? named.getAttribute("name") : parent.className;
                 throw new Error(
-                    `${where}: a timestamp with seconds: "${node.textContent.trim().slice(0, 120)}"`
+                    `${where}: a timestamp with seconds in ${field}: "${node.textContent.trim().slice(0, 120)}"`
                 );
             }
         }
@@ -366,7 +368,7 @@ registry.category("web_tour.tours").add("crm_public_pool_walk_tour", {
                 .map((action) => ({
                     content: `Press the buttons of ${action.xmlid}'s first row and first card`,
                     trigger: ".o_main_navbar",
-                    timeout: 120000,
+                    timeout: 60000,
                     async run() {
                         const pressed = await pressListAndCards(action, terms);
                         console.info(`pressed ${pressed} buttons of ${action.xmlid}`);
@@ -375,7 +377,7 @@ registry.category("web_tour.tours").add("crm_public_pool_walk_tour", {
             ...records.map((record) => ({
                 content: `Press every button of ${record.model} #${record.id} (${record.label})`,
                 trigger: ".o_main_navbar",
-                timeout: 120000,
+                timeout: 60000,
                 async run() {
                     const pressed = await walkRecord(record, terms);
                     console.info(
