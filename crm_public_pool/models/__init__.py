@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import crm_public_pool_duplicate_mixin
 from . import crm_public_pool_masking_mixin
 from . import res_partner
+from . import res_partner_moves
 from . import res_partner_rules
 from . import res_partner_accept
 from . import res_users

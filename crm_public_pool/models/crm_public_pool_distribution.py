@@ -8,7 +8,7 @@ from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
 from ..logic import distribution
-from .engine import as_engine
+from .engine_token import as_engine
 
 STRATEGIES = [
     ("user", "To One User"),

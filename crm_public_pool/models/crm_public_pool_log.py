@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from . import pool_text
-from .engine import as_engine, in_engine
+from .engine_token import as_engine, in_engine
 
 LOG_ACTIONS = [
     ("create", "Created"),

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .crm_public_pool_distribution import STRATEGIES
-from .engine import engine_fact
+from .engine_token import engine_fact
 
 
 class CrmPublicPoolLog(models.Model):

@@ -8,7 +8,7 @@ from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..logic import contacts, matching
 from .checks import check_texts, has_words
-from .engine import as_engine
+from .engine_token import as_engine
 from .res_partner import POOL_LEVELS
 
 _lt = LazyTranslate(__name__)

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 from ..logic.followup import WRITTEN_TYPES, is_followup
 from . import pool_text
-from .engine import as_engine, engine_fact, in_engine
+from .engine_token import as_engine, engine_fact, in_engine
 
 
 class MailMessage(models.Model):

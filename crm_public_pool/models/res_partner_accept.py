@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
-from .engine import as_engine
+from .engine_token import as_engine
 
 _lt = LazyTranslate(__name__)
 

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
-from .engine import as_engine, in_engine
+from .engine_token import as_engine, in_engine
 
 
 class ResPartner(models.Model):

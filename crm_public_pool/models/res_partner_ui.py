@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..logic import when
-from .engine import in_engine
+from .engine_token import in_engine
 
 
 class ResPartner(models.Model):

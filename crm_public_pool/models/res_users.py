@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from .checks import check_integers
-from .engine import engine_fact
+from .engine_token import engine_fact
 from .res_partner import COMMERCIAL_DOMAIN
 
 

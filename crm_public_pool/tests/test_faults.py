@@ -16,7 +16,7 @@ from odoo.tools import config, mute_logger
 
 from odoo.addons.base.models.ir_cron import ir_cron
 
-from ..models.res_partner import ResPartner
+from ..models.res_partner_moves import ResPartner
 from .races import CLAIMED, GAVE_UP, RaceCase
 
 WORKER = os.path.join(os.path.dirname(__file__), "fault_worker.py")

@@ -3,7 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..models import res_partner
+from ..models import res_partner_moves
 from .common import PoolCase
 from .invariants import assert_pool_invariants, pool_invariant_violations
 
@@ -94,7 +94,7 @@ class TestTransitions(PoolCase):
         customers = self.customers[:5]
         for i, customer in enumerate(customers):
             self.env["res.partner"].create({"name": f"Contact {i}", "parent_id": customer.id})
-        with patch.object(res_partner, "APPLY_STEP", 2):
+        with patch.object(res_partner_moves, "APPLY_STEP", 2):
             self.pool.with_user(self.admin).pool_assign(customers.ids, self.user_b.id)
         self.assertEqual(set(customers.mapped("user_id")), {self.user_b})
         self.assertEqual(set(customers.child_ids.mapped("user_id")), {self.user_b})

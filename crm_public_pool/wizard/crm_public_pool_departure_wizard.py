@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.engine import as_engine
+from ..models.engine_token import as_engine
 from ..models.res_partner import COMMERCIAL_DOMAIN
 
 
