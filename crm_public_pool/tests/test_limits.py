@@ -50,7 +50,7 @@ class TestLimits(PoolCase):
         ):
             self.pool.with_user(self.admin).pool_assign(self.customers[1:2].ids, self.user_b.id)
         self.customers[2].with_user(self.user_a).action_pool_claim()
-        with self.assertRaisesRegex(UserError, "you own 1 of 1 allowed"):
+        with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
             self.customers[2].with_user(self.manager).pool_transfer(self.user_b.id)
         self.assertEqual(self.customers[2].user_id, self.user_a)
         with self.assertRaisesRegex(UserError, "you own 1 of 1 allowed"):
