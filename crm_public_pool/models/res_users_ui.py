@@ -7,6 +7,19 @@ class ResUsers(models.Model):
 
     _inherit = "res.users"
 
+    pool_limit_label = fields.Char(
+        string="Customer Limit",
+        compute="_compute_pool_limit_label",
+        help="The most customers this person may own, or No limit.",
+    )
+
+    @api.depends("pool_effective_max_customers")
+    @api.depends_context("lang")
+    def _compute_pool_limit_label(self):
+        for user in self:
+            limit = user.pool_effective_max_customers
+            user.pool_limit_label = str(limit) if limit else self.env._("No limit")
+
     @api.depends_context("pool_show_load", "lang")
     def _compute_display_name(self):
         super()._compute_display_name()

@@ -332,3 +332,14 @@ class TestStoredTextsForTheReader(PoolCase):
         )
         self.assertFalse(message.sudo().pool_message)
         self.assertIn("hello", message._read_format(["body"])[0]["body"])
+
+    def test_unplaced_reason_read_in_the_readers_language(self):
+        customer = self.customers[3]
+        english = "every eligible member is at their customer limit"
+        self.env["res.partner"]._pool_record_unplaced({customer.id: english})
+        self.assertEqual(
+            customer.with_context(lang="en_US")._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"],
+            english,
+        )
+        chinese = customer.with_context(lang="zh_CN")._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"]
+        self.assertEqual(chinese, "所有符合条件的成员均已达到客户上限")
