@@ -720,9 +720,7 @@ class CrmPublicPool(models.Model):
         partners.with_context(tracking_disable=True)._pool_apply(
             "cleanup",
             {"active": False},
-            message=lambda log: _lt(
-                "Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]
-            ),
+            message=lambda log: _lt("Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]),
         )
         return self.env["res.partner"]._pool_notification(self.env._("%s invalid customers archived.", len(partners)))
 

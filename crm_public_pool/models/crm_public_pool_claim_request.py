@@ -28,6 +28,10 @@ class CrmPublicPoolClaimRequest(models.Model):
     reviewer_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
     review_note = fields.Text(readonly=True)
     company_id = fields.Many2one(related="pool_id.company_id", store=True)
+    can_review = fields.Boolean(
+        compute="_compute_can_review",
+        help="Pending, in a pool you administer: Approve and Reject can succeed for you.",
+    )
 
     @api.depends("partner_id", "user_id")
     def _compute_display_name(self):
@@ -37,6 +41,14 @@ class CrmPublicPoolClaimRequest(models.Model):
                 customer=request.sudo().partner_id.name,
                 user=request.sudo().user_id.name,
             )
+
+    @api.depends_context("uid")
+    @api.depends("state", "pool_id")
+    def _compute_can_review(self):
+        user = self.env.user
+        for request in self:
+            # The check action_approve and action_reject make (_check_reviewable).
+            request.can_review = request.state == "pending" and request.pool_id._is_admin(user)
 
     def action_approve(self):
         self._check_reviewable()

@@ -69,10 +69,15 @@ class CrmPublicPoolLog(models.Model):
         result = super()._read_format(fnames, load=load)
         if "note" not in fnames:
             return result
-        payloads = {log.id: log.note_message for log in self.sudo().browse([vals["id"] for vals in result])}
-        for vals in result:
-            if payloads.get(vals["id"]):
-                vals["note"] = pool_text.render(payloads[vals["id"]], self.env.lang)
+        logs = self.sudo().browse([vals["id"] for vals in result])
+        for vals, log in zip(result, logs, strict=True):
+            payload = log.note_message
+            if payload:
+                text = pool_text.render(payload, self.env.lang)
+                # A recycle rule's note starts with the rule's name, in the reader's language too.
+                if payload.get("rule") and log.rule_id:
+                    text = f"{log.rule_id.with_context(lang=self.env.lang).name}: {text}"
+                vals["note"] = text
         return result
 
     @api.model

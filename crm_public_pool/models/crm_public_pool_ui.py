@@ -6,7 +6,7 @@ from odoo import api, fields, models
 class CrmPublicPool(models.Model):
     """What the pool screens show each user: whether they administer it, how much they may still open."""
 
-    _inherit = "crm.public.pool"
+    _inherit = "crm.public.pool"  # pylint: disable=consider-merging-classes-inherited
 
     is_admin = fields.Boolean(
         string="I Administer It",
@@ -23,6 +23,21 @@ class CrmPublicPool(models.Model):
         compute="_compute_my_opened_today",
         help="How many of the pool's daily views you used today, before the limit refuses one.",
     )
+
+    masked_field_names = fields.Char(
+        string="Masked Fields",
+        compute="_compute_masked_field_names",
+        compute_sudo=True,
+        help="Contact fields shown masked to members until they own the customer.",
+    )
+
+    @api.depends("masked_field_ids")
+    @api.depends_context("lang")
+    def _compute_masked_field_names(self):
+        # Field definitions are readable by settings administrators only: pool administrators read
+        # the names here.
+        for pool in self:
+            pool.masked_field_names = ", ".join(pool.masked_field_ids.mapped("field_description"))
 
     @api.depends_context("uid")
     def _compute_is_admin(self):

@@ -297,23 +297,22 @@ class ResUsers(models.Model):
 
     def _pool_capacity_refusal(self, count, owned, limit):
         """Why this user may not take ``count`` more customers: to them in the second person, with plurals."""
-        _ = self.env._
         values = {"user": self.name, "count": count, "owned": owned, "limit": limit}
         if self == self.env.user:
             if count == 1:
-                return _(
+                return self.env._(
                     "You cannot take 1 more customer: limit reached, you own %(owned)s of %(limit)s allowed.", **values
                 )
-            return _(
+            return self.env._(
                 "You cannot take %(count)s more customers: limit reached, you own %(owned)s of %(limit)s allowed.",
                 **values,
             )
         if count == 1:
-            return _(
+            return self.env._(
                 "%(user)s cannot take 1 more customer: limit reached, they own %(owned)s of %(limit)s allowed.",
                 **values,
             )
-        return _(
+        return self.env._(
             "%(user)s cannot take %(count)s more customers: limit reached, they own %(owned)s of %(limit)s allowed.",
             **values,
         )

@@ -5,7 +5,7 @@ from odoo.tools import format_date
 class ResUsers(models.Model):
     """The receiver pickers say who is paused: distributing to them would place nothing."""
 
-    _inherit = "res.users"
+    _inherit = "res.users"  # pylint: disable=consider-merging-classes-inherited
 
     pool_limit_label = fields.Char(
         string="Customer Limit",

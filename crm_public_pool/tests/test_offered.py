@@ -172,6 +172,18 @@ class TestActionsOffered(PoolCase):
         self.assertFalse(self.south_pool.with_user(self.admin).is_admin)
         self.assertFalse(self.pool.with_user(self.user_a).is_admin, "a member sees no administration buttons")
 
+    def test_pool_form_opens_for_its_administrator(self):
+        phone = self.env["ir.model.fields"]._get("res.partner", "phone")
+        self.pool.masked_field_ids = phone
+        Pool = self.env["crm.public.pool"].with_user(self.admin)
+        views = Pool.get_views([(False, "form")])
+        arch = etree.fromstring(views["views"]["form"]["arch"])
+        spec = {node.get("name"): {} for node in arch.iter("field") if node.getparent().tag != "list"}
+        spec = {name: {} for name in spec if name in views["models"]["crm.public.pool"]["fields"]}
+        self.assertNotIn("masked_field_ids", spec, "field definitions are for settings administrators")
+        values = Pool.browse(self.pool.id).web_read(spec)[0]
+        self.assertEqual(values["masked_field_names"], phone.field_description)
+
     def test_pool_admin_sees_who_reached_the_view_limit_in_their_pools(self):
         self.pool.daily_view_limit = 1
         self.south_pool.daily_view_limit = 1
@@ -269,6 +281,22 @@ class TestWarningWords(RecycleCase):
 
     def test_a_follow_up_keeps_it_from_a_no_follow_up_rule(self):
         self.assertIn("unless followed up", self.warned("no_followup").summary)
+
+    def test_rule_notes_read_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_public_pool"], ["zh_CN"], overwrite=True)
+        self.warned("no_followup")
+        log = self.logs(self.customers[0], "warn")
+        self.assertEqual(log.note, "Rule: no follow-up for 28 days, limit 30", "stored as the cron wrote it")
+        self.assertEqual(
+            log.with_context(lang="zh_CN")._read_format(["note"])[0]["note"], "Rule: 28 天未跟进，上限 30 天"
+        )
+        self.backdate(self.customers[0], 31)
+        self.run_cron()
+        recycled = self.logs(self.customers[0], "recycle")
+        self.assertEqual(
+            recycled.with_context(lang="zh_CN")._read_format(["note"])[0]["note"], "Rule: 31 天未跟进，上限 30 天"
+        )
 
     def test_no_follow_up_promise_for_rules_it_cannot_stop(self):
         summary = self.warned("not_won").summary

@@ -117,7 +117,7 @@ class TestRegistration(PoolCase):
         wizard = (
             self.env[confirm["res_model"]]
             .with_user(self.admin)
-            .with_context(confirm["context"])
+            .with_context(**confirm["context"])
             .create({"note": "Bob agreed: 枝术 is his customer's trading arm"})
         )
         self.assertEqual(wizard.move_text, "杭州阿里巴巴网络技术有限公司: taken from Bob Pool, given to Alice Pool")

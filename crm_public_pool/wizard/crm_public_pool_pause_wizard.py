@@ -10,8 +10,8 @@ class CrmPublicPoolPauseWizard(models.TransientModel):
 
     user_ids = fields.Many2many("res.users", string="Salespeople", required=True, domain=[("share", "=", False)])
     until = fields.Date(string="Paused Until", help="Last day of the pause; empty: until resumed.")
-    pool_id = fields.Many2one("crm.public.pool", string="Pool", readonly=True, help="Pause members of this pool.")
-    member_ids = fields.Many2many("res.users", string="Members", compute="_compute_member_ids")
+    pool_id = fields.Many2one("crm.public.pool", readonly=True, help="Pause members of this pool.")
+    member_ids = fields.Many2many("res.users", compute="_compute_member_ids")
     is_admin = fields.Boolean(compute="_compute_is_admin")
 
     @api.model

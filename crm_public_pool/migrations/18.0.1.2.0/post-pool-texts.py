@@ -48,7 +48,19 @@ MESSAGES = [
     "Unlocked by %s",
 ]
 # Notes the pool wrote in the audit log.
-NOTES = ["registration protection expired"]
+NOTES = [
+    "registration protection expired",
+    "Claim request approved by %s",
+    "Registration appeal approved by %s",
+]
+# What a recycle rule wrote after its name ("<rule>: no follow-up for 45 days, limit 30").
+RULE_NOTES = [
+    "no follow-up for %(days)s days, limit %(limit)s",
+    "no new opportunity for %(days)s days, limit %(limit)s",
+    "no opportunity won in %(days)s days since the claim, limit %(limit)s",
+    "won revenue %(revenue)s in the last %(days)s days, below %(limit)s",
+    "matches the filter %(domain)s",
+]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s")
 BATCH = 5000
 
@@ -123,14 +135,24 @@ def migrate(cr, version):
     cr.execute("SELECT DISTINCT note FROM crm_public_pool_log WHERE note IS NOT NULL AND note_message IS NULL")
     for (note,) in cr.fetchall():
         for source, pattern in notes:
-            if pattern.match(html.escape(note.strip(), quote=False)):
+            match = pattern.match(html.escape(note.strip(), quote=False))
+            if match and not match.group("__note"):
                 cr.execute(
                     "UPDATE crm_public_pool_log SET note_message = %s::jsonb WHERE note = %s AND note_message IS NULL",
-                    [json.dumps({"module": MODULE, "source": source, "args": []}), note],
+                    [json.dumps(_payload(source, match)), note],
                 )
                 break
     _logger.info("%s chatter lines of the pool now read in each reader's language", converted)
+    _rule_notes(cr, langs)
     _registered_until_days(env, langs)
+    _rename_demo_rule(env)
+
+
+def _rename_demo_rule(env):
+    """The demo's no-follow-up rule is named with the days of each level, as its banners count them."""
+    rule = env.ref("crm_public_pool.demo_rule_no_followup", raise_if_not_found=False)
+    if rule and rule.with_context(lang="en_US").name == "No follow-up for 30 days":
+        rule.with_context(lang="en_US").name = "No follow-up for 30 days (level A: 60, level B: 45)"
 
 
 def _registered_until_days(env, langs):
@@ -152,3 +174,33 @@ def _registered_until_days(env, langs):
             source,
             {"name": registration.name, "until": registration._protected_until_text(lang=lang)},
         )
+
+
+def _rule_notes(cr, langs):
+    """Recycle and warning notes: "<rule name>: <message>" becomes the message and its values."""
+    compiled = []
+    for source in RULE_NOTES:
+        for lang in langs:
+            text = source if lang == "en_US" else code_translations.get_python_translations(MODULE, lang).get(source)
+            if text:
+                compiled.append((source, re.compile(r"^.*?: " + _pattern(text) + r"$", re.S)))
+    cr.execute(
+        """
+        SELECT id, note FROM crm_public_pool_log
+         WHERE rule_id IS NOT NULL AND note IS NOT NULL AND note_message IS NULL AND action IN ('recycle', 'warn')
+        """
+    )
+    updates = []
+    for log_id, note in cr.fetchall():
+        escaped = html.escape(note, quote=False)
+        for source, pattern in compiled:
+            match = pattern.match(escaped)
+            if match:
+                args = {key: html.unescape(value) for key, value in match.groupdict().items()}
+                args = {key: int(value) if value.isdigit() else value for key, value in args.items()}
+                payload = {"module": MODULE, "source": source, "args": args, "rule": True}
+                updates.append((json.dumps(payload), log_id))
+                break
+    if updates:
+        cr.executemany("UPDATE crm_public_pool_log SET note_message = %s::jsonb WHERE id = %s", updates)
+    _logger.info("%s recycle notes now read in each reader's language", len(updates))

@@ -43,7 +43,9 @@ function poolActions(selectedRecords) {
             const items = super.actionMenuItems;
             const records = selectedRecords(this);
             if (!records.every((record) => record.data.pool_may_write !== false)) {
-                items.action = items.action.filter((action) => !action.pool_needs_write);
+                items.action = items.action.filter(
+                    (action) => !action.pool_needs_write
+                );
             }
             return items;
         },

@@ -50,7 +50,9 @@ async function settle() {
 const SECONDS = /\b\d{1,2}:\d{2}:\d{2}\b|\d{1,2}\s*时\s*\d{1,2}\s*分\s*\d{1,2}\s*秒/;
 
 function checkSeconds(where) {
-    for (const root of document.querySelectorAll(".o_action_manager, .modal, .o_notification")) {
+    for (const root of document.querySelectorAll(
+        ".o_action_manager, .modal, .o_notification"
+    )) {
         const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
         let node;
         while ((node = walker.nextNode())) {
@@ -189,7 +191,9 @@ async function handleDialogs(where, terms) {
             return;
         }
         await visit(where, terms);
-        const confirm = !modal.querySelector(".o_form_view, .o_list_view, .o_kanban_view")
+        const confirm = !modal.querySelector(
+            ".o_form_view, .o_list_view, .o_kanban_view"
+        )
             ? modal.querySelector(".modal-footer .btn-primary")
             : null;
         if (confirm) {
@@ -261,7 +265,9 @@ async function pressListAndCards(action, terms) {
     if (document.querySelector(".o_list_view .o_data_row")) {
         const selectFirst = async () => {
             await open("list");
-            const box = document.querySelector(".o_list_view .o_data_row .o_list_record_selector input");
+            const box = document.querySelector(
+                ".o_list_view .o_data_row .o_list_record_selector input"
+            );
             if (box && !box.checked) {
                 box.click();
                 await settle();
@@ -275,7 +281,11 @@ async function pressListAndCards(action, terms) {
         );
     }
     await open("kanban");
-    if (document.querySelector(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost) button[name]")) {
+    if (
+        document.querySelector(
+            ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost) button[name]"
+        )
+    ) {
         pressed += await pressEach(
             `${where} (first card)`,
             terms,
