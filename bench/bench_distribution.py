@@ -36,6 +36,8 @@ def parse_args():
 
 def setup(env, customers, members):
     """A pool with ``members`` salespeople and ``customers`` pooled customers, inserted in SQL."""
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements  # noqa: PLC0415
+
     group = env.ref("sales_team.group_sale_salesman")
     users = (
         env["res.users"]
@@ -49,20 +51,31 @@ def setup(env, customers, members):
     )
     pool = env["crm.public.pool"].create({"name": "Bench Pool", "member_user_ids": [(6, 0, users.ids)]})
     env.flush_all()
-    env.cr.execute(
-        """
-        INSERT INTO res_partner (name, complete_name, is_company, active, type, lang,
-                                 company_id, pool_id, pool_state, pool_enter_date, create_date, write_date,
-                                 create_uid, write_uid)
-        SELECT 'Bench Customer ' || n, 'Bench Customer ' || n, true, true, 'contact',
-               'en_US', %(company)s, %(pool)s, 'pool', now(), now(), now(), 1, 1
-          FROM generate_series(1, %(count)s) n
-        RETURNING id
-        """,
-        {"company": env.company.id, "pool": pool.id, "count": customers},
-    )
-    partner_ids = [row[0] for row in env.cr.fetchall()]
-    env.cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids])
+    # Loaded as the engine's statements, each customer with its audit row in the same
+    # transaction: PostgreSQL refuses customers without them (res_partner_guard.py).
+    with engine_statements(env.cr):
+        env.cr.execute(
+            """
+            INSERT INTO res_partner (name, complete_name, is_company, active, type, lang,
+                                     company_id, pool_id, pool_state, pool_enter_date, create_date, write_date,
+                                     create_uid, write_uid)
+            SELECT 'Bench Customer ' || n, 'Bench Customer ' || n, true, true, 'contact',
+                   'en_US', %(company)s, %(pool)s, 'pool', now(), now(), now(), 1, 1
+              FROM generate_series(1, %(count)s) n
+            RETURNING id
+            """,
+            {"company": env.company.id, "pool": pool.id, "count": customers},
+        )
+        partner_ids = [row[0] for row in env.cr.fetchall()]
+        env.cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids])
+        env.cr.execute(
+            """
+            INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, to_user_id, company_id)
+            SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'create', 1, user_id, company_id
+              FROM res_partner WHERE id = ANY(%s)
+            """,
+            [partner_ids],
+        )
     return pool, users, partner_ids
 
 

@@ -11,18 +11,39 @@ through the addon's check (``res.partner._pool_find_duplicates``) and through
 ``name ILIKE '%probe%'``, and prints p50 / p95 per check and per kind of probe, how many probes
 found their customer, and the speed ratio.  Run it again with a larger ``--size`` to grow the
 same database.
+
+The names' lines of business (盛达 + 软件 + 科技) are measured on a labelled set of pairs first,
+without a database, by the addon's scoring (``logic.matching.score_candidate``) beside the same
+scoring at ``--baseline`` (a git revision, by default the code before lines of business were read
+word by word): per kind of pair, how many duplicates are found and how many non-duplicates are
+flagged. ``--labelled-only`` stops there:
+
+    ./scripts/bench.sh bench_duplicates.py --labelled-only
+
+The same pairs then run through the database: each pair's customer is inserted and its probe
+looked up among the N customers (``--labelled-db`` pairs per kind), with p50 / p95.
 """
 
 import argparse
+import importlib
 import io
 import os
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from generate import add_db_arguments, odoo_setup
+
+# The audit row of each customer loaded in SQL after ``id`` (res_partner_guard.py).
+CREATE_LOG = """
+INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, to_user_id, company_id)
+SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'create', 1, user_id, company_id
+  FROM res_partner WHERE id > %s AND pool_state IS NOT NULL
+"""
 
 CITIES = (
     "北京 上海 广州 深圳 杭州 南京 苏州 成都 重庆 武汉 西安 天津 青岛 厦门 宁波 "
@@ -41,6 +62,132 @@ BRAND_CHARS = (
 )
 
 
+# Lines of business written as two words (what a name is padded or shortened by).
+COMPOUND_INDUSTRIES = (
+    ("软件", "科技"),
+    ("信息", "科技"),
+    ("网络", "科技"),
+    ("电子", "科技"),
+    ("生物", "科技"),
+    ("智能", "科技"),
+    ("环保", "科技"),
+    ("国际", "贸易"),
+    ("国际", "物流"),
+    ("供应链", "管理"),
+    ("医疗", "器械"),
+    ("文化", "传媒"),
+    ("餐饮", "管理"),
+    ("精密", "机械"),
+    ("汽车", "配件"),
+    ("投资", "管理"),
+    ("建筑", "工程"),
+    ("电子", "商贸"),
+)
+# Lines of business of one word, for pairs that share a brand and nothing else.
+SINGLE_INDUSTRIES = ("物流", "贸易", "软件", "食品", "服装", "化工", "建材", "印刷", "家具", "纺织", "能源", "咨询")
+ADDON_LOGIC = Path(__file__).resolve().parent.parent / "crm_public_pool" / "logic"
+# The last commit before lines of business were read word by word.
+BASELINE = "eacc4cd"
+LABELLED_KINDS = (
+    # kind, duplicate?, what it is
+    ("padded", True, "深圳盛达软件科技有限公司 for 深圳市盛达软件有限公司"),
+    ("shortened", True, "云帆软件 for 杭州市云帆软件科技有限公司"),
+    ("brand and trade", True, "宏图物流 for 广州市宏图物流有限公司"),
+    ("other trade", False, "宏图贸易 against 广州市宏图物流有限公司"),
+    ("other trades", False, "盛达软件科技 against 深圳市盛达物流有限公司"),
+    ("other brand", False, "深圳市云帆软件科技 against 深圳市宏图软件科技有限公司"),
+    ("padding only", False, "华信科技 against 北京华信电子科技有限公司"),
+)
+
+
+def labelled_pairs(rng, per_kind):
+    """[(kind, duplicate, probe, existing name)]: ``per_kind`` pairs of each of ``LABELLED_KINDS``."""
+
+    def brand(avoid=""):
+        while True:
+            text = "".join(rng.choice(BRAND_CHARS) for _ in range(rng.choice((2, 2, 3))))
+            if not set(text) & set(avoid):
+                return text
+
+    pairs = []
+    for kind, duplicate, _example in LABELLED_KINDS:
+        for _ in range(per_kind):
+            city, mark, form = rng.choice(CITIES), rng.choice(("", "市")), rng.choice(SUFFIXES)
+            name = brand()
+            first, second = rng.choice(COMPOUND_INDUSTRIES)
+            one, other = rng.sample(SINGLE_INDUSTRIES, 2)
+            specific = rng.choice(("软件", "电子", "信息", "网络", "生物", "智能", "环保"))
+            probe, existing = {
+                "padded": (f"{city}{name}{first}{second}{form}", f"{city}市{name}{first}{form}"),
+                "shortened": (f"{name}{first}", f"{city}市{name}{first}{second}{form}"),
+                "padding only": (f"{name}科技", f"{city}{mark}{name}{specific}科技{form}"),
+                "brand and trade": (f"{name}{one}", f"{city}{mark}{name}{one}{form}"),
+                "other trade": (f"{name}{other}", f"{city}{mark}{name}{one}{form}"),
+                "other trades": (f"{name}{first}{second}", f"{city}{mark}{name}{one if one != first else other}{form}"),
+                "other brand": (f"{city}{mark}{name}{first}{second}", f"{city}市{brand(name)}{first}{second}{form}"),
+            }[kind]
+            pairs.append((kind, duplicate, probe, existing))
+    return pairs
+
+
+def load_logic(revision=None):
+    """The addon's ``logic`` package: the working tree's, or the one at a git ``revision``."""
+    if revision is None:
+        source, package = ADDON_LOGIC, "pool_logic_current"
+    else:
+        source = Path(tempfile.mkdtemp(prefix="pool_logic_")) / "pool_logic_baseline"
+        source.mkdir()
+        root = ADDON_LOGIC.parent.parent
+        for module in ("__init__", "names", "contacts", "matching"):
+            text = subprocess.run(
+                ["git", "show", f"{revision}:crm_public_pool/logic/{module}.py"],  # noqa: S607
+                cwd=root,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            (source / f"{module}.py").write_text(text, encoding="utf-8")
+        package = "pool_logic_baseline"
+    spec = importlib.util.spec_from_file_location(
+        package, source / "__init__.py", submodule_search_locations=[str(source)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[package] = module
+    spec.loader.exec_module(module)
+    return importlib.import_module(f"{package}.matching")
+
+
+def labelled_found(matching, pairs, threshold=0.8):
+    """{kind: pairs the scoring calls a duplicate (exact or near)}."""
+    found = {}
+    for kind, _duplicate, probe, existing in pairs:
+        verdict, _reasons = matching.score_candidate(
+            matching.fingerprint({"name": probe}), matching.fingerprint({"name": existing}), threshold
+        )
+        found[kind] = found.get(kind, 0) + bool(verdict)
+    return found
+
+
+def print_labelled(pairs, baseline, per_kind):
+    before = labelled_found(load_logic(baseline), pairs)
+    after = labelled_found(load_logic(), pairs)
+    print(f"\n-- labelled pairs: lines of business in names ({per_kind} pairs per kind, scoring only) --\n")
+    print(f"| pair | example | duplicate? | found at {baseline} | found now |")
+    print("|---|---|---|---|---|")
+    totals = {True: [0, 0, 0], False: [0, 0, 0]}
+    for kind, duplicate, example in LABELLED_KINDS:
+        print(
+            f"| {kind} | {example} | {'yes' if duplicate else 'no'} | "
+            f"{before.get(kind, 0)}/{per_kind} | {after.get(kind, 0)}/{per_kind} |"
+        )
+        totals[duplicate][0] += per_kind
+        totals[duplicate][1] += before.get(kind, 0)
+        totals[duplicate][2] += after.get(kind, 0)
+    for duplicate, label in ((True, "found rate (duplicates)"), (False, "false positives (non-duplicates)")):
+        count, old, new = totals[duplicate]
+        print(f"| **{label}** | | | {100 * old / count:.1f}% | {100 * new / count:.1f}% |")
+
+
 def company_name(rng):
     brand = "".join(rng.choice(BRAND_CHARS) for _ in range(rng.choice((2, 2, 3))))
     return f"{rng.choice(CITIES)}{brand}{rng.choice(INDUSTRIES)}{rng.choice(SUFFIXES)}"
@@ -57,11 +204,21 @@ def main():
     parser.add_argument("--size", type=int, default=1_000_000, help="customers in the database")
     parser.add_argument("--probes", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--labelled", type=int, default=200, help="labelled pairs per kind")
+    parser.add_argument("--labelled-db", type=int, default=50, help="labelled pairs per kind run in the database")
+    parser.add_argument("--baseline", default=BASELINE, help="git revision of the scoring to compare with")
+    parser.add_argument("--labelled-only", action="store_true", help="only the labelled pairs, no database")
     args = parser.parse_args()
+    pairs = labelled_pairs(random.Random(args.seed), args.labelled)
+    print_labelled(pairs, args.baseline, args.labelled)
+    if args.labelled_only:
+        return
 
     odoo_root = os.path.abspath(args.odoo)
     odoo, addons, db_args = odoo_setup(args)
     from odoo import api
+
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements  # noqa: PLC0415
 
     if args.db not in odoo.service.db.list_dbs(force=True):
         print(f"creating database {args.db} with crm_public_pool ...", flush=True)
@@ -100,41 +257,48 @@ def main():
             cr.execute("DROP INDEX IF EXISTS res_partner_pool_brand_key_idx")
             user_id = env.ref("base.user_admin").id
             batch = 100_000
-            for start in range(0, missing, batch):
-                rows = io.StringIO()
-                for _ in range(min(batch, missing - start)):
-                    name = company_name(rng)
-                    owned = rng.random() < 0.9
-                    rows.write(
-                        "\t".join(
-                            (
-                                name,
-                                name,
-                                normalize_company_name(name),
-                                brand_key(name),
-                                str(company.id),
-                                str(pool.id),
-                                "private" if owned else "pool",
-                                str(user_id) if owned else r"\N",
-                                "t",
-                                "t",
-                                "contact",
+            cr.execute("SELECT coalesce(max(id), 0) FROM res_partner")
+            base = cr.fetchone()[0]
+            # Loaded as the engine's statements, with each customer's audit row in the same
+            # transaction: PostgreSQL refuses customers without them (res_partner_guard.py).
+            with engine_statements(cr):
+                for start in range(0, missing, batch):
+                    rows = io.StringIO()
+                    for _ in range(min(batch, missing - start)):
+                        name = company_name(rng)
+                        owned = rng.random() < 0.9
+                        rows.write(
+                            "\t".join(
+                                (
+                                    name,
+                                    name,
+                                    normalize_company_name(name),
+                                    brand_key(name),
+                                    str(company.id),
+                                    str(pool.id),
+                                    "private" if owned else "pool",
+                                    str(user_id) if owned else r"\N",
+                                    "t",
+                                    "t",
+                                    "contact",
+                                )
                             )
+                            + "\n"
                         )
-                        + "\n"
+                    rows.seek(0)
+                    cr.copy_expert(
+                        "COPY res_partner (name, complete_name, pool_name_key, pool_brand_key, company_id, pool_id, pool_state, user_id,"
+                        " is_company, active, type) FROM STDIN",
+                        rows,
                     )
-                rows.seek(0)
-                cr.copy_expert(
-                    "COPY res_partner (name, complete_name, pool_name_key, pool_brand_key, company_id, pool_id, pool_state, user_id,"
-                    " is_company, active, type) FROM STDIN",
-                    rows,
-                )
-                print(f"  {start + batch if start + batch < missing else missing} / {missing}", flush=True)
+                    print(f"  {start + batch if start + batch < missing else missing} / {missing}", flush=True)
+                cr.execute(CREATE_LOG, [base])
             env["res.partner"].init()
             cr.execute("CREATE INDEX IF NOT EXISTS res_partner__pool_name_key_index ON res_partner (pool_name_key)")
             cr.execute("ANALYZE res_partner")
             cr.commit()
             print(f"inserted in {time.perf_counter() - started:.0f} s", flush=True)
+        usable_indexes(odoo, args.db)
 
         cr.execute(
             "SELECT id, name FROM res_partner WHERE pool_state IS NOT NULL ORDER BY random() LIMIT %s",
@@ -173,6 +337,7 @@ def main():
             timings["ilike"].append((time.perf_counter() - started) * 1000)
             kind_timings["ilike", kind].append(timings["ilike"][-1])
             found["ilike"][kind] += partner_id in ids
+        labelled = run_labelled_in_db(env, company, pool, pairs, args.labelled_db, brand_key, normalize_company_name)
         cr.rollback()
 
     counts = {kind: sum(1 for _p, _probe, k in probes if k == kind) for kind in kinds}
@@ -196,6 +361,68 @@ def main():
     ratio_p50 = statistics.median(timings["ilike"]) / statistics.median(timings["addon"])
     ratio_p95 = percentile(timings["ilike"], 0.95) / percentile(timings["addon"], 0.95)
     print(f"\naddon vs scan: {ratio_p50:.1f}x faster at p50, {ratio_p95:.1f}x at p95")
+    print(f"\n-- labelled pairs in the database ({args.size:,} customers, {args.labelled_db} pairs per kind) --\n")
+    print("| pair | duplicate? | found | p50 | p95 |")
+    print("|---|---|---|---|---|")
+    for kind, duplicate, _example in LABELLED_KINDS:
+        hits, values = labelled[kind]
+        print(
+            f"| {kind} | {'yes' if duplicate else 'no'} | {hits}/{len(values)} | "
+            f"{statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms |"
+        )
+    every = [value for _hits, values in labelled.values() for value in values]
+    print(f"| **all** | | | {statistics.median(every):.1f} ms | {percentile(every, 0.95):.1f} ms |")
+
+
+def usable_indexes(odoo, dbname):
+    """Make the indexes built after the insert usable now.
+
+    An index built over rows updated in place (HOT) while an older transaction runs anywhere on the
+    server is unusable until that transaction ends (``pg_index.indcheckxmin``): on a shared server
+    every lookup would scan the table. ``VACUUM FULL`` rewrites the table without such chains.
+    """
+    import psycopg2  # noqa: PLC0415
+
+    _db, params = odoo.sql_db.connection_info_for(dbname)
+    connection = psycopg2.connect(**params)
+    connection.autocommit = True
+    with connection.cursor() as cr:
+        cr.execute("SELECT count(*) FROM pg_index WHERE indrelid = 'res_partner'::regclass AND indcheckxmin")
+        if cr.fetchone()[0]:
+            print("indexes wait for older transactions: VACUUM FULL res_partner ...", flush=True)
+            cr.execute("VACUUM FULL ANALYZE res_partner")
+    connection.close()
+
+
+def run_labelled_in_db(env, company, pool, pairs, per_kind, brand_key, normalize_company_name):
+    """{kind: (probes that found their pair's customer, timings in ms)}: the first ``per_kind``
+    pairs of each kind, their customers inserted among the others (the caller rolls back)."""
+    chosen = []
+    for kind, _duplicate, _example in LABELLED_KINDS:
+        chosen += [pair for pair in pairs if pair[0] == kind][:per_kind]
+    cr = env.cr
+    ids = []
+    for _kind, _duplicate, _probe, existing in chosen:
+        cr.execute(
+            """
+            INSERT INTO res_partner (name, complete_name, pool_name_key, pool_brand_key, company_id, pool_id,
+                                     pool_state, is_company, active, type)
+            VALUES (%s, %s, %s, %s, %s, %s, 'pool', TRUE, TRUE, 'contact') RETURNING id
+            """,
+            [existing, existing, normalize_company_name(existing), brand_key(existing), company.id, pool.id],
+        )
+        ids.append(cr.fetchone()[0])
+    Partner = env["res.partner"]
+    result = {kind: (0, []) for kind, _duplicate, _example in LABELLED_KINDS}
+    for (kind, _duplicate, probe, _existing), partner_id in zip(chosen, ids, strict=True):
+        started = time.perf_counter()
+        matches = Partner._pool_find_duplicates({"name": probe}, company)
+        elapsed = (time.perf_counter() - started) * 1000
+        env.invalidate_all()
+        hits, values = result[kind]
+        values.append(elapsed)
+        result[kind] = (hits + (partner_id in {partner.id for partner, _verdict, _reasons in matches}), values)
+    return result
 
 
 if __name__ == "__main__":

@@ -55,6 +55,11 @@ def main():
     parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
     parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="start from the generated database of a size left by an earlier --keep run, when it exists",
+    )
     parser.add_argument("--jobs", action="store_true", help="also run the recycle as queue_job jobs on two servers")
     parser.add_argument("--capacity", type=int, default=2, help="jobs of the channel running at once")
     args = parser.parse_args()
@@ -95,20 +100,43 @@ def main():
 
     rows = []
     shares = {}
+    cron_steps = {}
     for size in args.customers:
         generated = f"bench_recycle_{size}"
         copies = {path: f"{generated}_{path}" for path in ("cron", "floor", "jobs")[: 3 if args.jobs else 2]}
-        for name in (generated, *copies.values()):
+        reuse = args.reuse and generated in odoo.service.db.list_dbs(force=True)
+        for name in (*([] if reuse else [generated]), *copies.values()):
             run(["dropdb", "--if-exists", *pg_args, name])
-        run(["createdb", *pg_args, "-T", template, generated])
-        started = time.perf_counter()
-        due = generate(odoo, generated, size)
-        print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
+        if reuse:
+            # Data of an earlier run, brought to this code (and given the jobs' addon for --jobs).
+            modules = ["-u", "crm_public_pool"] + ["-i", "crm_public_pool_queue"] * args.jobs
+            run(
+                [
+                    sys.executable,
+                    f"{odoo_root}/odoo-bin",
+                    "-d",
+                    generated,
+                    *db_args,
+                    f"--addons-path={addons}",
+                    *modules,
+                    "--stop-after-init",
+                    "--log-level=warn",
+                ]
+            )
+            due = count_due(odoo, generated)
+            print(f"{size:,} customers of {generated} reused ({due:,} due)", flush=True)
+        else:
+            run(["createdb", *pg_args, "-T", template, generated])
+            started = time.perf_counter()
+            due = generate(odoo, generated, size)
+            print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
         odoo.sql_db.close_db(generated)
 
         # Each path's copy is made just before it runs and dropped after it (unless --keep), so
         # the disk holds two databases of the size at once, not four.
-        cron_seconds, peak, cron_moved = run_cron(odoo, copy_db(pg_args, generated, copies["cron"]))
+        steps = {}
+        cron_seconds, peak, cron_moved = run_cron(odoo, copy_db(pg_args, generated, copies["cron"]), steps)
+        cron_steps[size] = (cron_seconds, steps)
         drop_copy(odoo, pg_args, copies["cron"], args.keep)
         floor_seconds, floor_moved = run_floor(odoo, copy_db(pg_args, generated, copies["floor"]))
         drop_copy(odoo, pg_args, copies["floor"], args.keep)
@@ -143,6 +171,12 @@ def main():
             f"| {size:,} | {due:,} | {cron_seconds:.1f} s | {floor_seconds:.1f} s | "
             f"{cron_seconds / floor_seconds:.1f}x | {peak / 2**20:.1f} MiB |{jobs_cells}"
         )
+    for size, (total, steps) in cron_steps.items():
+        print(f"\nWhere the cron's {total:.1f} s went at {size:,} customers:\n")
+        print("| step | calls | time |")
+        print("|---|---:|---:|")
+        for name, (seconds, calls) in sorted(steps.items(), key=lambda item: -item[1][0]):
+            print(f"| `{name}` | {calls} | {seconds:.1f} s |")
     for size, servers in shares.items():
         print(f"\nJobs at {size:,} customers (channel capacity {args.capacity}), per server:\n")
         print("| server | jobs | customers recycled | time in jobs | peak RSS growth |")
@@ -198,6 +232,8 @@ def prepare_template(odoo, template):
 
 def generate(odoo, dbname, size):
     """Bulk-insert ``size`` company customers; return how many are due."""
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements  # noqa: PLC0415
+
     registry = odoo.modules.registry.Registry(dbname)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -208,36 +244,46 @@ def generate(odoo, dbname, size):
         # Every 10th customer is pooled; every 9th of the others is due (no follow-up for 40 days).
         # The stored recycle date is written as the addon keeps it (last follow-up or claim + 30
         # days) in the same statement: a second pass would rewrite 90% of the rows.
-        cr.execute(
-            """
-            INSERT INTO res_partner (id, name, complete_name, active, is_company, type, company_id,
-                                     commercial_partner_id, phone, pool_id, pool_state, user_id,
-                                     pool_claim_date, pool_last_followup_date, pool_enter_date, pool_recycle_date,
-                                     create_uid, create_date, write_uid, write_date)
-            SELECT %(base)s + i, '客户' || i || '有限公司', '客户' || i || '有限公司', TRUE, TRUE, 'contact', %(company)s,
-                   %(base)s + i, '+86 138 ' || lpad(i::text, 8, '0'), %(pool)s,
-                   CASE WHEN pooled THEN 'pool' ELSE 'private' END,
-                   CASE WHEN pooled THEN NULL ELSE (%(users)s::int[])[1 + i %% %(nusers)s] END,
-                   claimed, followed, CASE WHEN pooled THEN now() AT TIME ZONE 'UTC' - interval '2 days' END,
-                   greatest(followed, claimed) + make_interval(days => %(days)s),
-                   1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
-              FROM (SELECT i, i %% 10 = 0 AS pooled,
-                           CASE WHEN i %% 10 != 0 THEN now() AT TIME ZONE 'UTC' - interval '60 days' END AS claimed,
-                           CASE WHEN i %% 10 = 0 THEN NULL
-                                WHEN i %% 10 = 1 THEN now() AT TIME ZONE 'UTC' - interval '40 days'
-                                ELSE now() AT TIME ZONE 'UTC' - interval '5 days' END AS followed
-                      FROM generate_series(1, %(size)s) AS i) AS series
-            """,
-            {
-                "base": base,
-                "company": pool.company_id.id,
-                "pool": pool.id,
-                "users": user_ids,
-                "nusers": len(user_ids),
-                "size": size,
-                "days": RULE_DAYS,
-            },
-        )
+        # Loaded as the engine's statements, each customer with its audit row in the same
+        # transaction: PostgreSQL refuses customers without them (res_partner_guard.py).
+        with engine_statements(cr):
+            cr.execute(
+                """
+                INSERT INTO res_partner (id, name, complete_name, active, is_company, type, company_id,
+                                         commercial_partner_id, phone, pool_id, pool_state, user_id,
+                                         pool_claim_date, pool_last_followup_date, pool_enter_date, pool_recycle_date,
+                                         create_uid, create_date, write_uid, write_date)
+                SELECT %(base)s + i, '客户' || i || '有限公司', '客户' || i || '有限公司', TRUE, TRUE, 'contact', %(company)s,
+                       %(base)s + i, '+86 138 ' || lpad(i::text, 8, '0'), %(pool)s,
+                       CASE WHEN pooled THEN 'pool' ELSE 'private' END,
+                       CASE WHEN pooled THEN NULL ELSE (%(users)s::int[])[1 + i %% %(nusers)s] END,
+                       claimed, followed, CASE WHEN pooled THEN now() AT TIME ZONE 'UTC' - interval '2 days' END,
+                       greatest(followed, claimed) + make_interval(days => %(days)s),
+                       1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
+                  FROM (SELECT i, i %% 10 = 0 AS pooled,
+                               CASE WHEN i %% 10 != 0 THEN now() AT TIME ZONE 'UTC' - interval '60 days' END AS claimed,
+                               CASE WHEN i %% 10 = 0 THEN NULL
+                                    WHEN i %% 10 = 1 THEN now() AT TIME ZONE 'UTC' - interval '40 days'
+                                    ELSE now() AT TIME ZONE 'UTC' - interval '5 days' END AS followed
+                          FROM generate_series(1, %(size)s) AS i) AS series
+                """,
+                {
+                    "base": base,
+                    "company": pool.company_id.id,
+                    "pool": pool.id,
+                    "users": user_ids,
+                    "nusers": len(user_ids),
+                    "size": size,
+                    "days": RULE_DAYS,
+                },
+            )
+            cr.execute(
+                """INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, to_user_id,
+                                                    company_id)
+                   SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'create', 1, user_id, company_id
+                     FROM res_partner WHERE id > %s""",
+                [base],
+            )
         cr.execute("SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))")
         cr.commit()
         cr.execute("ANALYZE res_partner")
@@ -247,8 +293,48 @@ def generate(odoo, dbname, size):
     return due
 
 
-def run_cron(odoo, dbname):
+def count_due(odoo, dbname):
+    """The due customers of a database ``generate`` wrote: every tenth one, starting at the first."""
+    with odoo.sql_db.db_connect(dbname).cursor() as cr:
+        cr.execute("SELECT min(id) - 1 FROM res_partner WHERE name LIKE '客户%%有限公司'")
+        base = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM res_partner WHERE id > %s AND (id - %s) %% 10 = 1", [base, base])
+        return cr.fetchone()[0]
+
+
+# The steps of the cron path whose time is printed (--steps): where it goes beyond the floor.
+CRON_STEPS = {
+    "crm.public.pool.rule": ("_recycle_ranges", "_recycle_batch", "_recycle_warn"),
+    "crm.public.pool": ("_recycle_refresh_dates", "_recycle_drop_stale_warnings", "_escalate_unclaimed"),
+}
+
+
+def timed_steps(registry):
+    """Wrap the cron's steps on the registry's classes; return {step: [seconds, calls]}."""
+    spent = defaultdict(lambda: [0.0, 0])
+
+    def wrap(cls, name):
+        original = getattr(cls, name)
+
+        def step(self, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                spent[name][0] += time.perf_counter() - started
+                spent[name][1] += 1
+
+        setattr(cls, name, step)
+
+    for model, names in CRON_STEPS.items():
+        for name in names:
+            wrap(registry[model], name)
+    return spent
+
+
+def run_cron(odoo, dbname, steps=None):
     registry = odoo.modules.registry.Registry(dbname)
+    spent = timed_steps(registry) if steps is not None else {}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         pools = env["crm.public.pool"].search([])
@@ -258,6 +344,8 @@ def run_cron(odoo, dbname):
         seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        if steps is not None:
+            steps.update({name: tuple(values) for name, values in spent.items()})
         cr.execute("SELECT partner_id FROM crm_public_pool_log WHERE action = 'recycle'")
         moved = {row[0] for row in cr.fetchall()}
         cr.execute("SELECT count(*) FROM crm_public_pool_log WHERE action = 'recycle'")
@@ -370,30 +458,34 @@ def run_jobs(odoo, dbname, odoo_root, addons, db_args, capacity):
 
 
 def run_floor(odoo, dbname):
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements  # noqa: PLC0415
+
     db = odoo.sql_db.db_connect(dbname)
     with db.cursor() as cr:
         started = time.perf_counter()
         cr.execute("SET LOCAL jit = off")  # as the cron does: no compile time in either path
-        cr.execute(
-            """
-            WITH due AS (
-                SELECT p.id, p.user_id, p.pool_id FROM res_partner p
-                 WHERE p.pool_state = 'private' AND p.pool_locked IS NOT TRUE
-                   AND greatest(p.pool_last_followup_date, p.pool_claim_date)
-                       <= now() AT TIME ZONE 'UTC' - make_interval(days => %s)
-                   FOR UPDATE
-            ), moved AS (
-                UPDATE res_partner p
-                   SET pool_state = 'pool', user_id = NULL, pool_previous_user_id = due.user_id,
-                       pool_enter_date = now() AT TIME ZONE 'UTC', write_date = now() AT TIME ZONE 'UTC'
-                  FROM due WHERE p.id = due.id
-             RETURNING p.id, p.name, p.company_id, p.pool_id, due.user_id
+        # The set-based statement runs as the engine's, as the addon runs it (engine_fetchall).
+        with engine_statements(cr):
+            cr.execute(
+                """
+                WITH due AS (
+                    SELECT p.id, p.user_id, p.pool_id FROM res_partner p
+                     WHERE p.pool_state = 'private' AND p.pool_locked IS NOT TRUE
+                       AND greatest(p.pool_last_followup_date, p.pool_claim_date)
+                           <= now() AT TIME ZONE 'UTC' - make_interval(days => %s)
+                       FOR UPDATE
+                ), moved AS (
+                    UPDATE res_partner p
+                       SET pool_state = 'pool', user_id = NULL, pool_previous_user_id = due.user_id,
+                           pool_enter_date = now() AT TIME ZONE 'UTC', write_date = now() AT TIME ZONE 'UTC'
+                      FROM due WHERE p.id = due.id
+                 RETURNING p.id, p.name, p.company_id, p.pool_id, due.user_id
+                )
+                INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, from_user_id, company_id)
+                SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'recycle', 1, user_id, company_id FROM moved
+                """,
+                [RULE_DAYS],
             )
-            INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, from_user_id, company_id)
-            SELECT now() AT TIME ZONE 'UTC', id, name, pool_id, 'recycle', 1, user_id, company_id FROM moved
-            """,
-            [RULE_DAYS],
-        )
         cr.commit()
         seconds = time.perf_counter() - started
         cr.execute("SELECT partner_id FROM crm_public_pool_log WHERE action = 'recycle'")

@@ -24,8 +24,9 @@ Run ``generate.py`` first. This starts Odoo on the database (``--workers 5``, 2 
   per worker and resets the rest, so, as a reverse proxy would, the clients hold at most
   ``--in-flight`` connections at once and the others wait their turn; a call's time runs from the
   common start to its answer, the wait included. Every customer must end with one owner and
-  every loser get the clear "no longer in the pool" refusal; anything else (a server error, a
-  serialization failure, a reset connection) is an escaped error. Then one client is refused
+  every loser get a clean refusal ("no longer in the pool", or "being claimed by a colleague right
+  now" when it meets the winner's row lock); anything else (a server error, a serialization
+  failure, a reset connection) is an escaped error. Then one client is refused
   on the claimed customers for ``--seconds`` / 2: the refusal's own cost;
 - queries: the server logs each request with its query count (werkzeug's log line): the median
   count of a claim, of a refusal and of the one-field read.
@@ -49,6 +50,10 @@ import time
 from collections import defaultdict
 
 from generate import add_db_arguments, odoo_setup, pool_invariant_violations
+
+# What a rush loser is told, in English or in Chinese: the customer was claimed before it got there,
+# or a colleague is claiming it at this very moment (or did a moment ago).
+REFUSALS = ("no longer in the pool", "已不在公海池中", "by a colleague", "同事")
 
 POOL_LIST_DOMAIN = [
     ("pool_state", "!=", False),
@@ -102,11 +107,15 @@ class Client:
         params = {"model": model, "method": method, "args": list(args), "kwargs": kwargs}
         return self.post(f"/web/dataset/call_kw/{model}/{method}", params, self.cookie)[0]
 
-    def attempt(self, model, method, *args):
-        """Call and return ``(result, None)`` or ``(None, error data)``; a transport error is an error too."""
+    def attempt(self, model, method, *args, tag=None):
+        """Call and return ``(result, None)`` or ``(None, error data)``; a transport error is an error too.
+
+        ``tag`` ends the URL (the route ignores it): the server's request log then names the call.
+        """
         params = {"model": model, "method": method, "args": list(args), "kwargs": {}}
+        path = f"/web/dataset/call_kw/{model}/{method}" + (f"/{tag}" if tag else "")
         try:
-            body, _headers = self.post_raw(f"/web/dataset/call_kw/{model}/{method}", params, self.cookie)
+            body, _headers = self.post_raw(path, params, self.cookie)
         except (OSError, http.client.HTTPException, ValueError) as error:
             return None, {"name": type(error).__name__, "message": str(error)}
         if body.get("error"):
@@ -202,6 +211,7 @@ def main():
     server = subprocess.Popen(
         [
             sys.executable,
+            os.path.join(os.path.dirname(os.path.abspath(__file__)), "serve.py"),
             f"{os.path.abspath(args.odoo)}/odoo-bin",
             "-d",
             args.db,
@@ -435,8 +445,12 @@ def run_rush(args, db, users, rush):
     def claim(index):
         barrier.wait()
         with gate:
-            result, error = clients[index].attempt("res.partner", "action_pool_claim", [targets[index]])
+            result, error = clients[index].attempt(
+                "res.partner", "action_pool_claim", [targets[index]], tag=f"rush/{index}"
+            )
         outcomes[index] = ((time.perf_counter() - start[0]) * 1000, error)
+
+    rush_mark = os.path.getsize(args.server_log)
 
     threads = [threading.Thread(target=claim, args=(i,)) for i in range(len(clients))]
     for thread in threads:
@@ -446,21 +460,8 @@ def run_rush(args, db, users, rush):
     for thread in threads:
         thread.join()
     won = [ms for ms, error in outcomes if error is None]
-    refused = [
-        ms
-        for ms, error in outcomes
-        if error
-        and error.get("name") == "odoo.exceptions.UserError"
-        and "no longer in the pool" in error.get("message", "")
-    ]
-    escaped = [
-        error
-        for _ms, error in outcomes
-        if error
-        and not (
-            error.get("name") == "odoo.exceptions.UserError" and "no longer in the pool" in error.get("message", "")
-        )
-    ]
+    refused = [ms for ms, error in outcomes if error and is_refusal(error)]
+    escaped = [error for _ms, error in outcomes if error and not is_refusal(error)]
     with db.cursor() as cr:
         cr.execute("SELECT id, user_id, pool_state FROM res_partner WHERE id IN %s", [tuple(rush["customers"])])
         owners = {pid: (uid, state) for pid, uid, state in cr.fetchall()}
@@ -472,11 +473,13 @@ def run_rush(args, db, users, rush):
     alone, _rate, _ = run_phase(
         [loser],
         lambda client, n: client.attempt(
-            "res.partner", "action_pool_claim", [rush["customers"][n % len(rush["customers"])]]
+            "res.partner", "action_pool_claim", [rush["customers"][n % len(rush["customers"])]], tag="alone"
         ),
         args.seconds / 2,
     )
     args.segments.append(("refusal (already claimed)", mark, os.path.getsize(args.server_log)))
+    time.sleep(1)  # the last request lines reach the log
+    inside = server_times(args.server_log, rush_mark)
     print(f"  rush: {len(won)} claims, {len(refused)} refusals, {len(escaped)} escaped", flush=True)
     return {
         "won": won,
@@ -485,7 +488,37 @@ def run_rush(args, db, users, rush):
         "one_owner": one_owner,
         "alone": alone,
         "winners": len(winners),
+        "inside": {
+            "claim won": [inside[f"rush/{i}"] for i, (_ms, e) in enumerate(outcomes) if e is None],
+            "refused (losers)": [inside[f"rush/{i}"] for i, (_ms, e) in enumerate(outcomes) if e and is_refusal(e)],
+            "refusal, 1 client alone": inside.get("alone", []),
+        },
     }
+
+
+def server_times(server_log, start):
+    """{tag: ms} of the tagged claims logged since ``start`` (a list for a tag logged many times): the
+    time each spent in the server, from a worker taking it to the answer (werkzeug's line ends with
+    the query count, the time in queries and the rest); lock waits and Odoo's retries are inside it,
+    waiting for a worker is not."""
+    pattern = re.compile(
+        rb'"POST /web/dataset/call_kw/res\.partner/action_pool_claim/(rush/\d+|alone) HTTP/[0-9.]+" \d+ - \d+ '
+        rb"([0-9.]+) ([0-9.]+)"
+    )
+    times = defaultdict(list)
+    with open(server_log, "rb") as log:
+        log.seek(start)
+        for line in log.read().splitlines():
+            match = pattern.search(line)
+            if match:
+                times[match.group(1).decode()].append((float(match.group(2)) + float(match.group(3))) * 1000)
+    return {tag: values if tag == "alone" else values[0] for tag, values in times.items()}
+
+
+def is_refusal(error):
+    """A clean refusal of a claim someone else won or is winning; anything else escaped."""
+    message = error.get("message", "")
+    return error.get("name") == "odoo.exceptions.UserError" and any(text in message for text in REFUSALS)
 
 
 def query_counts(server_log, segments):
@@ -551,18 +584,41 @@ def report(args, customers, results):
         print("|---|---:|---:|---:|")
         for label, values in (
             ("claim won", rush["won"]),
-            ("refused: already claimed", rush["refused"]),
+            ("refused (losers): claimed, or being claimed, by a colleague", rush["refused"]),
             ("refusal, 1 client alone", rush["alone"]),
         ):
             if values:
                 print(
                     f"| {label} | {len(values)} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms |"
                 )
+        print(
+            "\nInside the server (from a worker taking the call to its answer: waits for row locks and "
+            "Odoo's retries of serialization failures included, waiting for a worker not)\n"
+        )
+        print("| outcome | calls | p50 | p95 |")
+        print("|---|---:|---:|---:|")
+        for label, values in rush["inside"].items():
+            if values:
+                print(
+                    f"| {label} | {len(values)} | {statistics.median(values):.1f} ms | {percentile(values, 0.95):.1f} ms |"
+                )
+        inside_losers, inside_alone = rush["inside"]["refused (losers)"], rush["inside"]["refusal, 1 client alone"]
+        if inside_losers and inside_alone:
+            print(
+                f"\nlosers' p95 / a refusal alone's p95, inside the server: "
+                f"{percentile(inside_losers, 0.95) / percentile(inside_alone, 0.95):.2f}x"
+            )
         alone = rush["alone"]
+        refused = rush["refused"]
         print(
             f"\nescaped errors: {len(rush['escaped'])} {[e.get('name') for e in rush['escaped'][:5]]}; "
             f"{rush['winners']} customers won, each with exactly one owner: {rush['one_owner']}; "
             f"refusal alone p95 / p50: {percentile(alone, 0.95) / statistics.median(alone):.2f}x"
+            + (
+                f"; losers' p95 / a refusal alone's p95: {percentile(refused, 0.95) / percentile(alone, 0.95):.2f}x"
+                if refused
+                else ""
+            )
         )
     queries = results["queries"]
     print("\nQueries per call (median over the run, from the server's request log)\n")

@@ -94,6 +94,31 @@ def main():
     generate(args)
 
 
+# The audit trail of the customers with ids in (low, high]: created, claimed, recycled.
+HISTORY = """
+    INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, from_user_id,
+                                     to_user_id, company_id, create_uid, create_date, write_uid, write_date)
+    SELECT date, partner_id, partner_name, pool_id, action, user_id, from_user_id, to_user_id, company_id, 1, date, 1,
+           date
+      FROM (SELECT 1 AS rank, create_date AS date, id AS partner_id, name AS partner_name, pool_id, 'create' AS action,
+                   1 AS user_id, NULL::int AS from_user_id, NULL::int AS to_user_id, company_id
+              FROM res_partner WHERE id > %(low)s AND id <= %(high)s
+             UNION ALL
+            SELECT 2, pool_enter_date - interval '31 days', id, name, pool_id, 'claim', pool_previous_user_id, NULL,
+                   pool_previous_user_id, company_id
+              FROM res_partner
+             WHERE id > %(low)s AND id <= %(high)s AND pool_state = 'pool' AND pool_previous_user_id IS NOT NULL
+             UNION ALL
+            SELECT 3, pool_enter_date, id, name, pool_id, 'recycle', 1, pool_previous_user_id, NULL, company_id
+              FROM res_partner
+             WHERE id > %(low)s AND id <= %(high)s AND pool_state = 'pool' AND pool_previous_user_id IS NOT NULL
+             UNION ALL
+            SELECT 2, pool_claim_date, id, name, pool_id, 'claim', user_id, NULL, user_id, company_id
+              FROM res_partner WHERE id > %(low)s AND id <= %(high)s AND pool_state = 'private') history
+     ORDER BY partner_id, rank
+"""
+
+
 def step(label, started):
     print(f"  {label}: {time.perf_counter() - started:.1f} s", flush=True)
     return time.perf_counter()
@@ -102,6 +127,8 @@ def step(label, started):
 def generate(args):
     odoo, addons, db_args = odoo_setup(args)
     from odoo import api
+
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements
 
     if args.db in odoo.service.db.list_dbs(force=True):
         sys.exit(f"database {args.db} exists; drop it first (dropdb {args.db})")
@@ -244,34 +271,18 @@ def generate(args):
                 )
                 rows.write("\t".join(r"\N" if v is None else str(v) for v in values) + "\n")
             rows.seek(0)
-            cr.copy_expert(f"COPY res_partner ({columns}) FROM STDIN", rows)
+            # Loaded as the engine's statements, each customer with its history in the same
+            # transaction: PostgreSQL refuses a customer without its audit rows (res_partner_guard.py).
+            with engine_statements(cr):
+                cr.copy_expert(f"COPY res_partner ({columns}) FROM STDIN", rows)
+                cr.execute(HISTORY, {"low": base + start, "high": base + min(start + batch, args.customers)})
+            cr.commit()
             print(f"    {min(start + batch, args.customers):,} / {args.customers:,}", flush=True)
         cr.execute("SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))")
         cr.commit()
         started = step("customers", started)
 
-        # Their history: the audit trail and one follow-up note per followed-up owned customer.
-        cr.execute(
-            """
-            INSERT INTO crm_public_pool_log (date, partner_id, partner_name, pool_id, action, user_id, from_user_id,
-                                             to_user_id, company_id, create_uid, create_date, write_uid, write_date)
-            SELECT create_date, id, name, pool_id, 'create', 1, NULL::int, NULL::int, company_id, 1, create_date, 1, create_date
-              FROM res_partner WHERE id > %(base)s
-             UNION ALL
-            SELECT pool_claim_date, id, name, pool_id, 'claim', user_id, NULL::int, user_id, company_id, 1, pool_claim_date,
-                   1, pool_claim_date
-              FROM res_partner WHERE id > %(base)s AND pool_state = 'private'
-             UNION ALL
-            SELECT pool_enter_date - interval '31 days', id, name, pool_id, 'claim', pool_previous_user_id, NULL,
-                   pool_previous_user_id, company_id, 1, pool_enter_date, 1, pool_enter_date
-              FROM res_partner WHERE id > %(base)s AND pool_state = 'pool' AND pool_previous_user_id IS NOT NULL
-             UNION ALL
-            SELECT pool_enter_date, id, name, pool_id, 'recycle', 1, pool_previous_user_id, NULL, company_id, 1,
-                   pool_enter_date, 1, pool_enter_date
-              FROM res_partner WHERE id > %(base)s AND pool_state = 'pool' AND pool_previous_user_id IS NOT NULL
-            """,
-            {"base": base},
-        )
+        # One follow-up note per followed-up owned customer (their audit trail came with them).
         note = env.ref("mail.mt_note").id
         cr.execute(
             """

@@ -6,11 +6,14 @@ In order, each as its own process, printing as it goes:
 
 1. ``generate.py``: a fresh database ``bench_pool`` of N customers (200 salespeople, 5 pools);
 2. ``bench_rpc.py`` on it: claims over JSON-RPC with 1, 8 and 32 clients beside a one-field
-   read, the morning rush of 200 salespeople on 50 customers, and the Pool Customers list opening
-   beside the contacts list and raw SQL;
-3. ``bench_recycle.py --customers N --jobs``: the recycle cron and the recycle as jobs on two
-   servers beside the SQL floor;
-4. ``bench_duplicates.py --size N``: the duplicate check beside an ILIKE scan.
+   read, the morning rush of 200 salespeople on 50 customers (its losers beside a refusal
+   alone), and the Pool Customers list opening beside the contacts list and raw SQL;
+3. ``bench_replica.py`` on a copy of it: a primary and a streaming standby of their own, reads and
+   claims at once with and without the replica, the share of the reads the replica served;
+4. ``bench_recycle.py --customers M --jobs``: both paths of the daily recycle, the cron (no
+   queue_job) and the jobs on two servers, beside the SQL floor, at ``--recycle-customers`` M
+   (10,000,000 by default; ``--reuse`` starts from the data an earlier ``--keep`` run left);
+5. ``bench_duplicates.py --size N``: the duplicate check beside an ILIKE scan.
 
 The machine (CPU, cores, memory, PostgreSQL, Odoo and Python versions) and each benchmark's
 results are then written into README.md between the ``bench-report`` markers, replacing the
@@ -69,6 +72,8 @@ def main():
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
     parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
+    parser.add_argument("--recycle-customers", type=int, default=10_000_000)
+    parser.add_argument("--reuse", action="store_true", help="bench_recycle.py --reuse")
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
     args = parser.parse_args()
     odoo = os.path.abspath(args.odoo)
@@ -97,10 +102,13 @@ def main():
     )
     sections.append(
         (
-            "Recycling (`bench_recycle.py`)",
-            *run("recycle", [py, "bench_recycle.py", *common, "--customers", str(size), "--jobs"]),
+            "Reads from a replica (`bench_replica.py`)",
+            *run("replica", [py, "bench_replica.py", *common, "--db", "bench_pool"]),
         )
     )
+    recycle = [py, "bench_recycle.py", *common, "--customers", str(args.recycle_customers), "--jobs"]
+    recycle += ["--reuse"] * args.reuse + ["--keep"] * args.keep
+    sections.append(("Recycling (`bench_recycle.py`)", *run("recycle", recycle)))
     sections.append(
         (
             "Duplicate check of a registration (`bench_duplicates.py`)",

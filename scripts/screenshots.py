@@ -591,6 +591,58 @@ def shot_followup_settings(browser, users):
     time.sleep(1)
 
 
+def shot_working_days(browser, users):
+    """A customer of the East pool counting working days: the banner says "working days"."""
+    demo = users["demo"]
+    browser.login(demo)
+    customers = demo.call(
+        "res.partner",
+        "search",
+        [
+            ("pool_id", "=", users["admin"].ref("crm_public_pool.demo_pool_east")),
+            ("user_id", "=", demo.uid),
+            ("pool_recycle_date", "!=", False),
+        ],
+        limit=1,
+    )
+    browser.goto(ACTION % "action_pool_my_customers" + "/%s" % customers[0])
+    browser.wait(".o_form_view span[name=pool_recycle]")
+    return 520
+
+
+def shot_group_robots(browser, users):
+    """The demo's WeCom robot after a test message (start scripts/robot_endpoint.py first, or the form
+    shows the connection error as Last Error)."""
+    admin = users["admin"]
+    browser.login(admin)
+    robot = admin.ref("crm_public_pool.demo_robot_east")
+    admin.call("crm.public.pool.robot", "action_robot_test", [robot])
+    browser.goto(ACTION % "action_pool_robots" + "/%s" % robot)
+    browser.wait(".o_form_view .o_field_widget[name=kind]")
+    return 520
+
+
+def shot_fairness(browser, users):
+    """Pool Fairness: Li Wei and Marc Demo passing a customer back and forth."""
+    browser.login(users["admin"])
+    browser.goto(ACTION % "action_pool_fairness_report")
+    browser.wait(".o_pivot table")
+    return 460
+
+
+def shot_member_pause(browser, users):
+    """The East pool's members, each with what they own and Pause… or Resume."""
+    admin = users["admin"]
+    browser.login(admin)
+    browser.goto(ACTION % "action_pool_pools" + "/%s" % admin.ref("crm_public_pool.demo_pool_east"))
+    browser.wait(".o_form_view .o_notebook")
+    browser.click(".o_notebook .nav-link[name=members]")
+    browser.wait(".o_field_widget[name=member_all_user_ids] .o_data_row")
+    browser.evaluate("document.querySelector('.o_notebook').scrollIntoView({block: 'start'})")
+    time.sleep(1)
+    return 640
+
+
 SHOTS = {
     "pool_customers.png": shot_pool_customers,
     "customer_form_pooled.png": shot_customer_form_pooled,
@@ -618,6 +670,10 @@ SHOTS = {
     "view_limit.png": shot_view_limit,
     "followup_settings.png": shot_followup_settings,
     "views_per_day.png": shot_views_per_day,
+    "working_days.png": shot_working_days,
+    "group_robots.png": shot_group_robots,
+    "fairness.png": shot_fairness,
+    "member_pause.png": shot_member_pause,
     # Marc Demo's language is zh_CN while these are taken.
     "pool_customers_zh_CN.png": shot_pool_customers,
     "customer_form_pooled_zh_CN.png": shot_customer_form_pooled,

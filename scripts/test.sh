@@ -76,7 +76,7 @@ if [ -z "$ODOO_MISSING" ]; then
                 failed=$((failed + 1))
             fi
         fi
-        grep -oE "(hostile input|generated attacks): .*refused" "$log" | sed "s/^/  /"
+        grep -oE "(hostile input|generated attacks|cross-model attacks): .*refused" "$log" | sed "s/^/  /"
         problems=$(grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$log")
         summary=$(grep -E "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1)
         echo "  ${summary:-no test summary in the log}"

@@ -217,20 +217,26 @@ _LATIN_PLACES = frozenset(
         "taizhou changzhou nantong yiwu kunshan hongkong hong kong macau taiwan"
     ).split()
 )
-# What a company does comes after its brand (宏图 + 物流): a brand may be typed with or without it.
+# What a company does comes after its brand (宏图 + 物流), often several words (盛达 + 软件 + 科技): a
+# brand may be typed with all, some or none of them. Single words only, so that 软件科技, 电子科技 and
+# 医疗器械 are read word by word and a name padded or shortened by one of its words still matches.
 _CJK_INDUSTRIES = tuple(
     sorted(
         (
-            "科技 技术 电子科技 信息科技 网络科技 信息技术 生物科技 环保科技 智能科技 电子 电器 电气 贸易 国际贸易 "
-            "进出口 实业 机械 精密机械 机电 化工 物流 国际物流 供应链 供应链管理 建设 建筑 建材 装饰 新材料 "
-            "医疗器械 医药 制药 文化传媒 传媒 广告 餐饮 餐饮管理 服装 服饰 食品 汽车配件 汽车零部件 能源 "
-            "投资 投资管理 房地产 房地产开发 印刷 包装 家具 纺织 纺织品 光电 软件 五金 塑料 咨询 管理咨询 "
-            "物业 物业管理 农业 教育 旅游 酒店"
+            "科技 技术 电子 电器 电气 信息 网络 数码 通信 通讯 智能 生物 环保 新能源 能源 光电 半导体 软件 "
+            "贸易 商贸 国际 进出口 实业 发展 机械 精密 机电 设备 五金 化工 塑料 物流 供应链 快递 运输 管理 "
+            "建设 建筑 建材 工程 装饰 新材料 材料 医疗 器械 医药 制药 文化 传媒 广告 餐饮 服装 服饰 食品 "
+            "汽车 配件 零部件 投资 房地产 开发 印刷 包装 家具 纺织品 纺织 咨询 物业 农业 教育 旅游 酒店"
         ).split(),
         key=len,
         reverse=True,
     )
 )
+# One word for one line of business written two ways.
+_INDUSTRY_ALIASES = {"纺织品": "纺织"}
+# Words that pad a line of business without naming one: 盛达软件科技 is 盛达软件, but 华信科技 is not
+# 华信电子科技 (nor 华信软件).
+GENERIC_INDUSTRIES = frozenset(("科技", "技术", "实业", "发展", "国际", "管理"))
 _LATIN_INDUSTRIES = frozenset(
     (
         "trading trade import export imp exp industrial industries industry technology technologies tech "
@@ -239,6 +245,10 @@ _LATIN_INDUSTRIES = frozenset(
         "packaging printing furniture energy investment consulting supply chain international"
     ).split()
 )
+
+
+# Longest first: a Latin line of business is joined without spaces in the brand key.
+_LATIN_INDUSTRY_WORDS = tuple(sorted(_LATIN_INDUSTRIES, key=lambda word: (-len(word), word)))
 
 
 def _strip_cjk_place(key):
@@ -277,13 +287,51 @@ def brand_parts(name: str) -> tuple:
     industry = []
     while len(tokens) > 1 and tokens[-1] in _LATIN_INDUSTRIES:
         industry.insert(0, tokens.pop())
-    last = tokens[-1]
-    if _is_wide(last[-1]):
-        trade = next((t for t in _CJK_INDUSTRIES if last.endswith(t) and len(last) >= len(t) + 2), "")
-        if trade:
-            tokens[-1] = last[: -len(trade)]
-            industry.insert(0, trade)
+    if _is_wide(tokens[-1][-1]):
+        tokens[-1], words = _peel_cjk_industries(tokens[-1])
+        industry[:0] = words
     return "".join(tokens), "".join(industry)
+
+
+def _peel_cjk_industries(text, keep=2):
+    """``(brand, [words])``: the line-of-business words at the end of ``text``, longest first,
+    as long as ``keep`` characters of brand remain ('盛达软件科技' -> '盛达', ['软件', '科技'])."""
+    words = []
+    while True:
+        word = next((w for w in _CJK_INDUSTRIES if text.endswith(w) and len(text) >= len(w) + keep), "")
+        if not word:
+            return text, words
+        text = text[: -len(word)]
+        words.insert(0, _INDUSTRY_ALIASES.get(word, word))
+
+
+def industry_words(industry: str) -> tuple:
+    """The words of the ``industry`` part of a brand key, in order: '软件科技' -> ('软件', '科技')."""
+    words = []
+    while industry:
+        latin = next((w for w in _LATIN_INDUSTRY_WORDS if industry.endswith(w)), "")
+        if latin:
+            words.insert(0, latin)
+            industry = industry[: -len(latin)]
+            continue
+        rest, cjk = _peel_cjk_industries(industry, keep=0)
+        if not cjk:
+            words.insert(0, industry)  # not a known word: compared whole
+            break
+        words[:0] = cjk
+        industry = rest
+    return tuple(words)
+
+
+def industry_starts(industry: str) -> tuple:
+    """The first words the line of business of a brand matching ``industry`` may begin with
+    (``brand_matches``), so that a lookup reads only those: its first word, its first word that is
+    not padding, and each padding word ('国际物流' -> ('国际', '物流', '科技', ...)). ('',) for none."""
+    words = industry_words(industry)
+    if not words:
+        return ("",)
+    specific = next((word for word in words if word not in GENERIC_INDUSTRIES), words[0])
+    return tuple(sorted({words[0], specific, *GENERIC_INDUSTRIES}))
 
 
 def brand_key(name: str) -> str:
@@ -295,9 +343,31 @@ def brand_key(name: str) -> str:
 def brand_matches(probe_key: str, candidate_key: str) -> bool:
     """Whether a candidate carries the brand of a probe: same brand, and the same line of
     business unless the probe names none ('宏图' finds 宏图物流 and 宏图贸易; '宏图物流' only the first).
+
+    A line of business of several words matches one with some of them, padded or shortened:
+    '云帆软件' finds 云帆软件科技 and '盛达软件科技' finds 盛达软件, but '盛达软件' not 盛达物流; a word
+    that only pads (科技, 国际, ...) never stands for a line of business: '华信科技' does not find 华信电子科技.
     """
     if not (probe_key and candidate_key):
         return False
     probe_brand, _, probe_industry = probe_key.partition("|")
     brand, _, industry = candidate_key.partition("|")
-    return probe_brand == brand and (not probe_industry or probe_industry == industry)
+    if probe_brand != brand:
+        return False
+    if not probe_industry or probe_industry == industry:
+        return True
+    if not industry:
+        return False
+    probe_words, words = industry_words(probe_industry), industry_words(industry)
+    shorter = min(len(probe_words), len(words))
+    if probe_words[:shorter] == words[:shorter]:
+        return True  # shortened or padded at the end: 云帆软件 / 云帆软件科技, 海通国际 / 海通国际贸易
+    probe_specific = [word for word in probe_words if word not in GENERIC_INDUSTRIES]
+    specific = [word for word in words if word not in GENERIC_INDUSTRIES]
+    if probe_specific or specific:
+        # The lines of business themselves, padded or not (海通物流 / 海通国际物流), led by the same word:
+        # one may name more of them than the other.
+        if not (probe_specific and specific) or probe_specific[0] != specific[0]:
+            return False
+        return set(probe_specific) <= set(specific) or set(specific) <= set(probe_specific)
+    return set(probe_words) <= set(words) or set(words) <= set(probe_words)

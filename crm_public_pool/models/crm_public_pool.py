@@ -8,6 +8,7 @@ from odoo.tools import SQL, LazyTranslate, format_date
 
 from .checks import check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE, RECYCLE_PARTNER_FIELDS
+from .engine_token import engine_fetchall
 
 _lt = LazyTranslate(__name__)
 
@@ -103,6 +104,16 @@ class CrmPublicPool(models.Model):
         default=True,
         help="When off, members may not export this pool's customers (their own customers excepted); "
         "the pool's administrators and the managers still may.",
+    )
+    duplicate_policy = fields.Selection(
+        [("allow", "Allow"), ("warn", "Warn"), ("block", "Block")],
+        string="Duplicates",
+        required=True,
+        default="warn",
+        help="What creating a customer of this pool that matches an existing one does, on every path (the "
+        "form, an import, a lead's new customer, the API): Allow saves it; Warn shows the matches and saves "
+        "it; Block refuses it (a different company is registered and appealed instead). A prospect another "
+        "salesperson registered and still protects is refused whatever this says.",
     )
     masked_field_ids = fields.Many2many(
         "ir.model.fields",
@@ -623,43 +634,81 @@ class CrmPublicPool(models.Model):
 
     @api.model
     @tools.ormcache("self.env.uid", "self.env.su")
+    def _pool_restrictions(self):
+        """(masking, view limits, export bans) of the pools that restrict the current user, in one statement.
+
+        Every pool restricts everyone but its administrators (``_is_admin``: the pool managers of
+        its company, and its named administrators who hold the pool administrator group and work
+        for its company). Superuser code and sudo are never restricted. Cached per user, the way
+        Odoo caches record rules: pool writes, and user writes of groups and companies, clear it.
+        A read of the pools in the ORM costs ten queries on a cold cache (the administrators'
+        field domain, the masked fields' names, each pool search); any read of a customer needs
+        these facts first.
+        """
+        user = self.env.user
+        if self.env.su or user._is_superuser():
+            return (), (), frozenset()
+        is_manager = user.has_group("crm_public_pool.group_pool_manager")
+        is_admin = user.has_group("crm_public_pool.group_pool_admin")
+        self.flush_model(["active", "company_id", "daily_view_limit", "export_allowed", "masked_field_ids"])
+        self.flush_model(["admin_user_ids", "sequence"])
+        self.env["res.users"].flush_model(["company_ids"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, p.active, p.daily_view_limit, p.export_allowed,
+                       EXISTS (SELECT 1 FROM crm_public_pool_masked_field_rel m WHERE m.pool_id = p.id),
+                       ARRAY(SELECT f.name
+                               FROM crm_public_pool_masked_field_rel m
+                               JOIN ir_model_fields f ON f.id = m.field_id
+                              WHERE m.pool_id = p.id AND f.model = 'res.partner' AND f.store
+                                AND f.ttype IN ('char', 'text', 'html')),
+                       p.company_id IN (SELECT r.cid
+                                          FROM res_company_users_rel r
+                                          JOIN res_company c ON c.id = r.cid
+                                         WHERE r.user_id = %(uid)s AND c.active),
+                       EXISTS (SELECT 1 FROM crm_public_pool_admin_user_rel a
+                                WHERE a.pool_id = p.id AND a.user_id = %(uid)s)
+                  FROM crm_public_pool p
+                 ORDER BY p.sequence, p.id
+                """,
+                uid=user.id,
+            )
+        )
+        masking, limits, export_forbidden = [], [], set()
+        for pool_id, active, view_limit, export_allowed, masks, names, in_company, admin in self.env.cr.fetchall():
+            if in_company and (is_manager or (admin and is_admin)):
+                continue
+            if masks:
+                masking.append((pool_id, frozenset(names)))
+            if active and view_limit and view_limit > 0:
+                limits.append((pool_id, view_limit))
+            if not export_allowed:
+                export_forbidden.add(pool_id)
+        return tuple(masking), tuple(limits), frozenset(export_forbidden)
+
+    @api.model
     def _pool_masking(self):
         """((pool id, field names it masks), ...) of the pools that mask customers for the current user.
 
         A pool masks when it names masked fields; it masks for everyone but its administrators
-        and the managers of its company. Cached per user; pool writes clear the cache.
+        and the managers of its company (archived pools too).
         """
-        user = self.env.user
-        if self.env.su or user._is_superuser():
-            return ()
-        pools = self.sudo().with_context(active_test=False).search([("masked_field_ids", "!=", False)])
-        return tuple(
-            (pool.id, frozenset(pool.masked_field_ids.mapped("name"))) for pool in pools if not pool._is_admin(user)
-        )
+        return self._pool_restrictions()[0]
 
     @api.model
-    @tools.ormcache("self.env.uid", "self.env.su")
     def _pool_view_limits(self):
-        """((pool id, daily view limit), ...) of the pools limiting the current user's views.
+        """((pool id, daily view limit), ...) of the active pools limiting the current user's views.
 
         Superuser code and sudo do not count: only the real user's own reads do. Administrators
-        of a pool and managers of its company are exempt. Cached per user; pool writes clear it.
+        of a pool and managers of its company are exempt.
         """
-        user = self.env.user
-        if self.env.su or user._is_superuser():
-            return ()
-        pools = self.sudo().search([("daily_view_limit", ">", 0)])
-        return tuple((pool.id, pool.daily_view_limit) for pool in pools if not pool._is_admin(user))
+        return self._pool_restrictions()[1]
 
     @api.model
-    @tools.ormcache("self.env.uid", "self.env.su")
     def _pool_export_forbidden(self):
         """Ids of the pools whose customers the current user may not export."""
-        user = self.env.user
-        if self.env.su or user._is_superuser():
-            return frozenset()
-        pools = self.sudo().with_context(active_test=False).search([("export_allowed", "=", False)])
-        return frozenset(pool.id for pool in pools if not pool._is_admin(user))
+        return self._pool_restrictions()[2]
 
     def action_open_view_days(self):
         """Who opened how many customers of this pool per day, and who reached its limit (managers)."""
@@ -772,23 +821,32 @@ class CrmPublicPool(models.Model):
         rules = self._recycle_rules()
         Cron = self.env["ir.cron"]
         self._recycle_without_jit()
-        total = sum(rule._recycle_count(now) for rule in rules)
-        done = 0
+        done = total = 0
         for rule in rules:
-            while True:
-                rows = rule._recycle_batch(now, batch_size)
-                done += len(rows)
-                self._recycle_invalidate()
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                    self._recycle_without_jit()
-                Cron._notify_progress(done=done, remaining=max(total - done, 0))
-                if len(rows) < batch_size:
-                    break
+            # The due customers are split once into disjoint id ranges of ``batch_size`` (as the
+            # jobs of crm_public_pool_queue are): each batch reads its own range through the
+            # primary key. Asking "the next batch_size due customers by id" instead walks past
+            # every customer the earlier batches moved, each time: quadratic in the pool's size
+            # (2.0x the one-statement floor at 10,000,000 customers against 1.4x at 1,000,000).
+            bounds, due = rule._recycle_ranges(now, batch_size)
+            total += due
+            for low, high in zip(bounds, [*bounds[1:], None], strict=False):
+                while True:
+                    rows = rule._recycle_batch(now, batch_size, id_range=(low, high))
+                    done += len(rows)
+                    self._recycle_invalidate()
+                    if commit:
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                        self._recycle_without_jit()
+                    Cron._notify_progress(done=done, remaining=max(total - done, 0))
+                    # A range holds batch_size due customers when it was cut; only the last one
+                    # (open-ended) can hold more, those that became due since.
+                    if high is not None or len(rows) < batch_size:
+                        break
         self._recycle_warn_owners(now, rules)
         self._escalate_unclaimed(now)
-        # The count above is an estimate (a customer due under two rules counts twice, a claim
-        # may take a due one): once every rule is exhausted the job is done, or ir.cron would run
+        # The total is an estimate (a customer due under two rules counts twice, a claim may
+        # take a due one): once every rule is exhausted the job is done, or ir.cron would run
         # the whole daily job again at once.
         Cron._notify_progress(done=done, remaining=0)
         if commit:
@@ -833,7 +891,8 @@ class CrmPublicPool(models.Model):
         ``written``: the rows of ``partner_ids`` were just written (and locked) by this
         transaction, so they are updated as they are, in a statement half as costly to plan as
         the one that compares each stored date first (which keeps unchanged rows unwritten and
-        unlocked: whole pools, and customers whose leads or activities changed).
+        unlocked: whole pools, and customers whose leads or activities changed). Both are a
+        single-table UPDATE.
         """
         if not self:
             return
@@ -849,28 +908,31 @@ class CrmPublicPool(models.Model):
             dates = [rule._recycle_date_sql(now) for rule in rules_by_pool.get(pool, [])]
             recycle_date = SQL("LEAST(NULL::timestamp, %s)", SQL(", ").join(dates)) if dates else SQL("NULL::timestamp")
             if written and partner_ids:
-                self.env.cr.execute(
+                engine_fetchall(
+                    self.env.cr,
                     SQL(
                         """UPDATE res_partner p SET pool_recycle_date = %s
                             WHERE p.pool_id = %s AND (p.is_company OR p.parent_id IS NULL) %s""",
                         recycle_date,
                         pool.id,
                         subset,
-                    )
+                    ),
                 )
                 continue
-            self.env.cr.execute(
+            # One pass over the table: joining it to itself instead (to compute each date once)
+            # hashed every customer of the pool, 68 s against 20 s at 10,000,000 customers.
+            engine_fetchall(
+                self.env.cr,
                 SQL(
                     """
-                    UPDATE res_partner target SET pool_recycle_date = d.recycle_date
-                      FROM (SELECT p.id, %s AS recycle_date FROM res_partner p
-                             WHERE p.pool_id = %s AND (p.is_company OR p.parent_id IS NULL) %s) d
-                     WHERE target.id = d.id AND target.pool_recycle_date IS DISTINCT FROM d.recycle_date
+                    UPDATE res_partner p SET pool_recycle_date = %(recycle_date)s
+                     WHERE p.pool_id = %(pool_id)s AND (p.is_company OR p.parent_id IS NULL) %(subset)s
+                       AND p.pool_recycle_date IS DISTINCT FROM %(recycle_date)s
                     """,
-                    recycle_date,
-                    pool.id,
-                    subset,
-                )
+                    recycle_date=recycle_date,
+                    pool_id=pool.id,
+                    subset=subset,
+                ),
             )
         self.env["res.partner"].invalidate_model(["pool_recycle_date"])
 

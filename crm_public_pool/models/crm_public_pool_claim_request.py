@@ -38,7 +38,7 @@ class CrmPublicPoolClaimRequest(models.Model):
         for request in self:
             request.display_name = self.env._(
                 "%(customer)s, requested by %(user)s",
-                customer=request.sudo().partner_id.name,
+                customer=request.partner_id._pool_name_for_me(),
                 user=request.sudo().user_id.name,
             )
 
@@ -118,7 +118,7 @@ class CrmPublicPoolClaimRequest(models.Model):
                 raise UserError(
                     self.env._(
                         "The claim request for %(partner)s is already %(state)s.",
-                        partner=request.partner_id.display_name,
+                        partner=request.partner_id._pool_name_for_me(),
                         state=dict(self._fields["state"]._description_selection(self.env))[request.state],
                     )
                 )

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .engine_token import engine_statements
+
 HISTORY_DAYS = 90
 CITIES = [
     ("上海", "Shanghai"),
@@ -134,7 +136,9 @@ class CrmPublicPool(models.Model):
         chinese = [vals for vals in vals_list if not vals["name"].isascii()]
         partners = Partner.with_context(lang="zh_CN").create(chinese)
         partners |= Partner.create([vals for vals in vals_list if vals["name"].isascii()])
-        self._demo_backdate(rng, partners, users)
+        # The history is the engine's, dated as if it had happened over 90 days.
+        with engine_statements(self.env.cr):
+            self._demo_backdate(rng, partners, users)
         self._demo_leads(rng, partners)
         self._demo_snapshots(rng, pools)
         self.browse([pool.id for pool in pools.values()])._recycle_run(commit=False)
@@ -384,6 +388,20 @@ class CrmPublicPool(models.Model):
             registration.action_submit()
             if registration.can_appeal:
                 registration.action_appeal("Different company: same brand, but registered in Longgang district.")
+        self._demo_duplicate_gate(as_user, users)
+
+    @api.model
+    def _demo_duplicate_gate(self, as_user, users):
+        """The duplicate gate at work: Chen Jing registers a prospect, protected from her colleagues
+        however they create it (云帆软件 in a form is refused), and creates a company Li Wei already has
+        (深圳市盛达软件有限公司) under a padded name, which the Company Pool's Warn policy lets her save."""
+        chenjing = users["chenjing"]
+        as_user(chenjing)["crm.public.pool.registration"].create(
+            {"name": "杭州市云帆软件科技有限公司", "contact_name": "林晓", "phone": "0571-8697 1234", "level": "b"}
+        ).action_submit()
+        as_user(chenjing)["res.partner"].with_context(pool_manage=True).create(
+            {"name": "深圳盛达软件科技有限公司", "is_company": True, "city": "深圳", "user_id": chenjing.id}
+        )
 
     @api.model
     def _populate_demo_unplaced(self):
@@ -428,4 +446,35 @@ class CrmPublicPool(models.Model):
             limit=1,
         )
         lost.pool_release("competitor", note="签了竞争对手的三年框架合同")
+        return True
+
+    @api.model
+    def _populate_demo_passbacks(self):
+        """Li Wei and Marc Demo trade a customer through release and claim, twice each way, and the
+        fairness report is recomputed to show it."""
+        liwei, demo = self.env.ref("crm_public_pool.demo_user_liwei"), self.env.ref("base.user_demo")
+        pool = self.env.ref("crm_public_pool.demo_pool_east")
+        # Released customers wait out the entry lock and the cool-down: lifted for the trades only.
+        settings = {"reclaim_cooldown_days": pool.reclaim_cooldown_days, "entry_lock_hours": pool.entry_lock_hours}
+        pool.write({"reclaim_cooldown_days": 0, "entry_lock_hours": 0})
+        traded = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [("pool_id", "=", pool.id), ("user_id", "=", liwei.id), ("pool_locked", "=", False)],
+                order="id",
+                limit=1,
+            )
+        )
+        envs = {
+            user: self.env(user=user, context=dict(self.env.context, lang=user.lang, tz=user.tz))
+            for user in (liwei, demo)
+        }
+        giver, taker = liwei, demo
+        for _round in range(4):
+            traded.with_env(envs[giver]).pool_release("no_need", note="客户说下个月再联系")
+            traded.with_env(envs[taker]).action_pool_claim()
+            giver, taker = taker, giver
+        pool.write(settings)
+        self.env["crm.public.pool.fairness.report"]._fairness_refresh()
         return True

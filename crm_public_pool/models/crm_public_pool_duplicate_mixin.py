@@ -13,7 +13,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..logic import matching
+from ..logic import matching, names
 from .checks import check_texts
 
 _logger = logging.getLogger(__name__)
@@ -32,6 +32,11 @@ BRAND_ALONE_MAX = 8
 
 # pg_trgm's verdict per database: it cannot change while the server runs.
 _TRGM_MODES = {}
+
+
+def _like_prefix(text):
+    """A LIKE pattern for the values that start with ``text``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def pg_trgm_mode(ctype, has_extension):
@@ -146,6 +151,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             partner.pool_brand_key = keys["brand"] or False
 
     @api.model
+    @api.readonly
     def pool_lookup(self, name=False, phone=False, email=False, vat=False):
         """The customers matching a prospect, as the current user is allowed to know them.
 
@@ -169,7 +175,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             elif partner.pool_state == "private":
                 label = self.env._("Protected customer")
             else:
-                label = self.env._("Customer in pool %s", partner.pool_id.name)
+                label = self.env._("Customer in pool %s", partner.pool_id._pool_name_for_me())
             owned = partner.pool_state == "private"
             result.append(
                 {
@@ -218,48 +224,12 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
         One indexed query: btree on the exact keys, GIN on the phone array and GIN trigrams
         on the name key, prefiltered at ``trigram_floor`` and ordered by similarity.
         """
-        conditions, params = [], []
-        for key, column in (("vat", "pool_vat_key"), ("email", "pool_email_key"), ("domain", "pool_domain_key")):
-            if probe.get(key):
-                conditions.append(f"{column} = %s")
-                params.append(probe[key])
-        if probe.get("phones"):
-            conditions.append("(pool_phone_keys IS NOT NULL AND string_to_array(pool_phone_keys, ' ') && %s::text[])")
-            params.append(list(probe["phones"]))
-        brand = probe.get("brand")
-        if brand:
-            if brand.endswith("|"):  # no line of business typed: any of the brand's
-                conditions.append("pool_brand_key LIKE %s")
-                params.append(brand.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-            else:
-                conditions.append("pool_brand_key = %s")
-                params.append(brand)
-        name_key = probe.get("name_norm")
-        order = "id"
-        order_params = []
-        # A brand typed alone (宏图物流) is found by the brand key; its few trigrams would match
-        # every name sharing the line of business, the slow tail of the similarity search.
-        brand_alone = bool(brand) and name_key == brand.replace("|", "") and len(name_key) <= BRAND_ALONE_MAX
-        if name_key:
-            mode = mode or self._pool_trgm_mode()
-            conditions.append("pool_name_key = %s")
-            params.append(name_key)
-            if mode == "trgm" and not brand_alone:
-                self.env.cr.execute(
-                    "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                    [str(trigram_floor(len(name_key), threshold))],
-                )
-                conditions.append("pool_name_key %% %s")
-                params.append(name_key)
-                order = "similarity(pool_name_key, %s) DESC, id"
-                order_params.append(name_key)
-            elif not brand_alone:
-                # Without usable trigrams: any shared pair of characters, then the precise score.
-                pairs = {name_key[i : i + 2] for i in range(max(1, len(name_key) - 1))}
-                conditions.append("pool_name_key LIKE ANY(%s)")
-                params.append([f"%{pair}%" for pair in sorted(pairs)])
-        if not conditions:
+        where = self._pool_candidate_where(probe, threshold, mode)
+        if not where:
             return []
+        conditions, params, order, order_params, floor = where
+        if floor is not None:
+            self.env.cr.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(floor)])
         self.flush_model(POOL_KEY_FIELDS + ["pool_state", "company_id", "active"])
         self.env.cr.execute(
             f"""
@@ -273,6 +243,133 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             [*params, company.id, *order_params, limit],
         )
         return self.env.cr.fetchall()
+
+    @api.model
+    def _pool_candidate_where(self, probe, threshold, mode=None, own_floor=False):
+        """``(conditions, params, order, order_params, trigram floor or None)`` of the candidate query
+        of ``probe`` (OR-ed conditions), or None when the probe has no key to look up. ``own_floor``:
+        the probe's trigram floor is checked in the query, beside a looser one shared with others."""
+        conditions, params = [], []
+        for key, column in (("vat", "pool_vat_key"), ("email", "pool_email_key"), ("domain", "pool_domain_key")):
+            if probe.get(key):
+                conditions.append(f"{column} = %s")
+                params.append(probe[key])
+        if probe.get("phones"):
+            conditions.append("(pool_phone_keys IS NOT NULL AND string_to_array(pool_phone_keys, ' ') && %s::text[])")
+            params.append(list(probe["phones"]))
+        # What surely is the prospect comes first, before LIMIT cuts: a shared key, or the brand with
+        # the probe's line of business shortened or padded at its end.
+        relevant, relevant_params = list(conditions), list(params)
+        brand = probe.get("brand")
+        if brand:
+            # The brand's lines of business the scoring may keep: sharing the probe's words, padded
+            # or shortened (盛达软件 for 盛达软件科技, logic/names.brand_matches).
+            brand_name, _bar, industry = brand.partition("|")
+            # One index range per word the candidate's line of business may begin with: the rows of
+            # the brand's other trades are never read.
+            starts = names.industry_starts(industry)
+            conditions.append(f"({' OR '.join(['pool_brand_key LIKE %s'] * len(starts))})")
+            params += [_like_prefix(f"{brand_name}|{start}") for start in starts]
+            words = names.industry_words(industry)
+            relevant.append("pool_brand_key LIKE %s OR pool_brand_key = ANY(%s)")
+            relevant_params += [
+                _like_prefix(brand),
+                [f"{brand_name}|{''.join(words[:size])}" for size in range(1, len(words))],
+            ]
+        name_key = probe.get("name_norm")
+        if name_key:
+            relevant.append("pool_name_key = %s")
+            relevant_params.append(name_key)
+        order = "id"
+        order_params = []
+        floor = None
+        # A brand typed alone (宏图物流) is found by the brand key; its few trigrams would match
+        # every name sharing the line of business, the slow tail of the similarity search.
+        brand_alone = bool(brand) and name_key == brand.replace("|", "") and len(name_key) <= BRAND_ALONE_MAX
+        if name_key:
+            mode = mode or self._pool_trgm_mode()
+            conditions.append("pool_name_key = %s")
+            params.append(name_key)
+            if mode == "trgm" and not brand_alone:
+                floor = trigram_floor(len(name_key), threshold)
+                if own_floor:
+                    # In single precision, as pg_trgm compares its threshold.
+                    conditions.append("(pool_name_key %% %s AND similarity(pool_name_key, %s) >= %s::real)")
+                    params.extend([name_key, name_key, floor])
+                else:
+                    conditions.append("pool_name_key %% %s")
+                    params.append(name_key)
+                order = "similarity(pool_name_key, %s) DESC, id"
+                order_params.append(name_key)
+            elif not brand_alone:
+                # Without usable trigrams: any shared pair of characters, then the precise score.
+                pairs = {name_key[i : i + 2] for i in range(max(1, len(name_key) - 1))}
+                conditions.append("pool_name_key LIKE ANY(%s)")
+                params.append([f"%{pair}%" for pair in sorted(pairs)])
+        if not conditions:
+            return None
+        order = f"({' OR '.join(f'({condition})' for condition in relevant)}) DESC, {order}"
+        return conditions, params, order, relevant_params + order_params, floor
+
+    @api.model
+    def _pool_find_duplicates_many(self, prospects, company, limit=50):
+        """``_pool_find_duplicates`` of several prospects in one statement: a list of its results, one
+        per prospect, so that creating many customers costs one lookup, not one per customer."""
+        company = company.sudo()
+        threshold = company.pool_name_similarity or 0.8
+        extra_public = (company.pool_public_mail_domains or "").replace(",", " ").split()
+        probes = [matching.fingerprint(prospect, extra_public=extra_public) for prospect in prospects]
+        parts, params, floors = [], [], []
+        for index, probe in enumerate(probes):
+            where = self._pool_candidate_where(probe, threshold, own_floor=True)
+            if not where:
+                continue
+            conditions, where_params, order, order_params, floor = where
+            if floor is not None:
+                floors.append(floor)
+            parts.append(
+                f"""
+                (SELECT %s AS probe, id, {", ".join(POOL_KEY_FIELDS)} FROM {self._table}
+                  WHERE ({" OR ".join(conditions)})
+                    AND pool_state IS NOT NULL AND active
+                    AND (company_id = %s OR company_id IS NULL)
+                  ORDER BY {order}
+                  LIMIT %s)
+                """  # noqa: S608 - only fixed SQL fragments are interpolated
+            )
+            params += [index, *where_params, company.id, *order_params, limit]
+        found = [[] for _probe in probes]
+        if not parts:
+            return found
+        if floors:
+            # The loosest floor for the index; each probe's own floor is checked beside it.
+            self.env.cr.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(min(floors))])
+        self.flush_model(POOL_KEY_FIELDS + ["pool_state", "company_id", "active"])
+        self.env.cr.execute(" UNION ALL ".join(parts), params)
+        for (
+            index,
+            partner_id,
+            name_key,
+            phone_keys,
+            email_key,
+            domain_key,
+            vat_key,
+            brand_key,
+        ) in self.env.cr.fetchall():
+            candidate = {
+                "name_norm": name_key or "",
+                "brand": brand_key or "",
+                "phones": tuple((phone_keys or "").split()),
+                "email": email_key,
+                "domain": domain_key,
+                "vat": vat_key,
+            }
+            verdict, reasons = matching.score_candidate(probes[index], candidate, threshold)
+            if verdict:
+                found[index].append((self.sudo().browse(partner_id), verdict, reasons))
+        for matches in found:
+            matches.sort(key=lambda item: item[1] != matching.EXACT)
+        return found
 
     @api.model
     def _pool_trgm_mode(self):

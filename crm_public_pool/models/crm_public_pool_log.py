@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from . import pool_text
-from .engine_token import as_engine, in_engine
+from .engine_token import GUARD_SETTING, as_engine, in_engine
 
 LOG_ACTIONS = [
     ("create", "Created"),
@@ -50,6 +51,81 @@ class CrmPublicPoolLog(models.Model):
         readonly=True, help="A note the pool wrote, as its message and values: rendered for each reader."
     )
     company_id = fields.Many2one("res.company", readonly=True, index=True)
+
+    def init(self):
+        # Which transaction wrote the row: a customer's move commits only with its row
+        # (res_partner_guard.py). Not an ORM field: the database fills it, nobody sends it.
+        self.env.cr.execute(
+            """
+            ALTER TABLE crm_public_pool_log ADD COLUMN IF NOT EXISTS engine_txid bigint;
+            ALTER TABLE crm_public_pool_log ALTER COLUMN engine_txid SET DEFAULT txid_current();
+            """
+        )
+        self._create_immutability_guard()
+
+    def _create_immutability_guard(self):
+        """PostgreSQL refuses to change or delete an audit row, whatever the path.
+
+        Three changes stay possible, each one a database cascade or the engine's own work:
+        a reference set to NULL when the record it names is deleted (ON DELETE SET NULL), the
+        customer a row names re-pointed by the engine when customers are merged (Odoo's merge
+        moves every reference to the customer kept), and a row the engine wrote in the same
+        transaction (the demo data dates its history).
+        """
+        references = [
+            field.name
+            for field in self._fields.values()
+            if field.type == "many2one" and field.store and field.column_type
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE FUNCTION crm_public_pool_log_immutable() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                DECLARE
+                    engine boolean := coalesce(current_setting(%(setting)s, true), '') = txid_current()::text;
+                BEGIN
+                    IF TG_OP = 'UPDATE' THEN
+                        IF engine AND OLD.engine_txid = txid_current() THEN
+                            RETURN NEW;
+                        END IF;
+                        IF engine AND to_jsonb(OLD) - 'partner_id' = to_jsonb(NEW) - 'partner_id' THEN
+                            RETURN NEW;
+                        END IF;
+                        -- PostgreSQL's own ON DELETE SET NULL runs inside its referential trigger.
+                        IF pg_trigger_depth() > 1 AND NOT EXISTS (
+                            SELECT 1 FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
+                             WHERE n.value IS DISTINCT FROM o.value
+                               AND NOT (n.key = ANY(%(references)s) AND n.value = 'null'::jsonb)
+                        ) THEN
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                        MESSAGE = 'The customer pool audit log cannot be changed or deleted (row ' || OLD.id || ').';
+                END $$;
+                CREATE OR REPLACE FUNCTION crm_public_pool_log_no_truncate() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'The customer pool audit log cannot be emptied.'
+                        USING ERRCODE = 'insufficient_privilege';
+                END $$;
+                DROP TRIGGER IF EXISTS crm_public_pool_log_immutable ON crm_public_pool_log;
+                CREATE TRIGGER crm_public_pool_log_immutable BEFORE UPDATE OR DELETE ON crm_public_pool_log
+                   FOR EACH ROW EXECUTE FUNCTION crm_public_pool_log_immutable();
+                DROP TRIGGER IF EXISTS crm_public_pool_log_no_truncate ON crm_public_pool_log;
+                CREATE TRIGGER crm_public_pool_log_no_truncate BEFORE TRUNCATE ON crm_public_pool_log
+                   FOR EACH STATEMENT EXECUTE FUNCTION crm_public_pool_log_no_truncate();
+                """,
+                setting=GUARD_SETTING,
+                references=references,
+            )
+        )
+
+    def _drop_immutability_guard(self):
+        self.env.cr.execute(
+            "DROP FUNCTION IF EXISTS crm_public_pool_log_immutable(), crm_public_pool_log_no_truncate() CASCADE"
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -170,7 +170,10 @@ class CrmPublicPoolMaskingMixin(models.AbstractModel):
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
-        masking = self._pool_masking()
+        # A search on ids alone (the ORM's own reads of records by id, name reads included)
+        # has nothing to mask: it costs no lookup of the pools, so records outside any pool
+        # are read as they are without this addon.
+        masking = self._pool_searches_fields(domain, order) and self._pool_masking()
         if masking:
             domain = self._pool_mask_domain(domain, masking)
             order = self._pool_unmasked_order(order, masking)
@@ -188,6 +191,15 @@ class CrmPublicPoolMaskingMixin(models.AbstractModel):
         return super()._read_group(
             domain, groupby=groupby, aggregates=aggregates, having=having, offset=offset, limit=limit, order=order
         )
+
+    @api.model
+    def _pool_searches_fields(self, domain, order):
+        """Whether ``domain`` or ``order`` name a field other than ``id``, which no pool hides."""
+        for item in domain or []:
+            if isinstance(item, (list, tuple)) and expression.is_leaf(item) and isinstance(item[0], str):
+                if item[0].split(".", 1)[0] != "id":
+                    return True
+        return any(term.strip().split(" ")[0] not in ("", "id") for term in (order or "").split(","))
 
     @api.model
     def _pool_mask_domain(self, domain, masking):

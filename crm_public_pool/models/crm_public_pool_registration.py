@@ -136,7 +136,10 @@ class CrmPublicPoolRegistration(models.Model):
     @api.depends("state", "match_ids", "partner_id")
     def _compute_can_appeal(self):
         for registration in self:
-            registration.can_appeal = registration.state == "duplicate" and bool(registration.sudo()._appeal_target())
+            target = registration.sudo()._appeal_target()
+            registration.can_appeal = (
+                registration.state == "duplicate" and bool(target) and not registration._is_exact_copy(target)
+            )
 
     @api.constrains("name")
     def _check_name(self):
@@ -219,6 +222,8 @@ class CrmPublicPoolRegistration(models.Model):
                 )
             self._set_result("duplicate", message, partner=appealed.partner_id)
             return self._notification(message, "warning")
+        if near and self._near_matches_allowed(near):
+            return self._register_new()
         if near:
             partners = self.env["res.partner"].browse([p.id for p in near])
             message = self.env._(
@@ -254,6 +259,25 @@ class CrmPublicPoolRegistration(models.Model):
         if self.state != "duplicate" or not target:
             raise UserError(
                 self.env._("Only a duplicate registration matching another customer can be appealed (%s).", self.name)
+            )
+        if self._is_exact_copy(target):
+            raise UserError(
+                self.env._(
+                    "%s has the same name or USCC as the customer it matches: it is that company, and an appeal "
+                    "cannot make it another one.",
+                    self.name,
+                )
+            )
+        pending = self.sudo().search_count(
+            [("state", "=", "appealed"), ("partner_id", "=", target.id), ("id", "!=", self.id)], limit=1
+        )
+        if pending:
+            raise UserError(
+                self.env._(
+                    "An appeal about the customer %s matches already awaits a pool administrator: one appeal at "
+                    "a time.",
+                    self.name,
+                )
             )
         reviewers = self._appeal_reviewers(target.pool_id)
         if not reviewers:
@@ -626,6 +650,23 @@ class CrmPublicPoolRegistration(models.Model):
             )
         )
         return self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _near_matches_allowed(self, near):
+        """Whether a prospect that only resembles customers may still be registered: its pool's
+        duplicate policy is Allow and none of them is a prospect a colleague registered and protects.
+        Warn and Block keep the appeal: a registration is a claim to the company, decided before it saves."""
+        pool = self.env["crm.public.pool"].sudo()._get_default_pool(self.company_id)
+        if not pool or pool.duplicate_policy != "allow":
+            return False
+        return not self.env["res.partner"]._pool_protected_by_colleague(near, self.user_id)
+
+    def _is_exact_copy(self, partner):
+        """Whether this registration is ``partner`` itself: the same normalised name or the same USCC / VAT."""
+        probe = matching.fingerprint(self._prospect())
+        partner = partner.sudo()
+        same_name = bool(probe["name_norm"]) and probe["name_norm"] == partner.pool_name_key
+        same_vat = bool(probe["vat"]) and probe["vat"] == partner.pool_vat_key
+        return same_name or same_vat
 
     @api.model
     def _appeal_reviewers(self, pool):

@@ -9,6 +9,7 @@ from odoo.tools.safe_eval import dateutil, safe_eval
 
 from ..logic.recycle import level_days, positional_template, shortest_days
 from .checks import check_integers
+from .engine_token import engine_fetchall
 
 RULE_TYPES = [
     ("no_followup", "No Follow-up"),
@@ -55,6 +56,15 @@ class CrmPublicPoolRule(models.Model):
     company_id = fields.Many2one(related="pool_id.company_id", store=True)
     rule_type = fields.Selection(RULE_TYPES, required=True, default="no_followup")
     days = fields.Integer(default=30, help="Days without the event before the customer is recycled.")
+    day_basis = fields.Selection(
+        [("calendar", "Calendar Days"), ("working", "Working Days")],
+        string="Count",
+        default="calendar",
+        required=True,
+        help="Working days: the days worked in the working hours of the pool's company (Settings > Working"
+        " Hours), without its public holidays and with its moved working days (调休). The warning window"
+        " counts the same days.",
+    )
     days_a = fields.Integer(string="Days (level A)", help="0 = use Days.")
     days_b = fields.Integer(string="Days (level B)", help="0 = use Days.")
     days_c = fields.Integer(string="Days (level C)", help="0 = use Days.")
@@ -168,6 +178,18 @@ class CrmPublicPoolRule(models.Model):
             result[rule.pool_id.id] += (rule.id,)
         return dict(result)
 
+    @api.model
+    @tools.ormcache()
+    def _recycle_working_calendar_by_pool(self):
+        """{pool id: (resource.calendar id, its time zone)} of pools with an active rule counting
+        working days: the company's calendar (rule and company changes clear the cache)."""
+        result = {}
+        for rule in self.sudo().search([("active", "=", True), ("day_basis", "=", "working")]):
+            calendar = (rule.pool_id.company_id or self.env.company).resource_calendar_id
+            if calendar:
+                result[rule.pool_id.id] = (calendar.id, calendar.tz or "UTC")
+        return result
+
     def _parsed_domain(self):
         self.ensure_one()
         context = {
@@ -253,6 +275,50 @@ class CrmPublicPoolRule(models.Model):
             condition = SQL("%s AND l.date_closed >= %s", condition, since)
         return condition
 
+    def _working_time(self):
+        """(calendar, time zone) a working-day rule counts on; None for calendar days."""
+        self.ensure_one()
+        if self.day_basis != "working":
+            return None
+        cached = self._recycle_working_calendar_by_pool().get(self.pool_id.id) if self.active else None
+        if cached:
+            return self.env["resource.calendar"].sudo().browse(cached[0]), cached[1]
+        calendar = (self.pool_id.company_id or self.env.company).sudo().resource_calendar_id
+        return (calendar, calendar.tz or "UTC") if calendar else None
+
+    def _day_arithmetic(self, now):
+        """(later, elapsed): SQL of a moment plus some days, and of the days from a moment to ``now``,
+        in the rule's days: calendar days, or working days of the company's calendar."""
+        working_time = self._working_time()
+        if not working_time:
+            return (
+                lambda moment, days: SQL("%s + make_interval(days => %s)", moment, days),
+                lambda moment: SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, moment),
+            )
+        calendar, tz = working_time
+        workdays = self.env["crm.public.pool.workday"]
+        table = workdays._workday_table(calendar)
+        return (
+            lambda moment, days: workdays._workday_add_sql(tz, table, moment, days),
+            lambda moment: SQL(
+                "coalesce(%s - %s, floor(extract(epoch FROM %s - %s) / 86400)::int)",
+                workdays._workday_index_sql(tz, table, SQL("%s::timestamp", now)),
+                workdays._workday_index_sql(tz, table, moment),
+                now,
+                moment,
+            ),
+        )
+
+    def _warn_horizon(self, now):
+        """The end of the warning window opening at ``now``: ``warn_days`` of the rule's days later."""
+        if not self._working_time():
+            return now + timedelta(days=self.warn_days)
+        later, _elapsed = self._day_arithmetic(now)
+        return self.env.execute_query(SQL("SELECT %s", later(SQL("%s::timestamp", now), self.warn_days)))[0][0]
+
+    def _note_text(self, calendar_days, working_days):
+        return working_days if self.day_basis == "working" and self._working_time() else calendar_days
+
     def _criteria(self, now):
         """(deadline, condition, prefilter, note) of the rule as SQL on ``p``.
 
@@ -262,6 +328,7 @@ class CrmPublicPoolRule(models.Model):
         self.ensure_one()
         days = self._days_sql()
         prefix = (self.name or "").replace("%", "%%") + ": "
+        later, elapsed = self._day_arithmetic(now)
 
         def note(template, names, *values):
             if self.env.context.get("pool_note_message"):
@@ -277,32 +344,38 @@ class CrmPublicPoolRule(models.Model):
         if self.rule_type == "no_followup":
             anchor = SQL("greatest(p.pool_last_followup_date, p.pool_claim_date)")
             return (
-                SQL("%s + make_interval(days => %s)", anchor, days),
+                later(anchor, days),
                 SQL("TRUE"),
                 SQL("%s <= %s", anchor, now - timedelta(days=self._shortest_days())),
                 note(
-                    self.env._("no follow-up for %(days)s days, limit %(limit)s"),
+                    self._note_text(
+                        self.env._("no follow-up for %(days)s days, limit %(limit)s"),
+                        self.env._("no follow-up for %(days)s working days, limit %(limit)s"),
+                    ),
                     ["days", "limit"],
-                    SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, anchor),
+                    elapsed(anchor),
                     days,
                 ),
             )
-        claim_deadline = SQL("p.pool_claim_date + make_interval(days => %s)", days)
+        claim_deadline = later(SQL("p.pool_claim_date"), days)
         claim_prefilter = SQL("p.pool_claim_date <= %s", now - timedelta(days=self._shortest_days()))
-        since_claim = SQL("floor(extract(epoch FROM %s - p.pool_claim_date) / 86400)::int", now)
+        since_claim = elapsed(SQL("p.pool_claim_date"))
         if self.rule_type == "no_opportunity":
             anchor = SQL(
                 """greatest(p.pool_claim_date, (SELECT max(l.create_date) FROM crm_lead l JOIN res_partner lp ON lp.id = l.partner_id
                                                  WHERE lp.commercial_partner_id = p.id))"""
             )
             return (
-                SQL("%s + make_interval(days => %s)", anchor, days),
+                later(anchor, days),
                 SQL("TRUE"),
                 claim_prefilter,
                 note(
-                    self.env._("no new opportunity for %(days)s days, limit %(limit)s"),
+                    self._note_text(
+                        self.env._("no new opportunity for %(days)s days, limit %(limit)s"),
+                        self.env._("no new opportunity for %(days)s working days, limit %(limit)s"),
+                    ),
                     ["days", "limit"],
-                    SQL("floor(extract(epoch FROM %s - %s) / 86400)::int", now, anchor),
+                    elapsed(anchor),
                     days,
                 ),
             )
@@ -313,14 +386,17 @@ class CrmPublicPoolRule(models.Model):
                 SQL("NOT EXISTS (%s)", won),
                 claim_prefilter,
                 note(
-                    self.env._("no opportunity won in %(days)s days since the claim, limit %(limit)s"),
+                    self._note_text(
+                        self.env._("no opportunity won in %(days)s days since the claim, limit %(limit)s"),
+                        self.env._("no opportunity won in %(days)s working days since the claim, limit %(limit)s"),
+                    ),
                     ["days", "limit"],
                     since_claim,
                     days,
                 ),
             )
         if self.rule_type == "low_revenue":
-            revenue, template = self._revenue_sql(SQL("%s - make_interval(days => %s)", now, days))
+            revenue, template = self._revenue_sql(later(SQL("%s::timestamp", now), SQL("-%s", days)))
             return (
                 claim_deadline,
                 SQL("%s < %s", revenue, self.amount),
@@ -378,10 +454,6 @@ class CrmPublicPoolRule(models.Model):
             )
         )
 
-    def _recycle_count(self, now):
-        self.ensure_one()
-        return self.env.execute_query(SQL("SELECT count(*) FROM res_partner p WHERE %s", self._due_where(now)))[0][0]
-
     def _recycle_explain(self, partner_ids, now):
         """{partner id: (deadline, note)} of the rule for the given customers it would recycle."""
         self.ensure_one()
@@ -400,17 +472,22 @@ class CrmPublicPoolRule(models.Model):
 
     def _recycle_bounds(self, now, batch_size):
         """Lowest id of each run of ``batch_size`` due customers (by id): the starts of disjoint batches."""
+        return self._recycle_ranges(now, batch_size)[0]
+
+    def _recycle_ranges(self, now, batch_size):
+        """(starts of the disjoint batches, number of due customers) in one pass over the due ones."""
         self.ensure_one()
         rows = self.env.execute_query(
             SQL(
-                """SELECT id FROM (SELECT p.id, row_number() OVER (ORDER BY p.id) AS rank
-                                     FROM res_partner p WHERE %s) due
+                """SELECT id, total FROM (SELECT p.id, row_number() OVER (ORDER BY p.id) AS rank,
+                                                 count(*) OVER () AS total
+                                            FROM res_partner p WHERE %s) due
                     WHERE mod(rank, %s) = 1 ORDER BY id""",
                 self._due_where(now),
                 batch_size,
             )
         )
-        return [row[0] for row in rows]
+        return [row[0] for row in rows], rows[0][1] if rows else 0
 
     def _recycle_batch(self, now, batch_size, id_range=None):
         """Recycle up to ``batch_size`` due customers in one statement; return their (id, old owner).
@@ -427,7 +504,9 @@ class CrmPublicPoolRule(models.Model):
             if high is not None:
                 where = SQL("%s AND p.id < %s", where, high)
         self.env.flush_all()
-        self.env.cr.execute(
+        # Moves and their audit rows in one statement: the engine's (res_partner_guard.py).
+        return engine_fetchall(
+            self.env.cr,
             SQL(
                 """
                 WITH due AS (
@@ -482,9 +561,8 @@ class CrmPublicPoolRule(models.Model):
                 own_types=self._own_activity_type_ids(),
                 rule=self.id,
                 company=self.company_id.id,
-            )
+            ),
         )
-        return self.env.cr.fetchall()
 
     def _recycle_warn(self, now):
         """Mark and log customers entering the warning window; return [(partner id, owner id, deadline, note)]."""
@@ -492,9 +570,11 @@ class CrmPublicPoolRule(models.Model):
         deadline, condition, _prefilter, note = self._criteria(now)
         if deadline is None or not self.warn_days:
             return []
-        horizon = now + timedelta(days=self.warn_days)
+        horizon = self._warn_horizon(now)
         self.env.flush_all()
-        self.env.cr.execute(
+        # Moves and their audit rows in one statement: the engine's (res_partner_guard.py).
+        return engine_fetchall(
+            self.env.cr,
             SQL(
                 """
                 WITH due AS (
@@ -531,9 +611,8 @@ class CrmPublicPoolRule(models.Model):
                 uid=SUPERUSER_ID,
                 rule=self.id,
                 company=self.company_id.id,
-            )
+            ),
         )
-        return self.env.cr.fetchall()
 
     def _recycle_date_sql(self, now):
         """When the rule recycles ``p`` if nothing happens (NULL: never)."""

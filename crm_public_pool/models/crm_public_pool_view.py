@@ -5,6 +5,7 @@ Only facts about views, not about ownership: they are not audit rows. The counti
 to everyone through the ORM, and the daily cron drops them after ``VIEW_KEEP_DAYS``.
 """
 
+import logging
 from datetime import timedelta
 
 from psycopg2.errors import ReadOnlySqlTransaction
@@ -14,6 +15,29 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 VIEW_KEEP_DAYS = 30
+
+_logger = logging.getLogger(__name__)
+
+
+class OpeningNeedsPrimary(ReadOnlySqlTransaction):
+    """A read-only request opens a customer of a limited pool for the first time today.
+
+    Reads run on a read-only cursor, which Odoo sends to the replica when there is one; the
+    opening must be recorded on the primary. Raising this makes Odoo replay the request on a
+    read/write cursor (``odoo.http``, ``_transactioning``): only such first openings pay for the
+    primary, every other read of every pool stays on the replica.
+    """
+
+
+class QuietOpeningReplay(logging.Filter):
+    """Odoo logs every replay of a read-only request as a warning with its traceback; this one
+    is the design (the first opening of a customer of a limited pool each day), not a fault."""
+
+    def filter(self, record):
+        return not (record.exc_info and isinstance(record.exc_info[1], OpeningNeedsPrimary))
+
+
+logging.getLogger("odoo.http").addFilter(QuietOpeningReplay())
 
 
 class CrmPublicPoolView(models.Model):
@@ -83,9 +107,9 @@ class CrmPublicPoolView(models.Model):
                  WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.partner_id = t.partner_id)
             )"""
         if self.env.cr.readonly:
-            # Read-only requests (Odoo 18 serves web_read, read, search_read... on a read-only
-            # cursor): the same statement without its writes. Nothing new opened: done. Else the
-            # request is replayed on a read/write cursor, as Odoo does for any write it meets.
+            # Read-only requests (web_read, read, search_read... on the replica when there is
+            # one): the same statement without its writes. Nothing new opened: done. Else the
+            # request is replayed on a read/write cursor, on the primary, where it is counted.
             self.env.cr.execute(
                 SQL(
                     facts
@@ -95,7 +119,8 @@ class CrmPublicPoolView(models.Model):
             )
             limited, has_fresh = self.env.cr.fetchone()
             if has_fresh:
-                raise ReadOnlySqlTransaction("cannot record the customers opened in a read-only transaction")
+                _logger.debug("opening customers of a limited pool: replayed on a read/write cursor")
+                raise OpeningNeedsPrimary("cannot record the customers opened in a read-only transaction")
             return dict(limited or [])
         self.env.cr.execute(
             SQL(

@@ -7,9 +7,24 @@ own fields: a client can send any JSON in a context (``True``, strings, lists) b
 Python object, so no context key, argument or record value can pass for the engine. Values
 the engine hands to the log (a distribution's score, a registration's origin) ride inside the
 same token for the same reason.
+
+The token has a twin in the database: ``engine_statements`` marks the statements the engine
+runs with a transaction-local setting, and PostgreSQL refuses a change of a managed customer's
+owner, status, pool, lock or pool dates made by any other statement (the triggers created in
+``res_partner_guard.py``). The setting is set just before the engine's own statements and
+cleared right after; it holds the transaction's id, so a session-wide value never matches.
 """
 
+from contextlib import contextmanager, suppress
+
+import psycopg2
+
 ENGINE_KEY = "crm_public_pool_engine"
+# The transaction-local setting PostgreSQL's guard reads (res_partner_guard.py).
+GUARD_SETTING = "crm_public_pool.engine"
+# How many engine_statements blocks are open on a cursor (in its ``cache``): nested blocks
+# cost no query.
+_DEPTH = "crm_public_pool_engine_statements"
 
 
 class EngineCall:
@@ -59,3 +74,36 @@ def without_client_defaults(records, fnames):
     if not forged:
         return records
     return records.with_env(records.env(context={k: v for k, v in context.items() if k not in forged}))
+
+
+@contextmanager
+def engine_statements(cr):
+    """Run the block's statements as the engine's, for PostgreSQL's guard.
+
+    Only engine code opens this block, around statements whose values it built itself (a
+    move's flush, the set-based recycle); nothing a client sent runs inside it.
+    """
+    depth = cr.cache.get(_DEPTH, 0)
+    if depth:
+        cr.cache[_DEPTH] = depth + 1
+        try:
+            yield
+        finally:
+            cr.cache[_DEPTH] = depth
+        return
+    cr.execute("SELECT set_config(%s, txid_current()::text, true)", [GUARD_SETTING])
+    cr.cache[_DEPTH] = 1
+    try:
+        yield
+    finally:
+        cr.cache[_DEPTH] = 0
+        # A failed statement aborted the transaction: its rollback clears the setting.
+        with suppress(psycopg2.errors.InFailedSqlTransaction):
+            cr.execute("SELECT set_config(%s, '', true)", [GUARD_SETTING], log_exceptions=False)
+
+
+def engine_fetchall(cr, query):
+    """Run one statement the engine composed as the engine's; return its rows (none: [])."""
+    with engine_statements(cr):
+        cr.execute(query)
+        return cr.fetchall() if cr.description else []

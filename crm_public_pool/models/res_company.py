@@ -86,4 +86,9 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         check_integers(self, [vals])
-        return super().write(vals)
+        res = super().write(vals)
+        if "resource_calendar_id" in vals:
+            # Rules counting working days follow the company's working hours.
+            self.env.registry.clear_cache()
+            self.env["crm.public.pool.workday"]._workday_calendars_changed(self.resource_calendar_id)
+        return res

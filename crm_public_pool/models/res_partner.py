@@ -4,11 +4,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, clean_context
 
 from ..logic import claim_rules
 from .checks import check_id, optional_id
-from .engine_token import as_engine, engine_fact, in_engine, without_client_defaults
+from .engine_token import as_engine, engine_fact, engine_statements, in_engine, without_client_defaults
 
 _lt = LazyTranslate(__name__)
 
@@ -326,14 +326,24 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         model = self
+        client_relations = []
         if not in_engine(self.env):
             for vals in vals_list:
                 self._pool_refuse_engine_fields(vals)
             self._pool_check_relations(vals_list)
-            model = without_client_defaults(self, POOL_ENGINE_FIELDS | {"pool_locked", "active", "pool_id"})
+            model = without_client_defaults(self, POOL_ENGINE_FIELDS | {"pool_locked", "pool_id"})
+            client_relations = [self._pool_split_relations(vals) for vals in vals_list]
         managed_indexes = model._pool_prepare_create(vals_list)
-        # The values were decided above: the ORM writes them as the engine.
-        partners = super(ResPartner, as_engine(model)).create(vals_list).with_env(self.env)
+        # The values were decided above: the ORM writes them as the engine. The client's
+        # one2many and many2many commands are not among them (see _pool_apply_client_relations).
+        engine_model = super(ResPartner, as_engine(model))
+        if managed_indexes or in_engine(self.env):
+            with engine_statements(self.env.cr):
+                partners = engine_model.create(vals_list).with_env(self.env)
+        else:
+            partners = engine_model.create(vals_list).with_env(self.env)
+        if any(client_relations):
+            partners._pool_apply_client_relations(client_relations)
         managed = partners.browse([partners[i].id for i in managed_indexes])
         managed._pool_after_create()
         managed._pool_recycle_after_write({"pool_state"}, fresh=True)
@@ -342,6 +352,32 @@ class ResPartner(models.Model):
             if contact.user_id != contact.commercial_partner_id.user_id:
                 as_engine(contact).user_id = contact.commercial_partner_id.user_id
         return partners
+
+    @api.model
+    def _pool_split_relations(self, vals):
+        """Take the client's one2many and many2many commands out of ``vals`` (returned apart)."""
+        return {
+            fname: vals.pop(fname)
+            for fname in list(vals)
+            if fname in self._fields and self._fields[fname].type in ("one2many", "many2many")
+        }
+
+    def _pool_apply_client_relations(self, relations):
+        """Apply each new partner's one2many and many2many commands as the client's own, with the
+        client's rights and outside the engine's token, as Odoo's create applies them: a nested
+        command creates, writes or links records as the client would one by one."""
+        fnames = sorted({fname for values in relations for fname in values}, key=lambda f: self._fields[f]._sequence)
+        partners = self.with_context(clean_context(self.env.context))
+        for fname in fnames:
+            self._fields[fname].create(
+                [
+                    (partner, values[fname])
+                    for partner, values in zip(partners, relations, strict=True)
+                    if fname in values
+                ]
+            )
+        self.modified(fnames, create=True)
+        self._validate_fields(fnames)
 
     @api.model
     def _pool_prepare_create(self, vals_list):
@@ -356,6 +392,8 @@ class ResPartner(models.Model):
                 continue
             pool = self._pool_target_pool(vals)
             if not engine:
+                # A client's default_active applies to partners no pool manages, never to a customer.
+                vals.setdefault("active", True)
                 if vals.get("active", True) is False or vals.get("pool_locked"):
                     raise UserError(
                         self.env._(
@@ -535,7 +573,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "Only a pool manager may change %(fields)s of a pool customer such as %(partner)s.",
                         fields=", ".join(sorted(changing)),
-                        partner=self.sudo().filtered_domain([("pool_id", "=", pool.id)])[0].name,
+                        partner=self.sudo().filtered_domain([("pool_id", "=", pool.id)])[:1]._pool_name_for_me(),
                     )
                 )
 
@@ -546,7 +584,7 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._(
                     "%(contact)s follows its company's %(fields)s: move the company instead.",
-                    contact=self.sudo()[0].display_name,
+                    contact=self.sudo()[:1]._pool_name_for_me(),
                     fields=", ".join(sorted(following)),
                 )
             )
@@ -590,7 +628,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "%(partner)s is a customer of pool %(pool)s: release or archive it instead of deleting it; "
                         "only a pool manager may delete pool customers.",
-                        partner=managed.filtered_domain([("pool_id", "=", pool.id)])[0].name,
+                        partner=managed.filtered_domain([("pool_id", "=", pool.id)])[:1]._pool_name_for_me(),
                         pool=pool.name,
                     )
                 )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -21,7 +22,7 @@ from odoo.tools import SQL, LazyTranslate, format_datetime, split_every
 from ..logic import claim_rules
 from . import pool_text
 from .checks import check_id, check_ids, check_texts, has_words, optional_id
-from .engine_token import as_engine
+from .engine_token import as_engine, engine_statements
 from .res_partner import RECYCLE_INPUT_FIELDS
 
 _lt = LazyTranslate(__name__)
@@ -126,7 +127,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "Only administrators of pool %(pool)s may put %(partner)s there for %(user)s.",
                         pool=pool.name,
-                        partner=strangers[0].name,
+                        partner=strangers[0]._pool_name_for_me(),
                         user=strangers[0].user_id.name,
                     )
                 )
@@ -153,7 +154,7 @@ class ResPartner(models.Model):
 
     def action_pool_claim(self):
         """The current user claims these pooled customers (or requests them)."""
-        partners = self._pool_lock_commercial()
+        partners = self._pool_lock_commercial(claiming=True)
         user = self.env.user
         facts = self.env["crm.public.pool"]._pool_user_facts(user)
         partners.sudo()._check_claim_allowed(user, facts)
@@ -206,8 +207,8 @@ class ResPartner(models.Model):
             # Only a refusal names customers: the access check runs for it alone.
             nonlocal readable
             if readable is None:
-                readable = set(self.with_user(user).sudo(False)._filtered_access("read").ids)
-            return partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
+                readable = self.with_user(user)._pool_names_for_me()
+            return readable[partner.id]
 
         for partner in self:
             pool_rules = rules.get(partner.pool_id)
@@ -309,7 +310,10 @@ class ResPartner(models.Model):
         pending = Request.search([("partner_id", "in", self.ids), ("user_id", "=", user.id), ("state", "=", "pending")])
         if pending:
             raise UserError(
-                self.env._("You already asked for %s; wait for the pool administrator.", pending[0].partner_id.name)
+                self.env._(
+                    "You already asked for %s; wait for the pool administrator.",
+                    pending[0].partner_id._pool_name_for_me(),
+                )
             )
         requests = Request.create([{"partner_id": p.id, "pool_id": p.pool_id.id, "user_id": user.id} for p in self])
         for request in requests:
@@ -502,14 +506,11 @@ class ResPartner(models.Model):
         return partners
 
     def _pool_labels(self):
-        """{id: how the current user may call each customer}: its name if they may read it, else its number."""
-        readable = (
-            set(self.with_env(self.env(su=False))._filtered_access("read").ids) if not self.env.su else set(self.ids)
-        )
-        return {
-            partner.id: partner.name if partner.id in readable else self.env._("Customer #%s", partner.id)
-            for partner in self.sudo()
-        }
+        """{id: how the current user may call each customer}: its name if they may read it, else its number.
+
+        As the real user even when called in sudo (see ``_pool_names_for_me``).
+        """
+        return self._pool_names_for_me()
 
     def _pool_lock_rows(self):
         """Lock the customers' rows so concurrent moves of them serialize; their pool fields are
@@ -520,17 +521,40 @@ class ResPartner(models.Model):
         self._pool_lock_and_read(SQL("id IN %s", tuple(self.ids)))
         return self
 
-    def _pool_lock_commercial(self):
+    def _pool_lock_commercial(self, claiming=False):
         """``_pool_commercial()._pool_lock_rows()`` in one statement: the commercial customers of
-        these partners, locked, with their pool fields."""
+        these partners, locked, with their pool fields.
+
+        ``claiming``: a claim does not queue behind a colleague's move of the same customer. It
+        takes the lock with ``NOWAIT`` and, when the row is locked, or changed since the claim's
+        transaction began (``REPEATABLE READ`` refuses to lock such a row), it refuses at once.
+        Waiting would cost the winner's whole transaction, then Odoo's replay of the
+        serialization failure after a random sleep: most of a second for every loser of a
+        morning rush.
+        """
         if not self:
             return self
         self._pool_checked()
         self.env["res.partner"].flush_model()
         asked = tuple(self.ids)
-        partners = self._pool_lock_and_read(
-            SQL("id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s)", asked)
-        ).with_env(self.env)
+        where = SQL("id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s)", asked)
+        if claiming:
+            try:
+                partners = self._pool_lock_and_read(where, nowait=True)
+            except (LockNotAvailable, SerializationFailure) as error:
+                self.env.cr.execute("ROLLBACK TO SAVEPOINT pool_claim_lock")
+                labels = ", ".join(self._pool_labels().values())
+                if isinstance(error, LockNotAvailable):
+                    raise UserError(self.env._("Being claimed by a colleague right now: %s.", labels)) from None
+                raise UserError(
+                    self.env._(
+                        "Claimed or changed by a colleague a moment ago: %s. Open it again to see where it stands.",
+                        labels,
+                    )
+                ) from None
+            partners = partners.with_env(self.env)
+        else:
+            partners = self._pool_lock_and_read(where).with_env(self.env)
         if len(partners) < len(set(asked)):
             # Fewer companies than partners asked (contacts of one company), or deleted ids:
             # reading a deleted one raises Odoo's own MissingError, naming it, as it always did.
@@ -543,7 +567,7 @@ class ResPartner(models.Model):
             )
         return partners
 
-    def _pool_lock_and_read(self, where):
+    def _pool_lock_and_read(self, where, nowait=False):
         """Lock the rows of res_partner matching ``where`` (ordered by id, so concurrent locks
         cannot deadlock) and put their POOL_LOCK_FIELDS in the cache; return them.
 
@@ -551,18 +575,26 @@ class ResPartner(models.Model):
         the empty ``user_ids`` and ``child_ids`` go in the cache too, exactly what the ORM
         would read (so a move's ``write``, which reads both, does not ask again). A customer
         with users or contacts is left to the ORM to read as usual.
+
+        ``nowait``: raise ``LockNotAvailable`` instead of waiting for a lock held by another
+        transaction, after a savepoint ``pool_claim_lock`` the caller rolls back to. The savepoint
+        rides in the lock's own round trip (and stays until the transaction ends): a claim pays
+        no query for it.
         """
         columns = [self._fields[fname] for fname in POOL_LOCK_FIELDS]
-        self.env.cr.execute(
-            SQL(
-                """SELECT id, %s,
-                          NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = res_partner.id),
-                          NOT EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = res_partner.id AND c.active)
-                     FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE""",
-                SQL(", ").join(SQL.identifier(field.name) for field in columns),
-                where,
-            )
+        query = SQL(
+            """SELECT id, %s,
+                      NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = res_partner.id),
+                      NOT EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = res_partner.id AND c.active)
+                 FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE %s""",
+            SQL(", ").join(SQL.identifier(field.name) for field in columns),
+            where,
+            SQL("NOWAIT") if nowait else SQL(),
         )
+        if nowait:
+            query = SQL("SAVEPOINT pool_claim_lock; %s", query)
+        # A refused lock is an answer, not a fault: not logged as a bad query.
+        self.env.cr.execute(query, log_exceptions=not nowait)
         rows = self.env.cr.fetchall()
         partners = self.browse([row[0] for row in rows])
         if rows:
@@ -619,9 +651,10 @@ class ResPartner(models.Model):
         }
         # Read before the move (the row is in cache): who was still to accept the customer.
         offered = moving.filtered(lambda p: p.sudo().pool_accept_deadline)
-        moving._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
-        offered._pool_drop_accept_todos()
-        moving._pool_await_acceptance(user, action)
+        with engine_statements(self.env.cr):
+            moving._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
+            offered._pool_drop_accept_todos()
+            moving._pool_await_acceptance(user, action)
         return owned_after
 
     def _pool_departure(self, successor=False):
@@ -700,57 +733,59 @@ class ResPartner(models.Model):
             for ids in split_every(APPLY_STEP, self.ids):
                 self.browse(ids)._pool_apply(action, vals, reason=reason, note=note, rule=rule, message=message)
             return
-        user = self.env.user
-        releasing = vals.get("pool_state") == "pool"
-        logs = []
-        for partner in self.sudo():
-            to_user = self.env["res.users"].browse(vals["user_id"]) if "user_id" in vals else partner.user_id
-            if releasing:
-                to_user = self.env["res.users"]
-            to_pool = self.env["crm.public.pool"].browse(vals.get("pool_id", partner.pool_id.id))
-            logs.append(
-                {
-                    "partner": partner,
-                    "action": action,
-                    "pool_id": to_pool.id,
-                    "from_pool_id": partner.pool_id.id if to_pool != partner.pool_id else False,
-                    "from_user_id": partner.user_id.id,
-                    "to_user_id": to_user.id,
-                    "reason_id": reason.id if reason else False,
-                    "rule_id": rule.id if rule else False,
-                    "note": note or False,
-                }
-            )
-        previous_owners = defaultdict(lambda: self.browse())
-        for partner in self.sudo():
-            previous_owners[partner.user_id] |= partner
-        writer = as_engine(self.sudo().with_context(tracking_disable=True))
-        for old_owner, partners in previous_owners.items():
-            owner_vals = dict(vals)
-            if releasing:
-                # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
-                owner_vals.update(
-                    user_id=False,
-                    pool_previous_user_id=old_owner.id,
-                    pool_recycle_date=False,
-                    pool_warned_date=False,
-                    pool_accept_deadline=False,
+        # Every statement of the move is the engine's (engine_token.engine_statements).
+        with engine_statements(self.env.cr):
+            user = self.env.user
+            releasing = vals.get("pool_state") == "pool"
+            logs = []
+            for partner in self.sudo():
+                to_user = self.env["res.users"].browse(vals["user_id"]) if "user_id" in vals else partner.user_id
+                if releasing:
+                    to_user = self.env["res.users"]
+                to_pool = self.env["crm.public.pool"].browse(vals.get("pool_id", partner.pool_id.id))
+                logs.append(
+                    {
+                        "partner": partner,
+                        "action": action,
+                        "pool_id": to_pool.id,
+                        "from_pool_id": partner.pool_id.id if to_pool != partner.pool_id else False,
+                        "from_user_id": partner.user_id.id,
+                        "to_user_id": to_user.id,
+                        "reason_id": reason.id if reason else False,
+                        "rule_id": rule.id if rule else False,
+                        "note": note or False,
+                    }
                 )
-            elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
-                owner_vals["pool_previous_user_id"] = old_owner.id
-            writer.browse(partners.ids).write(owner_vals)
-        if "user_id" in vals or releasing:
-            self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
-        if releasing:
-            # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
-            # to ask (as the set-based recycle statement deletes them).
-            self.env["mail.activity"].flush_model()
-            self.env.cr.execute(
-                """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id IN %s""",
-                [tuple(self.ids), self.env["crm.public.pool.rule"]._own_activity_type_ids()],
-            )
-            self.env["mail.activity"].invalidate_model()
-        self._pool_log(logs, message, user=user)
+            previous_owners = defaultdict(lambda: self.browse())
+            for partner in self.sudo():
+                previous_owners[partner.user_id] |= partner
+            writer = as_engine(self.sudo().with_context(tracking_disable=True))
+            for old_owner, partners in previous_owners.items():
+                owner_vals = dict(vals)
+                if releasing:
+                    # As the set-based recycle statement writes it (crm_public_pool_rule._recycle_batch).
+                    owner_vals.update(
+                        user_id=False,
+                        pool_previous_user_id=old_owner.id,
+                        pool_recycle_date=False,
+                        pool_warned_date=False,
+                        pool_accept_deadline=False,
+                    )
+                elif "user_id" in vals and old_owner and old_owner.id != vals["user_id"]:
+                    owner_vals["pool_previous_user_id"] = old_owner.id
+                writer.browse(partners.ids).write(owner_vals)
+            if "user_id" in vals or releasing:
+                self._pool_sync_contacts_and_leads(previous_owners, None if releasing else vals["user_id"])
+            if releasing:
+                # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
+                # to ask (as the set-based recycle statement deletes them).
+                self.env["mail.activity"].flush_model()
+                self.env.cr.execute(
+                    """DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id IN %s AND activity_type_id IN %s""",
+                    [tuple(self.ids), self.env["crm.public.pool.rule"]._own_activity_type_ids()],
+                )
+                self.env["mail.activity"].invalidate_model()
+            self._pool_log(logs, message, user=user)
 
     def _pool_sync_contacts_and_leads(self, previous_owners, new_user_id):
         # Contacts are the partners with a parent under these companies (a NOT IN over the

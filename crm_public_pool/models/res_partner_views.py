@@ -101,18 +101,9 @@ class ResPartner(models.Model):
             self._pool_open()
         return super().web_read(specification)
 
-    def read(self, fields=None, load="_classic_read"):
-        return super().read(fields=fields, load=load)
-
-    @api.model
-    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs):
-        return super().search_read(domain=domain, fields=fields, offset=offset, limit=limit, order=order, **read_kwargs)
-
-    # Opening a customer writes its view: these run on a read/write cursor (Odoo 18 serves them on
-    # a read-only one by default, and would replay the request after the first write it meets).
-    web_read._readonly = False
-    read._readonly = False
-    search_read._readonly = False
+    # web_read, read and search_read stay read-only requests, as Odoo 18 makes them: served by
+    # the replica when there is one. The first opening today of a customer of a limited pool is
+    # the one read that writes: crm.public.pool.view._pool_open has Odoo replay it on the primary.
 
     @api.model
     @api.readonly
@@ -128,8 +119,10 @@ class ResPartner(models.Model):
         return super().onchange(values, field_names, fields_spec)
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if _is_toplevel_call and not self.env.su:
+        if not self.env.su:
+            # Also through another record: a pool's customers (partner_ids/phone), a lead's customer.
             self._pool_check_export()
+        if _is_toplevel_call and not self.env.su:
             names = {path[0] for path in fields if path and path[0] not in (".id", "id")}
             if self._pool_reads_details(names):
                 self._pool_open()

@@ -229,6 +229,39 @@ class ResUsers(models.Model):
         self.sudo().write({"pool_paused": False, "pool_paused_until": False})
         return True
 
+    def action_pool_pause(self, until=False):
+        """Pause these users' intake through ``until`` (a date) or until resumed: allowed to the
+        users themselves and to an administrator of a pool they are members of."""
+        if until:
+            try:
+                until = fields.Date.to_date(until)
+            except (TypeError, ValueError) as error:
+                raise UserError(
+                    self.env._("The last day of a pause must be a date (YYYY-MM-DD), not %r.", until)
+                ) from error
+        self.pool_pause(until)
+        return self.env["res.partner"]._pool_notification(
+            self.env._(
+                "Intake paused for %(names)s until %(until)s.",
+                names=", ".join(self.sudo().mapped("name")),
+                until=until or self.env._("resumed"),
+            )
+        )
+
+    def action_pool_resume(self):
+        """Lift the pause of these users now (themselves, or an administrator of their pool)."""
+        self.pool_resume()
+        return self.env["res.partner"]._pool_notification(
+            self.env._("Intake resumed for %s.", ", ".join(self.sudo().mapped("name")))
+        )
+
+    def action_pool_pause_wizard(self):
+        """Open the pause form for these users, to choose the last day of the pause."""
+        self._pool_check_may_pause()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_public_pool.action_pool_pause_wizard")
+        action["context"] = {"default_user_ids": self.ids}
+        return action
+
     def _pool_absences(self, day=None):
         """{user id: why} for these users who cannot take customers on ``day`` (default today).
 

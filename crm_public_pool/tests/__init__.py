@@ -7,6 +7,7 @@ from . import test_hostile
 from . import test_performance
 from . import test_registration
 from . import test_distribution_odoo
+from . import test_duplicate_gate
 from . import test_ui
 from . import test_recycle
 from . import test_dashboard
@@ -21,4 +22,16 @@ from . import test_walk
 from . import test_flows
 from . import test_accept
 from . import test_anti_scraping
+from . import test_database_guard
+from . import test_client_commands
+from . import test_pool_restrictions
+from . import test_odoo_suites
+from . import test_partner_copies
+from . import test_cross_model_attacks
+from . import test_workdays
+from . import test_pause_members
+from . import test_robots
+from . import test_fairness
+from . import test_read_only_requests
+from . import test_rush
 from . import test_offered

@@ -364,9 +364,15 @@ class TestAntiScrapingWebClient(PoolCase, HttpCase):
             page = self.call("web_search_read", [("id", "=", a.id)], {"name": {}, "phone": {}})
         self.assertEqual(page["records"], [{"id": a.id, "name": a.name, "phone": False}])
         self.assertFalse(self.opened())
-        # The form opens it, on a read/write cursor from the start (no failed write, no replay).
-        with self.assertNoLogs("odoo.sql_db", "ERROR"), self.assertNoLogs("odoo.http", "WARNING"):
+        # The form opens it: its read-only request is replayed on a read/write cursor (the
+        # primary, with a replica) to record the opening, quietly: no failed write, no warning.
+        with (
+            self.assertNoLogs("odoo.sql_db", "ERROR"),
+            self.assertNoLogs("odoo.http", "WARNING"),
+            self.assertLogs("odoo.addons.crm_public_pool.models.crm_public_pool_view", "DEBUG") as replayed,
+        ):
             form = self.call("web_read", [a.id], {"name": {}, "phone": {}})
+        self.assertIn("replayed on a read/write cursor", replayed.output[0])
         self.assertEqual(form[0]["phone"], a.phone)
         self.assertEqual(self.call("read", [b.id], ["email"])[0]["email"], b.email)
         self.assertEqual(self.opened(), a | b)
@@ -374,6 +380,15 @@ class TestAntiScrapingWebClient(PoolCase, HttpCase):
         with self.assertNoLogs("odoo.sql_db", "ERROR"):
             page = self.call("web_search_read", [("id", "in", (a | c).ids)], {"phone": {}}, order="id")
         self.assertEqual([row["phone"] for row in page["records"]], [a.phone, False])
+        # The form again, and a form of a pool without a limit: served read-only, never replayed.
+        west = self.env["crm.public.pool"].create(
+            {"name": "West Pool", "pool_type": "department", "member_user_ids": [(6, 0, self.user_a.ids)]}
+        )
+        other = self.env["res.partner"].create({"name": "West Customer", "is_company": True, "pool_id": west.id})
+        with self.assertNoLogs("odoo.addons.crm_public_pool.models.crm_public_pool_view", "DEBUG"):
+            self.assertEqual(self.call("web_read", [a.id], {"phone": {}})[0]["phone"], a.phone)
+            self.assertEqual(self.call("web_read", other.ids, {"name": {}})[0]["name"], other.name)
+        self.assertEqual(self.opened(), a | b)
         # The server logs the refusal as a warning, as it does every UserError of a request.
         with self.assertRaises(UserError) as refusal, self.assertLogs("odoo.http", "WARNING"):
             self.call("search_read", [("id", "=", c.id)], ["phone"])

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from ..models.engine_token import engine_statements
 from ..report.crm_public_pool_age_report import AGE_BUCKETS
 from .common import PoolCase
 
@@ -19,9 +20,11 @@ class TestDashboard(PoolCase):
         self.assertEqual((snapshot.pooled_count, snapshot.owned_count), (7, 3))
 
     def test_ageing_buckets(self):
-        self.env.cr.execute(
-            "UPDATE res_partner SET pool_enter_date = now() - interval '45 days' WHERE id = %s", [self.customers[0].id]
-        )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_enter_date = now() - interval '45 days' WHERE id = %s",
+                [self.customers[0].id],
+            )
         self.env.invalidate_all()
         rows = self.env["crm.public.pool.age.report"].search([("pool_id", "=", self.pool.id)])
         buckets = {row.partner_id: row.age_bucket for row in rows}

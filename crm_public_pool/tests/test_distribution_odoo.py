@@ -244,15 +244,17 @@ class TestDistributionOdoo(PoolCase):
             {"has_headers": True, "quoting": '"', "separator": ",", "encoding": "utf-8"},
         )
         self.assertFalse([m for m in result["messages"] if m["type"] == "error"], result["messages"])
-        # The fifth row is East Customer 3 under another name: reported, not doubled.
+        # The fifth row is East Customer 3 (same e-mail) under another name: updated, not doubled.
         self.assertEqual(
             [m["message"] for m in result["messages"]],
             [
-                "Row 5 (East Customer Three) was not imported: it is the same customer as East Customer 3 (same email, domain)."
+                "1 existing customers updated (same id, USCC, phone or e-mail); an import never changes their "
+                "owner, pool or source."
             ],
         )
-        self.assertFalse(self.env["res.partner"].search([("name", "=", "East Customer Three")]))
-        imported = self.env["res.partner"].browse(result["ids"])
+        self.assertEqual(self.customers[3].name, "East Customer Three")
+        self.assertNotEqual(self.customers[3].source_id, self.trade_show)
+        imported = self.env["res.partner"].browse(result["ids"]) - self.customers[3]
         self.assertEqual(imported.pool_id, self.pool)
         self.assertEqual(imported.source_id, self.trade_show)
         self.assertEqual(len(self.logs(imported, "create")), 4)
@@ -279,12 +281,12 @@ class TestDistributionOdoo(PoolCase):
     @warmup
     def test_apply_five(self):
         wizard = self._apply(self.batch[:5])
-        with self.assertQueryCount(pool_admin=32):
+        with self.assertQueryCount(pool_admin=37):
             wizard.action_apply()
 
     @users("pool_admin")
     @warmup
     def test_apply_twenty(self):
         wizard = self._apply(self.batch[5:25])
-        with self.assertQueryCount(pool_admin=32):
+        with self.assertQueryCount(pool_admin=37):
             wizard.action_apply()

@@ -16,6 +16,7 @@ from odoo.tools import config, mute_logger
 
 from odoo.addons.base.models.ir_cron import ir_cron
 
+from ..models.engine_token import engine_statements
 from ..models.res_partner_moves import ResPartner
 from .races import CLAIMED, GAVE_UP, RaceCase
 
@@ -60,10 +61,11 @@ class TestFaults(RaceCase):
             env["res.partner"].browse(ids)._pool_lock_rows()._pool_move_to_owner(owner, "assign")
             env.flush_all()
             long_ago = fields.Datetime.now() - timedelta(days=60)
-            cr.execute(
-                "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = %s WHERE id IN %s",
-                [long_ago, long_ago, tuple(ids)],
-            )
+            with engine_statements(cr):
+                cr.execute(
+                    "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = %s WHERE id IN %s",
+                    [long_ago, long_ago, tuple(ids)],
+                )
         return ids
 
     def recycle(self):
@@ -184,6 +186,11 @@ class TestFaults(RaceCase):
             time.sleep(seconds)
             cr.rollback()
 
+    # A claim never waits for a lock (test_rush.py): an assignment does, and shows the timeouts.
+
+    def assign(self, env, customer):
+        env["crm.public.pool"].browse(self.pool_id).pool_assign([customer], self.user_ids[1])
+
     def test_lock_timeout_is_retried(self):
         (customer,) = self.make_customers(1, label="Locked a while")
         held = threading.Event()
@@ -192,19 +199,19 @@ class TestFaults(RaceCase):
         held.wait(10)
         attempts = []
 
-        def claim():
+        def assign():
             attempts.append(1)
             env.cr.execute("SET LOCAL lock_timeout = '200ms'")
-            env["res.partner"].browse(customer).action_pool_claim()
+            self.assign(env, customer)
 
         with self.registry.cursor() as cr, mute_logger("odoo.sql_db"):
-            env = self.env_for(cr, self.user_ids[1])
-            outcome = self.with_retry(env, claim)
+            env = self.env_for(cr, self.admin_id)
+            outcome = self.with_retry(env, assign)
         holder.join()
         self.assertEqual(outcome, CLAIMED)
         self.assertGreater(len(attempts), 1, "the first attempt timed out on the lock and was retried")
         self.assertEqual(self.owners([customer])[customer], (self.user_ids[1], "private"))
-        self.assertEqual(self.log_counts([customer], "claim"), {customer: 1})
+        self.assertEqual(self.log_counts([customer], "assign"), {customer: 1})
         self.assert_invariants()
 
     def test_lock_held_too_long_is_reported_and_changes_nothing(self):
@@ -214,15 +221,15 @@ class TestFaults(RaceCase):
         holder.start()
         held.wait(10)
         with self.registry.cursor() as cr:
-            env = self.env_for(cr, self.user_ids[1])
+            env = self.env_for(cr, self.admin_id)
             cr.execute("SET LOCAL lock_timeout = '200ms'")
             with mute_logger("odoo.sql_db"), self.assertRaises(errors.LockNotAvailable) as caught:
-                env["res.partner"].browse(customer).action_pool_claim()
+                self.assign(env, customer)
             cr.rollback()
         holder.join()
         self.assertIn("lock timeout", str(caught.exception))
         self.assertEqual(self.owners([customer])[customer], (None, "pool"))
-        self.assertFalse(self.log_counts([customer], "claim"))
+        self.assertFalse(self.log_counts([customer], "assign"))
         self.assert_invariants()
 
     def test_serialization_failure_is_retried_without_half_moves(self):

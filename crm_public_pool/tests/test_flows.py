@@ -8,6 +8,8 @@ from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 
+from ..models.engine_token import engine_statements
+
 
 @tagged("post_install", "-at_install")
 class TestFlowTours(HttpCase):
@@ -88,10 +90,11 @@ class TestFlowTours(HttpCase):
         )
         silent = self.customer("Tour Silent Co", owner=self.seller)
         self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE res_partner SET pool_claim_date = %s WHERE id = %s",
-            [fields.Datetime.now() - timedelta(days=40), silent.id],
-        )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_claim_date = %s WHERE id = %s",
+                [fields.Datetime.now() - timedelta(days=40), silent.id],
+            )
         self.env.invalidate_all()
         self.pool._recycle_refresh_dates()
         self.start_tour(

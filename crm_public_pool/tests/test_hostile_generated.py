@@ -12,6 +12,9 @@ attacked without anyone listing it:
   a customer written on the caller's own one;
 - every relation to a customer, set on the caller's own records to point at one they may not
   read (the neighbour path);
+- every one2many and many2many field of the customer, the lead and the addon's models, given
+  each command (0 to 6, and a create nesting a write of a customer) in a create and in a write
+  of the caller's own and of foreign records, the commands' values forging pool fields;
 - every call carries every context key the addon's source reads, with forged values.
 
 Roles: a salesperson, a member of another pool, the administrator of another pool, the
@@ -30,7 +33,7 @@ from pathlib import Path
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .invariants import assert_pool_invariants
+from .invariants import assert_pool_invariants, commit_refusal
 from .test_access import MASKED_FIELDS, AccessCase
 from .test_hostile import execute_kw
 
@@ -121,6 +124,9 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
         cls.view_b = env["crm.public.pool.view"].search([("user_id", "=", cls.user_b.id)])
         cls.view_day_b = env["crm.public.pool.view.day"].search([("user_id", "=", cls.user_b.id)])
         cls.lead_a = env["crm.lead"].create({"name": "A's own lead", "user_id": cls.user_a.id, "type": "opportunity"})
+        cls.lead_b = env["crm.lead"].create(
+            {"name": "B's lead", "user_id": cls.user_b.id, "partner_id": cls.bobs.id, "type": "opportunity"}
+        )
         cls.secrets = [
             cls.target.phone,
             cls.target.mobile,
@@ -169,15 +175,20 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
         )
         return context
 
-    def snapshot(self):
-        """Ownership, pool, dates, locks, activity of every customer, and the audit log."""
+    def snapshot(self, own=None):
+        """Ownership, pool, dates, locks, activity of every customer, and the audit log.
+
+        ``own``: a customer of the caller's, whose follow-up date their own note may move.
+        """
         self.env.flush_all()
         self.env.cr.execute(
             """
             SELECT (SELECT md5(string_agg(concat_ws('|', id, user_id, pool_state, pool_id, pool_locked, active,
-                                                   pool_claim_date, pool_enter_date, pool_last_followup_date,
-                                                   pool_previous_user_id, pool_embargo_until, parent_id, company_id,
-                                                   is_company), ',' ORDER BY id))
+                                                   pool_claim_date, pool_enter_date,
+                                                   CASE WHEN id IS DISTINCT FROM %s THEN pool_last_followup_date END,
+                                                   pool_previous_user_id, pool_embargo_until, pool_recycle_date,
+                                                   pool_accept_deadline, parent_id, company_id, is_company),
+                                         ',' ORDER BY id))
                       FROM res_partner WHERE pool_state IS NOT NULL OR id = ANY(%s)),
                    (SELECT md5(string_agg(concat_ws('|', id, partner_id, action, user_id, from_user_id, to_user_id,
                                                    pool_id, note), ',' ORDER BY id)) FROM crm_public_pool_log),
@@ -191,7 +202,7 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
                                           ORDER BY id)) FROM crm_public_pool_registration),
                    (SELECT md5(string_agg(concat_ws('|', id, user_id, partner_id), ',' ORDER BY id)) FROM crm_lead)
             """,
-            [self.lead_a.ids],
+            [own.id if own else None, self.lead_a.ids],
         )
         return self.env.cr.fetchone()
 
@@ -441,6 +452,118 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
                 for method in ("copy", "unlink", "action_archive", "action_unarchive", "toggle_active"):
                     yield (f"{role}: {method} #{record.id}", user, "res.partner", method, [record.ids], {})
 
+    def addon_models(self):
+        """The addon's own stored models (reports are views: nothing to create or write)."""
+        return sorted(
+            name
+            for name, model in self.env.registry.items()
+            if model._original_module == "crm_public_pool" and not model._abstract and model._auto
+        )
+
+    def command_values(self, comodel, user):
+        """Values for a record of ``comodel`` in a command, forging what a client may not set."""
+        later = "2099-01-01 00:00:00"
+        if comodel == "res.partner":
+            return [
+                {
+                    "name": "Forged",
+                    "pool_state": "private",
+                    "user_id": user.id,
+                    "pool_id": self.south_pool.id,
+                    "pool_claim_date": later,
+                    "pool_recycle_date": later,
+                    "pool_locked": True,
+                },
+                {"name": "Forged nest", "child_ids": [(1, self.mine.id, {"pool_recycle_date": later})]},
+                {"pool_recycle_date": later, "pool_last_followup_date": later, "user_id": user.id},
+            ]
+        if comodel == "crm.lead":
+            return [{"name": "Forged lead", "partner_id": self.bobs.id, "user_id": user.id}]
+        if comodel == "crm.public.pool.log":
+            return [{"action": "claim", "partner_id": self.bobs.id, "to_user_id": user.id, "note": "forged"}]
+        fields_ = self.env[comodel]._fields
+        vals = {"name": "Forged"} if "name" in fields_ and fields_["name"].store else {}
+        for fname, value in (("user_id", user.id), ("partner_id", self.bobs.id), ("pool_id", self.south_pool.id)):
+            if fname in fields_ and fields_[fname].store and not fields_[fname].compute:
+                vals[fname] = value
+        return [vals]
+
+    def command_targets(self, comodel):
+        """Records of ``comodel`` a command may name that the callers have no right over."""
+        known = {
+            "res.partner": self.bobs | self.target | self.mine,
+            "crm.lead": self.lead_b,
+            "crm.public.pool": self.south_pool,
+            "res.users": self.user_b,
+            "crm.public.pool.log": self.Log.search([("partner_id", "=", self.bobs.id)], limit=1),
+        }
+        if comodel in known:
+            return known[comodel]
+        return self.env[comodel].sudo().search([], limit=1, order="id desc")
+
+    def commands(self, field, user):
+        """Every command (0 to 6) on ``field``, with forged values, and a create nesting a write."""
+        targets = self.command_targets(field.comodel_name)
+        yield "(0, 0, values)", [(0, 0, vals) for vals in self.command_values(field.comodel_name, user)]
+        for target in targets:
+            for vals in self.command_values(field.comodel_name, user):
+                yield f"(1, #{target.id}, values)", [(1, target.id, vals)]
+            yield f"(2, #{target.id})", [(2, target.id)]
+            yield f"(3, #{target.id})", [(3, target.id)]
+            yield f"(4, #{target.id})", [(4, target.id)]
+        yield "(5,)", [(5,)]
+        yield "(6, 0, ids)", [(6, 0, targets.ids)]
+        comodel = self.env[field.comodel_name]
+        for name, nested in comodel._fields.items():
+            if nested.type in ("one2many", "many2many") and nested.comodel_name == "res.partner" and nested.store:
+                nest = [(1, self.mine.id, {"pool_recycle_date": "2099-01-01 00:00:00"})]
+                vals = {**self.command_values(field.comodel_name, user)[0], name: nest}
+                yield f"(0, 0, {{{name}: [(1, own customer, pool dates)]}})", [(0, 0, vals)]
+
+    def relational_attacks(self):
+        """Every one2many/many2many command on every such field of the customer, the lead and the
+        addon's models, in a create and in writes of the caller's own and foreign records."""
+        models = ["res.partner", "crm.lead", *self.addon_models()]
+        for role, (user, foreign) in self.roles().items():
+            own = {"res.partner": self.mine, "crm.lead": self.lead_a} if user == self.user_a else {}
+            for model in models:
+                Model = self.env[model]
+                relational = [
+                    f
+                    for f in Model._fields.values()
+                    if f.type in ("one2many", "many2many")
+                    and (f.store or f.inverse)
+                    and not (f.compute and not f.inverse)
+                ]
+                required = {
+                    f.name: self.field_value(f, user)
+                    for f in Model._fields.values()
+                    if f.required and f.store and not f.compute and f.name not in Model.default_get([f.name])
+                }
+                records = own.get(model, Model.browse()) | foreign.get(model, Model.browse())[:1]
+                for field in relational:
+                    for label, commands in self.commands(field, user):
+                        for record in records:
+                            yield (
+                                f"{role}: write {model}.{field.name} {label} on #{record.id}",
+                                user,
+                                model,
+                                "write",
+                                [record.ids, {field.name: commands}],
+                                {},
+                                record if record == self.mine else None,
+                            )
+                        if None not in required.values():
+                            yield (
+                                f"{role}: create {model} with {field.name} {label}",
+                                user,
+                                model,
+                                "create",
+                                [{**required, field.name: commands}],
+                                {},
+                                None,
+                            )
+
     # ------------------------------------------------------------------
     # The suite
     # ------------------------------------------------------------------
@@ -454,17 +577,23 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
         "odoo.addons.base.models.ir_model",
     )
     def test_generated_attacks_are_refused(self):
-        attacks = list(self.method_attacks()) + list(self.field_attacks())
+        attacks = [(*attack, None) for attack in [*self.method_attacks(), *self.field_attacks()]]
+        relational = list(self.relational_attacks())
         self.assertGreater(len(attacks), 1000, "the generator found the addon's methods and fields")
+        self.assertGreater(len(relational), 1000, "the generator found the relational fields")
+        attacks += relational
         refused = 0
         failures = []
-        for description, user, model, method, args, kwargs in attacks:
-            before = self.snapshot()
+        for description, user, model, method, args, kwargs, own in attacks:
+            before = self.snapshot(own)
             result, error = self.rpc(user, model, method, args, kwargs)
             self.env.invalidate_all()
             problems = []
-            if self.snapshot() != before:
+            if self.snapshot(own) != before:
                 problems.append("changed ownership, pool, dates or the audit log")
+            refusal = commit_refusal(self.env.cr)
+            if refusal:
+                problems.append(refusal)
             if error and error["data"]["name"] not in USER_ERRORS:
                 problems.append(f"server error {error['data']['name']}: {error['data']['message'][:200]}")
             leaked = self.leaks(error["data"]["message"] if error else result, sent=[args, kwargs])
@@ -491,7 +620,12 @@ class TestGeneratedAttacks(AccessCase, HttpCase):
                 failures.append(f"{description}: {'; '.join(problems)}")
             else:
                 refused += 1
-        _logger.info("generated attacks: %s tried, %s refused", len(attacks), refused)
+        _logger.info(
+            "generated attacks: %s tried, %s refused (%s of them relational commands)",
+            len(attacks),
+            refused,
+            len(relational),
+        )
         self.assertFalse(failures, "\n".join(failures[:40]))
         assert_pool_invariants(self, self.env)
 

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.engine_token import engine_statements
 from .common import PoolCase
 
 
@@ -139,14 +140,16 @@ class TestLimits(PoolCase):
         released.with_user(self.user_a).pool_release("no_need")
         self.pool.write({"entry_lock_hours": 4, "reclaim_cooldown_days": 7})
         self.env.flush_all()  # the release's own dates first, or they would overwrite these after
-        self.env.cr.execute(
-            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s",
-            [fields.Datetime.now() - timedelta(days=1), old.id],
-        )
-        self.env.cr.execute(  # past the entry lock, not the cool-down
-            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s",
-            [fields.Datetime.now() - timedelta(hours=5), released.id],
-        )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s",
+                [fields.Datetime.now() - timedelta(days=1), old.id],
+            )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(  # past the entry lock, not the cool-down
+                "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s",
+                [fields.Datetime.now() - timedelta(hours=5), released.id],
+            )
         released.invalidate_recordset(["pool_enter_date"])
         self.env.invalidate_all()
         scope = [("id", "in", (released | fresh | old | self.south_customer).ids)]
@@ -179,10 +182,11 @@ class TestLimits(PoolCase):
         archived._pool_transition("archive")
         self.pool.write({"entry_lock_hours": 4, "reclaim_cooldown_days": 7, "daily_claim_limit": 5})
         self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE res_partner SET pool_enter_date = %s WHERE id IN %s",
-            [fields.Datetime.now() - timedelta(days=1), tuple((self.customers[4:] | self.south_customer).ids)],
-        )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_enter_date = %s WHERE id IN %s",
+                [fields.Datetime.now() - timedelta(days=1), tuple((self.customers[4:] | self.south_customer).ids)],
+            )
         self.env.invalidate_all()
         scope = (self.customers | self.south_customer).with_context(active_test=False)
         for user in (self.user_a, self.user_b, self.user_c, self.admin):

@@ -2,8 +2,12 @@ from odoo.tests import new_test_user, tagged, users, warmup
 
 from .common import PoolCase
 
-# Issue 12: a claim costs at most 20 queries, the web layer's included.
-CLAIM_QUERIES = 9
+# Issue 12: a claim costs at most 20 queries, the web layer's included. Issue 19 added two to
+# each move: setting and clearing the engine's transaction-local setting around its statements
+# (res_partner_guard.py).
+CLAIM_QUERIES = 11
+# A claim and a release.
+CLAIM_RELEASE_QUERIES = 26
 
 
 @tagged("post_install", "-at_install", "crm_public_pool_perf")
@@ -26,14 +30,14 @@ class TestPerformance(PoolCase):
     @warmup
     def test_claim_release_one(self):
         self.env.invalidate_all()
-        with self.assertQueryCount(pool_a=22):
+        with self.assertQueryCount(pool_a=CLAIM_RELEASE_QUERIES):
             self._claim_release(self.batch[:1])
 
     @users("pool_a")
     @warmup
     def test_claim_release_ten(self):
         self.env.invalidate_all()
-        with self.assertQueryCount(pool_a=22):
+        with self.assertQueryCount(pool_a=CLAIM_RELEASE_QUERIES):
             self._claim_release(self.batch)
 
     @users("pool_a")
@@ -54,7 +58,7 @@ class TestPerformance(PoolCase):
         """With a limit, the claim counts the owner's customers once, for the check and the message."""
         self.user_a.sudo().pool_max_customers = 50
         self.env.invalidate_all()
-        with self.assertQueryCount(pool_a=22):
+        with self.assertQueryCount(pool_a=CLAIM_RELEASE_QUERIES):
             self._claim_release(self.batch)
 
     def test_lock_fills_only_what_the_orm_would_read(self):

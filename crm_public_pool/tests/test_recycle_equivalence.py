@@ -10,6 +10,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from ..models.engine_token import engine_statements
 from .common import PoolCase
 
 PARTNER_STATE = [
@@ -73,19 +74,21 @@ class TestRecycleEquivalence(PoolCase):
         # Both neglected into the warning window, so each has a warning To-Do and a warned date.
         past = fields.Datetime.now() - timedelta(days=7)
         self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = NULL WHERE id IN %s",
-            [past, (by_orm[0].id, by_sql[0].id)],
-        )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_claim_date = %s, pool_last_followup_date = NULL WHERE id IN %s",
+                [past, (by_orm[0].id, by_sql[0].id)],
+            )
         self.env.invalidate_all()
         self.pool._recycle_run()
         self.assertTrue(by_orm[0].pool_warned_date and by_sql[0].pool_warned_date, "fixture: both were warned")
 
         by_orm[0].with_user(self.user_a).pool_release("no_need")
-        self.env.cr.execute(
-            "UPDATE res_partner SET pool_claim_date = %s WHERE id = %s",
-            [fields.Datetime.now() - timedelta(days=11), by_sql[0].id],
-        )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_claim_date = %s WHERE id = %s",
+                [fields.Datetime.now() - timedelta(days=11), by_sql[0].id],
+            )
         self.env.invalidate_all()
         moved = rule._recycle_batch(fields.Datetime.now(), 100)
         self.assertEqual([row[0] for row in moved], by_sql[0].ids, "fixture: the statement recycled just that one")

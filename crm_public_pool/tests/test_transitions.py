@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models import res_partner_moves
+from ..models.engine_token import engine_statements
 from .common import PoolCase
 from .invariants import assert_pool_invariants, pool_invariant_violations
 
@@ -287,7 +288,10 @@ class TestTransitions(PoolCase):
         assert_pool_invariants(self, self.env)
 
     def test_invariant_check_catches_a_bypass(self):
-        self.env.cr.execute("UPDATE res_partner SET user_id = %s WHERE id = %s", [self.user_a.id, self.customers[0].id])
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET user_id = %s WHERE id = %s", [self.user_a.id, self.customers[0].id]
+            )
         self.env.invalidate_all()
         problems = pool_invariant_violations(self.env.cr)
         expected = f"customer {self.customers[0].id} (East Customer 0) is pool with owner {self.user_a.id}"

@@ -2,6 +2,8 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
+from ..models.engine_token import as_engine, engine_statements
+
 _lt = LazyTranslate(__name__)
 
 
@@ -41,3 +43,19 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 lambda log: _lt("Merged by %s", log["user_name"]),
             )
         return result
+
+    def _update_values(self, src_partners, dst_partner):
+        # Odoo writes every field of the merged partners on the one kept: a customer kept keeps
+        # its own owner, pool, lock and pool dates (a merge moves nobody; the merged ones are
+        # deleted, each audited), and the rest is the merging user's own write.
+        if (src_partners | dst_partner).sudo().filtered("pool_state"):
+            dst_partner = as_engine(dst_partner, merge_keeps_pool=True)
+        return super()._update_values(src_partners, dst_partner)
+
+    def _update_foreign_keys(self, src_partners, dst_partner):
+        # Among the references moved to the partner kept are the merged customers' audit rows:
+        # the one change of an audit row's customer the database allows, and only to the engine.
+        if self.env["crm.public.pool.log"].sudo().search_count([("partner_id", "in", src_partners.ids)], limit=1):
+            with engine_statements(self.env.cr):
+                return super()._update_foreign_keys(src_partners, dst_partner)
+        return super()._update_foreign_keys(src_partners, dst_partner)

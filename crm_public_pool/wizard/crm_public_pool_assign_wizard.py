@@ -208,7 +208,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
                     count=len(strangers),
                     total=len(partners),
                     pool=pool.name,
-                    name=strangers[0].display_name,
+                    name=strangers[0]._pool_name_for_me(),
                 )
             )
         owned = partners.filtered(lambda p: p.pool_state == "private")
@@ -219,7 +219,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
                     "only pool managers may redistribute owned customers.",
                     count=len(owned),
                     total=len(partners),
-                    name=owned[0].display_name,
+                    name=owned[0]._pool_name_for_me(),
                     owner=owned[0].user_id.name,
                 )
             )

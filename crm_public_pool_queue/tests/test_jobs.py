@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_public_pool.models.engine_token import engine_statements
 from odoo.addons.crm_public_pool.tests.common import PoolCase
 from odoo.addons.crm_public_pool.tests.invariants import assert_pool_invariants
 from odoo.addons.crm_public_pool.tests.test_recycle import RecycleCase
@@ -126,10 +127,11 @@ class TestRecycleJobs(JobsMixin, RecycleCase):
         self.pool.write({"unclaimed_days": 7, "unclaimed_action": "move", "unclaimed_pool_id": self.south_pool.id})
         waiting = self.env["res.partner"].create({"name": "Waiting Co", "is_company": True, "pool_id": self.pool.id})
         self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s",
-            [fields.Datetime.now() - timedelta(days=10), waiting.id],
-        )
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_enter_date = %s WHERE id = %s",
+                [fields.Datetime.now() - timedelta(days=10), waiting.id],
+            )
         self.pool._recycle_enqueue()
         escalations = self.jobs().filtered(lambda j: j.method_name == "_escalate_unclaimed_job")
         self.assertEqual(Job.load(self.env, escalations.uuid).recordset, self.pool)

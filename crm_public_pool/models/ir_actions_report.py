@@ -1,0 +1,51 @@
+from odoo import models
+from odoo.exceptions import AccessError
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _render_qweb_html(self, report_ref, docids, data=None):
+        self._pool_check_report_customers(report_ref, docids)
+        return super()._render_qweb_html(report_ref, docids, data=data)
+
+    def _render_qweb_text(self, report_ref, docids, data=None):
+        self._pool_check_report_customers(report_ref, docids)
+        return super()._render_qweb_text(report_ref, docids, data=data)
+
+    def _pool_check_report_customers(self, report_ref, docids):
+        """A report prints its records' customers whole (addresses, phones): only for who may see them so.
+
+        Reports render as the caller but read related records from the cache, outside the
+        masking of the customer's own read paths: a report of a record whose customer the
+        caller may not see whole (a customer itself, or a lead, order, invoice... of one) is
+        refused.
+        """
+        if self.env.su or not docids:
+            return
+        report = self._get_report(report_ref)
+        if not report.model or report.model not in self.env:
+            return
+        records = self.env[report.model].sudo().browse([rid for rid in docids if isinstance(rid, int)]).exists()
+        if report.model == "res.partner":
+            partners = records
+        else:
+            fnames = set(records._pool_partner_link_fields())
+            fnames |= {prefix[0] for prefixes in records._pool_partner_copies().values() for prefix in prefixes}
+            fnames = [
+                fname
+                for fname in fnames
+                if fname in records._fields and records._fields[fname].comodel_name == "res.partner"
+            ]
+            partners = self.env["res.partner"].sudo()
+            for fname in fnames:
+                partners |= records.mapped(fname)
+        hidden = partners.with_env(self.env)._pool_not_whole()
+        if hidden:
+            raise AccessError(
+                self.env._(
+                    "This report would print %(customer)s, a customer you may not see whole: "
+                    "claim it, or ask its owner.",
+                    customer=hidden[:1]._pool_name_for_me(),
+                )
+            )

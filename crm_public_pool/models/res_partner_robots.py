@@ -1,0 +1,59 @@
+from collections import defaultdict
+from functools import partial
+
+from odoo import models
+from odoo.tools import format_datetime
+
+ROBOT_MAX_NAMES = 20
+
+
+class ResPartner(models.Model):
+    """Customers waiting to be accepted and customers nobody could take, told to the group robots."""
+
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    def _pool_await_acceptance(self, user, action):
+        res = super()._pool_await_acceptance(user, action)
+        waiting = self.sudo().filtered("pool_accept_deadline")
+        user = user.sudo()
+        for pool, partners in waiting.grouped("pool_id").items():
+            # Counts, not names: the customers are the receiver's until they decline.
+            render = partial(
+                _accept_text,
+                pool=pool,
+                count=len(partners),
+                user=user,
+                deadline=min(partners.mapped("pool_accept_deadline")),
+            )
+            self.env["crm.public.pool.robot"]._robot_post(render, pools=pool, teams=user.sale_team_id)
+        return res
+
+    def _pool_record_unplaced(self, reasons):
+        res = super()._pool_record_unplaced(reasons)
+        unplaced = self.sudo().browse(list(reasons)).filtered(lambda p: p.pool_state == "pool")
+        for pool, partners in unplaced.grouped("pool_id").items():
+            by_reason = defaultdict(list)
+            for partner in partners:
+                by_reason[reasons[partner.id]].append(partner.name)
+            render = partial(_unplaced_text, pool=pool, count=len(partners), by_reason=by_reason)
+            self.env["crm.public.pool.robot"]._robot_post(render, pools=pool)
+        return res
+
+
+def _accept_text(env, pool, count, user, deadline):
+    return env._(
+        "%(pool)s: %(count)s customers wait for %(user)s to accept them, by %(deadline)s",
+        pool=pool.name,
+        count=count,
+        user=user.name,
+        deadline=format_datetime(env, deadline, tz=user.tz or "UTC", dt_format="short"),
+    )
+
+
+def _unplaced_text(env, pool, count, by_reason):
+    rows = [env._("%(pool)s: %(count)s customers could not be placed", pool=pool.name, count=count)]
+    for reason, names in by_reason.items():
+        more = len(names) - ROBOT_MAX_NAMES
+        shown = ", ".join(names[:ROBOT_MAX_NAMES]) + (env._(" and %s more", more) if more > 0 else "")
+        rows.append(f"- {reason}: {shown}")
+    return "\n".join(rows)

@@ -1,0 +1,92 @@
+from odoo import api, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # Seeing a customer whole: what other models' copies of it follow
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _pool_whole_domain(self):
+        """Customers on which nothing is hidden from the caller (record rules apply by themselves)."""
+        masking = self._pool_masking()
+        if not masking:
+            return []
+        return self._pool_unmasked_domain(tuple(masking))
+
+    def _pool_not_whole(self, exporting=False):
+        """The managed customers of ``self`` the caller may not see whole.
+
+        One they may not read, one masked to them, or one of a pool limiting their daily views
+        they have not opened today; when ``exporting``, also one of a pool that forbids its
+        members to export its customers (unless it is theirs). Partners no pool manages keep
+        Odoo's own rules (never here).
+        """
+        ids = [rid for rid in self._ids if isinstance(rid, int)]
+        if self.env.su or not ids:
+            return self.browse()
+        partners = self.sudo().browse(ids)
+        # Only these fields as superuser: a whole row in the cache would be read back unchecked.
+        partners.fetch(["pool_state", "pool_id", "user_id"])
+        managed = [partner.id for partner in partners if partner.pool_state]
+        if not managed:
+            return self.browse()
+        domain = expression.AND([[("id", "in", managed)], self._pool_whole_domain()])
+        whole = set(self.with_context(active_test=False)._search(domain))
+        if exporting:
+            forbidden = self.env["crm.public.pool"]._pool_export_forbidden()
+            if forbidden:
+                whole -= {
+                    partner.id
+                    for partner in partners
+                    if partner.pool_id.id in forbidden and partner.user_id.id != self.env.uid
+                }
+        return self.browse([rid for rid in managed if rid not in whole])
+
+    def _pool_names_for_me(self):
+        # A customer the caller may read is called by its name (on the masking allow-list).
+        ids = [rid for rid in self._ids if isinstance(rid, int)]
+        readable = set(self.with_env(self.env(su=False)).browse(ids)._filtered_access("read")._ids)
+        return {
+            partner.id: partner.name or "" if partner.id in readable else self.env._("Customer #%s", partner.id)
+            for partner in self.sudo().browse(ids)
+        }
+
+    @api.model
+    def _pool_check_linkable(self, partner_ids, what):
+        """Refuse to put into ``what`` (a label) customers the caller may not see whole.
+
+        As OCA's access-aware duplicate banner does, the message names only the customers the
+        caller may read and counts the others.
+        """
+        hidden = self.browse(sorted(partner_ids))._pool_not_whole()
+        if not hidden:
+            return
+        readable = hidden._filtered_access("read")
+        names = readable._pool_names_for_me()
+        readable = [names[rid] for rid in readable._ids]
+        others = len(hidden) - len(readable)
+        shown = readable[:3]
+        if len(readable) > 3:
+            others += len(readable) - 3
+        listed = ", ".join(shown)
+        if others:
+            listed = (
+                self.env._("%(names)s and %(count)s more", names=listed, count=others)
+                if listed
+                else self.env._("%s you may not read", others)
+            )
+        raise AccessError(
+            self.env._(
+                "%(count)s of the %(total)s contacts you chose for %(what)s are customers you may not see whole "
+                "(%(names)s): claim them, or ask their owner, before adding them.",
+                count=len(hidden),
+                total=len(set(partner_ids)),
+                what=what,
+                names=listed,
+            )
+        )
