@@ -25,7 +25,7 @@ class CrmPublicPool(models.Model):
     )
 
     masked_field_names = fields.Char(
-        string="Masked Fields",
+        string="Masked Contact Fields",
         compute="_compute_masked_field_names",
         compute_sudo=True,
         help="Contact fields shown masked to members until they own the customer.",

@@ -12,7 +12,7 @@ class CrmPublicPoolAssignWizardMember(models.TransientModel):
     user_id = fields.Many2one("res.users", string="Member", required=True)
     owned = fields.Integer(string="Owns")
     limit = fields.Integer(help="0: no limit.")
-    limit_label = fields.Char(string="Limit", compute="_compute_limit_label")
+    limit_label = fields.Char(string="Customer Limit", compute="_compute_limit_label")
     received = fields.Integer(string="Receives")
     note = fields.Char(string="Why")
 
