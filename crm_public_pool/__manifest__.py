@@ -52,6 +52,8 @@
         "security/crm_public_pool_fairness_security.xml",
         "report/crm_public_pool_fairness_report_views.xml",
         "data/crm_public_pool_fairness_data.xml",
+        "views/crm_public_pool_ui_views.xml",
+        "wizard/crm_public_pool_appeal_approve_wizard_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

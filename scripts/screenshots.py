@@ -34,7 +34,7 @@ import websocket
 OUT = Path(__file__).resolve().parent.parent / "crm_public_pool" / "static" / "description"
 WIDTH, HEIGHT = 1440, 900
 ACTION = "/odoo/action-crm_public_pool.%s"
-RECYCLE_RULE = "No follow-up for 30 days"
+RECYCLE_RULE = "No follow-up for 30 days (level A: 60, level B: 45)"
 NEW_PROSPECT = "宁波明光纺织品进出口有限公司"
 NEAR_DUPLICATE = "苏州瑞达精工机械有限公司"
 

@@ -47,3 +47,6 @@ from . import crm_public_pool_robot_message
 from . import crm_public_pool_robot_hooks
 from . import res_partner_robots
 from . import crm_public_pool_claim_request_robots
+from . import crm_public_pool_ui
+from . import ir_ui_view
+from . import res_users_ui

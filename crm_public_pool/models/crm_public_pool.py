@@ -4,12 +4,14 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules import module as odoo_module
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..logic.bounds import SETTING_BOUNDS
 from .checks import check_bounds, check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE, RECYCLE_PARTNER_FIELDS
 from .engine_token import engine_fetchall
+
+_lt = LazyTranslate(__name__)
 
 # Read with a user's pool facts (_pool_user_facts), in this order.
 USER_PREFETCH = ["company_id", "partner_id", "pool_max_customers", "pool_max_locked"]
@@ -753,9 +755,7 @@ class CrmPublicPool(models.Model):
         partners.with_context(tracking_disable=True)._pool_apply(
             "cleanup",
             {"active": False},
-            message=lambda log: self.env._(
-                "Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]
-            ),
+            message=lambda log: _lt("Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]),
         )
         return self.env["res.partner"]._pool_notification(self.env._("%s invalid customers archived.", len(partners)))
 
@@ -843,13 +843,15 @@ class CrmPublicPool(models.Model):
         """After the recycle: refresh the stored recycle dates, drop stale warnings, warn owners."""
         self._recycle_refresh_dates()
         self._recycle_drop_stale_warnings()
-        warnings, manager_warnings = [], []
+        warnings, manager_warnings, followup_ids = [], [], set()
         for rule in self._recycle_rules() if rules is None else rules:
             rule_warnings = rule._recycle_warn(now)
             warnings.extend(rule_warnings)
             if rule.warn_manager:
                 manager_warnings.extend(rule_warnings)
-        self._recycle_notify_owners(warnings, now, manager_warnings)
+            if rule.rule_type == "no_followup":
+                followup_ids.update(warning[0] for warning in rule_warnings)
+        self._recycle_notify_owners(warnings, now, manager_warnings, followup_ids=followup_ids)
 
     def _recycle_without_jit(self):
         # The rules' sub-queries make the planner's estimates high enough to JIT-compile every
@@ -933,7 +935,7 @@ class CrmPublicPool(models.Model):
         )
         self.env["mail.activity"].invalidate_model()
 
-    def _recycle_notify_owners(self, warnings, now, manager_warnings=()):
+    def _recycle_notify_owners(self, warnings, now, manager_warnings=(), followup_ids=frozenset()):
         """One To-Do per warned customer for its owner, and one digest e-mail per recipient and day.
 
         ``manager_warnings`` (from rules that warn the manager) also go to the leader of the
@@ -943,7 +945,7 @@ class CrmPublicPool(models.Model):
             return
         activity_type_id = self.env["crm.public.pool.rule"]._warning_activity_type_id()
         model_id = self.env["ir.model"]._get_id("res.partner")
-        texts = self._recycle_warning_texts(warnings)
+        texts = self._recycle_warning_texts(warnings, followup_ids)
         # The digest replaces the per-activity notification e-mails.
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
@@ -974,7 +976,9 @@ class CrmPublicPool(models.Model):
             if leaders[owner_id] and leaders[owner_id].id != owner_id and leaders[owner_id].active
         ]
         # The leader reads the lines in the leader's own language.
-        leader_texts = self._recycle_warning_texts([line[:4] for line in told_leaders]) if told_leaders else {}
+        leader_texts = (
+            self._recycle_warning_texts([line[:4] for line in told_leaders], followup_ids) if told_leaders else {}
+        )
         names.update(
             self.env["res.partner"].sudo().browse([line[0] for line in told_leaders]).mapped(lambda p: (p.id, p.name))
         )
@@ -990,11 +994,12 @@ class CrmPublicPool(models.Model):
             template.sudo().with_context(pool_warnings=tuple(by_recipient[recipient.id])).send_mail(recipient.id)
         recipients.write({"pool_digest_date": today})
 
-    def _recycle_warning_texts(self, warnings):
+    def _recycle_warning_texts(self, warnings, followup_ids=frozenset()):
         """{partner id: day, date, summary, note} of each warning, in its owner's language and time zone.
 
         The daily job runs as the superuser in the server's language; its To-Dos and digest are
-        read by the owners.
+        read by the owners. Only customers warned by a no-follow-up rule (``followup_ids``) are
+        told that a follow-up keeps them: no follow-up stops the other rules.
         """
         owners = self.env["res.users"].sudo().browse({owner_id for _p, owner_id, _d, _n in warnings})
         by_owner = {owner.id: owner for owner in owners}
@@ -1011,7 +1016,9 @@ class CrmPublicPool(models.Model):
                 texts[partner_id] = {
                     "day": day,
                     "date": date,
-                    "summary": env._("Returns to the pool on %s unless followed up", date),
+                    "summary": env._("Returns to the pool on %s unless followed up", date)
+                    if partner_id in followup_ids
+                    else env._("Returns to the pool on %s", date),
                     "note": reasons.get(partner_id) or note,
                 }
         return texts

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from .checks import check_texts
+
+_lt = LazyTranslate(__name__)
 
 
 class CrmPublicPoolClaimRequest(models.Model):
@@ -25,6 +28,10 @@ class CrmPublicPoolClaimRequest(models.Model):
     reviewer_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
     review_note = fields.Text(readonly=True)
     company_id = fields.Many2one(related="pool_id.company_id", store=True)
+    can_review = fields.Boolean(
+        compute="_compute_can_review",
+        help="Pending, in a pool you administer: Approve and Reject can succeed for you.",
+    )
 
     @api.depends("partner_id", "user_id")
     def _compute_display_name(self):
@@ -35,11 +42,19 @@ class CrmPublicPoolClaimRequest(models.Model):
                 user=request.sudo().user_id.name,
             )
 
+    @api.depends_context("uid")
+    @api.depends("state", "pool_id")
+    def _compute_can_review(self):
+        user = self.env.user
+        for request in self:
+            # The check action_approve and action_reject make (_check_reviewable).
+            request.can_review = request.state == "pending" and request.pool_id._is_admin(user)
+
     def action_approve(self):
         self._check_reviewable()
         for request in self:
             request.partner_id._pool_lock_rows()._pool_move_to_owner(
-                request.user_id, "claim", note=self.env._("Claim request approved by %s", self.env.user.name)
+                request.user_id, "claim", note=_lt("Claim request approved by %s", self.env.user.name)
             )
         self.sudo().write({"state": "approved", "reviewer_id": self.env.uid})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
@@ -78,15 +93,17 @@ class CrmPublicPoolClaimRequest(models.Model):
                 }
                 for request in self
             ],
-            lambda log: self.env._(
+            lambda log: _lt(
                 "Claim request of %(user)s rejected by %(reviewer)s",
                 user=log["to_user_name"],
                 reviewer=log["user_name"],
             ),
         )
         for request in self:
+            # Told to the requester: in their language.
+            reader = request.with_context(lang=request.user_id.sudo().lang or self.env.lang)
             request.sudo().message_post(
-                body=self.env._(
+                body=reader.env._(
                     "Claim request for %(customer)s rejected: %(note)s", customer=request.partner_id.name, note=note
                 ),
                 partner_ids=request.user_id.partner_id.ids,

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from . import pool_text
 from .engine_token import GUARD_SETTING, as_engine, in_engine
 
 LOG_ACTIONS = [
@@ -46,6 +47,9 @@ class CrmPublicPoolLog(models.Model):
     rule_id = fields.Many2one("crm.public.pool.rule", readonly=True, ondelete="set null")
     reason_id = fields.Many2one("crm.public.pool.reason", readonly=True, ondelete="set null")
     note = fields.Text(readonly=True)
+    note_message = fields.Json(
+        readonly=True, help="A note the pool wrote, as its message and values: rendered for each reader."
+    )
     company_id = fields.Many2one("res.company", readonly=True, index=True)
 
     def init(self):
@@ -136,6 +140,21 @@ class CrmPublicPoolLog(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("The pool audit log cannot be deleted (%s rows).", len(self)))
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        if "note" not in fnames:
+            return result
+        logs = self.sudo().browse([vals["id"] for vals in result])
+        for vals, log in zip(result, logs, strict=True):
+            payload = log.note_message
+            if payload:
+                text = pool_text.render(payload, self.env.lang)
+                # A recycle rule's note starts with the rule's name, in the reader's language too.
+                if payload.get("rule") and log.rule_id:
+                    text = f"{log.rule_id.with_context(lang=self.env.lang).name}: {text}"
+                vals["note"] = text
+        return result
 
     @api.model
     def _log_moves(self, rows):

@@ -4,12 +4,14 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..logic import contacts, matching
 from .checks import check_texts, has_words
 from .engine_token import as_engine
 from .res_partner import POOL_LEVELS
+
+_lt = LazyTranslate(__name__)
 
 OPEN_STATES = ("registered", "appealed", "approved")
 
@@ -315,17 +317,31 @@ class CrmPublicPoolRegistration(models.Model):
                     "note": reason,
                 }
             ],
-            lambda log: self.env._(
-                "%(user)s appealed a registration of %(name)s", user=log["to_user_name"], name=self.name
-            ),
+            lambda log: _lt("%(user)s appealed a registration of %(name)s", user=log["to_user_name"], name=self.name),
         )
         return self.env["res.partner"]._pool_notification(
             self.env._("Appeal sent to %s: you are told when it is decided.", ", ".join(reviewers.mapped("name")))
         )
 
-    def action_approve(self):
-        """Give the disputed customer to the registrant (pool admins; capacity applies)."""
+    def action_approve(self, note=False):
+        """Give the disputed customer to the registrant (pool admins; capacity applies).
+
+        Taking a customer from a colleague is confirmed with a note: without one, nothing moves
+        and the confirmation (who loses it, who gets it) opens instead.
+        """
+        check_texts(self.env, note=note)
         self._check_reviewable()
+        transfers = self.sudo()._appeal_transfers()
+        if transfers and not has_words(note):
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Approve the Appeal"),
+                "res_model": "crm.public.pool.appeal.approve.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_registration_ids": self.ids},
+            }
+        moved = []
         for registration in self:
             partner = registration.sudo().partner_id._pool_lock_rows()
             previous_owner = partner.user_id
@@ -333,24 +349,48 @@ class CrmPublicPoolRegistration(models.Model):
                 # The registrant's own look-alike: the reviewer agrees it is another company.
                 registration._register_new(state="approved")
                 continue
-            note = self.env._("Registration appeal approved by %s", self.env.user.name)
+            log_note = (
+                _lt("Registration appeal approved by %(user)s: %(note)s", user=self.env.user.name, note=note)
+                if note
+                else _lt("Registration appeal approved by %s", self.env.user.name)
+            )
             if previous_owner != registration.user_id:
                 action = "transfer" if partner.pool_state == "private" else "assign"
-                partner.with_env(self.env).sudo()._pool_move_to_owner(registration.user_id, action, note=note)
+                partner.with_env(self.env).sudo()._pool_move_to_owner(registration.user_id, action, note=log_note)
             if previous_owner and previous_owner != registration.user_id:
+                moved.append(
+                    self.env._(
+                        "%(customer)s moved from %(owner)s to %(registrant)s.",
+                        customer=partner.name,
+                        owner=previous_owner.name,
+                        registrant=registration.user_id.name,
+                    )
+                )
+                reader = partner.with_context(lang=previous_owner.lang or self.env.lang)
                 partner.message_notify(
                     partner_ids=previous_owner.partner_id.ids,
-                    subject=self.env._("%s was given to another salesperson", partner.name),
-                    body=self.env._(
-                        "A pool administrator approved %(user)s's registration of %(name)s: the customer is theirs now.",
+                    subject=reader.env._("%s was given to another salesperson", partner.name),
+                    body=reader.env._(
+                        "A pool administrator approved %(user)s's registration of %(name)s: the customer is theirs "
+                        "now. Note: %(note)s",
                         user=registration.user_id.name,
                         name=partner.name,
+                        note=note or "-",
                     ),
                 )
             registration._protect(partner, state="approved")
         self._close_review()
-        return self.env["res.partner"]._pool_notification(
-            self.env._("%s appeals approved: the registrants are told.", len(self))
+        message = (
+            self.env._("%s appeal approved: the registrant is told.", len(self))
+            if len(self) == 1
+            else self.env._("%s appeals approved: the registrants are told.", len(self))
+        )
+        return self.env["res.partner"]._pool_notification(" ".join([message, *moved]))
+
+    def _appeal_transfers(self):
+        """The appealed registrations whose approval takes a customer from another salesperson."""
+        return self.filtered(
+            lambda r: r.state == "appealed" and r.partner_id.user_id and r.partner_id.user_id != r.user_id
         )
 
     def action_reject(self, note=False):
@@ -370,7 +410,7 @@ class CrmPublicPoolRegistration(models.Model):
                         "note": note or False,
                     }
                 ],
-                lambda log, name=registration.name: self.env._(
+                lambda log, name=registration.name: _lt(
                     "Appeal of %(user)s's registration of %(name)s rejected", user=log["to_user_name"], name=name
                 ),
             )
@@ -559,10 +599,18 @@ class CrmPublicPoolRegistration(models.Model):
         message = self.env._(
             "%(name)s is registered to you until %(until)s.",
             name=self.name,
-            until=format_datetime(self.env, self.protected_until) if self.protected_until else "-",
+            until=self._protected_until_text(),
         )
         self.sudo().result_message = message
         return self._notification(message, "success")
+
+    def _protected_until_text(self, lang=None):
+        """The last day of the protection, as the registrant reads it: the day, in their zone and language."""
+        if not self.protected_until:
+            return "-"
+        user = self.user_id.sudo()
+        env = self.with_user(user).with_context(lang=lang or self.env.lang, tz=user.tz or "UTC").env
+        return format_date(env, fields.Date.context_today(self.with_env(env), self.protected_until))
 
     def _protect(self, partner, state="registered"):
         days = self.company_id.sudo()[f"pool_protect_days_{self.level}"]
@@ -659,10 +707,12 @@ class CrmPublicPoolRegistration(models.Model):
     def _close_review(self):
         self.sudo().write({"reviewer_id": self.env.uid})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
-        states = dict(self._fields["state"]._description_selection(self.env))
         for registration in self.sudo():
+            # Told to the registrant: in their language.
+            reader = self.with_context(lang=registration.user_id.lang or self.env.lang).env
+            states = dict(self._fields["state"]._description_selection(reader))
             registration.message_post(
-                body=self.env._(
+                body=reader._(
                     "Appeal %(state)s by %(user)s.", state=states[registration.state], user=self.env.user.name
                 ),
                 partner_ids=registration.user_id.partner_id.ids,
@@ -711,10 +761,8 @@ class CrmPublicPoolRegistration(models.Model):
             partners._pool_lock_rows()._pool_apply(
                 "recycle",
                 {"pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
-                note=self.env._("registration protection expired"),
-                message=lambda log: self.env._(
-                    "Returned to pool %s: registration protection expired", log["pool_name"]
-                ),
+                note=_lt("registration protection expired"),
+                message=lambda log: _lt("Returned to pool %s: registration protection expired", log["pool_name"]),
             )
         expired.sudo().write({"state": "expired"})
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(rest))

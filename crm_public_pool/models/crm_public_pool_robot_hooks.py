@@ -9,8 +9,8 @@ class CrmPublicPool(models.Model):
 
     _inherit = "crm.public.pool"  # pylint: disable=consider-merging-classes-inherited
 
-    def _recycle_notify_owners(self, warnings, now, manager_warnings=()):
-        res = super()._recycle_notify_owners(warnings, now, manager_warnings)
+    def _recycle_notify_owners(self, warnings, now, manager_warnings=(), **kwargs):
+        res = super()._recycle_notify_owners(warnings, now, manager_warnings, **kwargs)
         if warnings:
             self._robot_post_warnings(warnings)
         return res

@@ -350,6 +350,14 @@ class CrmPublicPoolRule(models.Model):
         later, elapsed = self._day_arithmetic(now)
 
         def note(template, names, *values):
+            if self.env.context.get("pool_note_message"):
+                # The same note as the message and values each reader renders (crm_public_pool_log).
+                return SQL(
+                    "jsonb_build_object('module', %s, 'source', %s, 'args', jsonb_build_object(%s), 'rule', true)",
+                    "crm_public_pool",
+                    template,
+                    SQL(", ").join(SQL("%s, %s", name, value) for name, value in zip(names, values, strict=True)),
+                )
             return SQL("format(%s, %s)", prefix + positional_template(template, names), SQL(", ").join(values))
 
         if self.rule_type == "no_followup":
@@ -421,6 +429,10 @@ class CrmPublicPoolRule(models.Model):
             SQL("TRUE"),
             note(self.env._("matches the filter %(domain)s"), ["domain"], SQL("%s", self.domain)),
         )
+
+    def _note_message_sql(self, now):
+        """The note of ``_criteria`` as a JSON payload of its English message and values."""
+        return self.with_context(lang="en_US", pool_note_message=True)._criteria(now)[3]
 
     def _revenue_sql(self, since):
         """(revenue of ``p`` since ``since`` as SQL, note template) for the rule's revenue source.
@@ -517,7 +529,8 @@ class CrmPublicPoolRule(models.Model):
             SQL(
                 """
                 WITH due AS (
-                    SELECT p.id, p.user_id AS old_user_id, p.pool_id AS old_pool_id, %(note)s AS note
+                    SELECT p.id, p.user_id AS old_user_id, p.pool_id AS old_pool_id, %(note)s AS note,
+                           %(note_message)s AS note_message
                       FROM res_partner p
                      WHERE %(where)s
                      ORDER BY p.id
@@ -531,7 +544,8 @@ class CrmPublicPoolRule(models.Model):
                            write_uid = %(uid)s, write_date = %(now)s
                       FROM due
                      WHERE p.id = due.id
-                 RETURNING p.id, p.name, p.company_id, p.pool_id, due.old_user_id, due.old_pool_id, due.note
+                 RETURNING p.id, p.name, p.company_id, p.pool_id, due.old_user_id, due.old_pool_id, due.note,
+                           due.note_message
                 ), contacts AS (
                     UPDATE res_partner c
                        SET user_id = NULL, pool_state = 'pool', pool_id = m.pool_id, write_uid = %(uid)s, write_date = %(now)s
@@ -552,14 +566,15 @@ class CrmPublicPoolRule(models.Model):
                 )
                 INSERT INTO crm_public_pool_log
                        (date, partner_id, partner_name, pool_id, from_pool_id, action, user_id, from_user_id,
-                        rule_id, note, company_id, create_uid, create_date, write_uid, write_date)
+                        rule_id, note, note_message, company_id, create_uid, create_date, write_uid, write_date)
                 SELECT %(now)s, m.id, m.name, m.pool_id, CASE WHEN m.pool_id <> m.old_pool_id THEN m.old_pool_id END,
-                       'recycle', %(uid)s, m.old_user_id, %(rule)s, m.note, coalesce(m.company_id, %(company)s),
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                       'recycle', %(uid)s, m.old_user_id, %(rule)s, m.note, m.note_message,
+                       coalesce(m.company_id, %(company)s), %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM moved m
              RETURNING partner_id, from_user_id
                 """,
                 note=note,
+                note_message=self._note_message_sql(now),
                 where=where,
                 limit=batch_size,
                 target=self.target_pool_id.id or None,
@@ -588,7 +603,8 @@ class CrmPublicPoolRule(models.Model):
             SQL(
                 """
                 WITH due AS (
-                    SELECT p.id, p.user_id, %(deadline)s AS deadline, %(note)s AS note
+                    SELECT p.id, p.user_id, %(deadline)s AS deadline, %(note)s AS note,
+                           %(note_message)s AS note_message
                       FROM res_partner p
                      WHERE %(scope)s AND p.pool_warned_date IS NULL AND %(condition)s
                        AND p.pool_recycle_date <= %(horizon)s
@@ -597,19 +613,22 @@ class CrmPublicPoolRule(models.Model):
                 ), marked AS (
                     UPDATE res_partner p SET pool_warned_date = %(now)s
                       FROM due WHERE p.id = due.id
-                 RETURNING p.id, p.name, p.company_id, p.pool_id, due.user_id, due.deadline, due.note
+                 RETURNING p.id, p.name, p.company_id, p.pool_id, due.user_id, due.deadline, due.note,
+                           due.note_message
                 ), logged AS (
                     INSERT INTO crm_public_pool_log
                            (date, partner_id, partner_name, pool_id, action, user_id, from_user_id, to_user_id,
-                            rule_id, note, company_id, create_uid, create_date, write_uid, write_date)
+                            rule_id, note, note_message, company_id, create_uid, create_date, write_uid, write_date)
                     SELECT %(now)s, m.id, m.name, m.pool_id, 'warn', %(uid)s, m.user_id, m.user_id, %(rule)s,
-                           m.note, coalesce(m.company_id, %(company)s), %(uid)s, %(now)s, %(uid)s, %(now)s
+                           m.note, m.note_message, coalesce(m.company_id, %(company)s), %(uid)s, %(now)s, %(uid)s,
+                           %(now)s
                       FROM marked m
                 )
                 SELECT id, user_id, deadline, note FROM marked ORDER BY id
                 """,
                 deadline=deadline,
                 note=note,
+                note_message=self._note_message_sql(now),
                 scope=self._scope_sql(now),
                 condition=condition,
                 horizon=horizon,

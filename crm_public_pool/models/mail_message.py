@@ -1,11 +1,18 @@
 from odoo import api, fields, models
 
 from ..logic.followup import WRITTEN_TYPES, is_followup
-from .engine_token import as_engine
+from . import pool_text
+from .engine_token import as_engine, engine_fact, in_engine
 
 
 class MailMessage(models.Model):
     _inherit = "mail.message"
+
+    pool_message = fields.Json(
+        readonly=True,
+        copy=False,
+        help="What the pool logged, as its message and values: the body is rendered from it for each reader.",
+    )
 
     @api.model
     def _find_allowed_model_wise(self, doc_model, doc_dict):
@@ -20,9 +27,33 @@ class MailMessage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Only the pool writes what it logged (a client's value would pass for the pool's words).
+        payloads = engine_fact(self.env, "pool_messages") or {}
+        for vals in vals_list:
+            vals.pop("pool_message", None)
+            if vals.get("model") == "res.partner" and vals.get("res_id") in payloads:
+                vals["pool_message"] = payloads[vals["res_id"]]
         messages = super().create(vals_list)
         messages._pool_track_followup()
         return messages
+
+    def write(self, vals):
+        if "pool_message" in vals and not in_engine(self.env):
+            vals = {key: value for key, value in vals.items() if key != "pool_message"}
+        return super().write(vals)
+
+    def _read_format(self, fnames, load="_classic_read"):
+        # The pool's own lines, read in the reader's language (see pool_text).
+        result = super()._read_format(fnames, load=load)
+        if "body" not in fnames:
+            return result
+        payloads = {message.id: message.pool_message for message in self.sudo().browse([vals["id"] for vals in result])}
+        lang = self.env.lang
+        for vals in result:
+            payload = payloads.get(vals["id"])
+            if payload and vals.get("body"):
+                vals["body"] = pool_text.render_body(payload, lang)
+        return result
 
     def _pool_track_followup(self):
         """A message counting as a follow-up (see ``logic.followup``) on a customer or its leads.

@@ -4,11 +4,13 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import clean_context
+from odoo.tools import LazyTranslate, clean_context
 
 from ..logic import claim_rules
 from .checks import check_id, optional_id
 from .engine_token import as_engine, engine_fact, engine_statements, in_engine, without_client_defaults
+
+_lt = LazyTranslate(__name__)
 
 COMMERCIAL_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
 
@@ -504,11 +506,11 @@ class ResPartner(models.Model):
                 }
                 for partner in self.sudo()
             ],
-            lambda log: self.env._("Registered by %s", log["to_user_name"])
+            lambda log: _lt("Registered by %s", log["to_user_name"])
             if registering
-            else self.env._("Created in pool %s", log["pool_name"])
+            else _lt("Created in pool %s", log["pool_name"])
             if not log["to_user_id"]
-            else self.env._("Created, owned by %s", log["to_user_name"]),
+            else _lt("Created, owned by %s", log["to_user_name"]),
         )
         # Customers entering a pool unowned go out at once by the pool's distribution rules.
         self.env["crm.public.pool.distribution"]._distribute_entering(self)
@@ -647,7 +649,7 @@ class ResPartner(models.Model):
                     }
                     for partner in managed
                 ],
-                lambda log: self.env._("Deleted by %s", log["user_name"]),
+                lambda log: _lt("Deleted by %s", log["user_name"]),
             )
 
     # ------------------------------------------------------------------

@@ -12,8 +12,11 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from .engine_token import as_engine
+
+_lt = LazyTranslate(__name__)
 
 # Moves that offer a customer to a receiver who may have to accept it.
 OFFERS = ("assign", "decline", "timeout")
@@ -63,9 +66,8 @@ class ResPartner(models.Model):
 
     def _pool_accept_todos(self, user, deadline):
         local = fields.Datetime.context_timestamp(self.with_user(user), deadline)
-        summary = self.with_context(lang=user.lang).env._(
-            "Accept or return before %s", local.strftime("%Y-%m-%d %H:%M")
-        )
+        reader = self.with_context(lang=user.lang or self.env.lang)
+        summary = reader.env._("Accept or return before %s", reader._pool_format_datetime(deadline, user))
         model_id = self.env["ir.model"]._get_id("res.partner")
         type_id = self.env["crm.public.pool.rule"]._accept_activity_type_id()
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
@@ -141,7 +143,7 @@ class ResPartner(models.Model):
                 }
                 for p in partners.sudo()
             ],
-            lambda log: self.env._("Accepted by %s", log["user_name"]),
+            lambda log: _lt("Accepted by %s", log["user_name"]),
         )
         return self._pool_notification(self.env._("%s customers accepted.", len(partners)))
 
@@ -284,10 +286,10 @@ class ResPartner(models.Model):
             "pool_embargo_until": False,
         }
         messages = {
-            "decline": lambda log: self.env._(
+            "decline": lambda log: _lt(
                 "Declined by %(old)s: back in pool %(pool)s", old=log["from_user_name"], pool=log["pool_name"]
             ),
-            "timeout": lambda log: self.env._(
+            "timeout": lambda log: _lt(
                 "Not accepted in time by %(old)s: back in pool %(pool)s",
                 old=log["from_user_name"],
                 pool=log["pool_name"],

@@ -17,12 +17,15 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_datetime, split_every
+from odoo.tools import SQL, LazyTranslate, format_datetime, split_every
 
 from ..logic import claim_rules
+from . import pool_text
 from .checks import check_id, check_ids, check_texts, has_words, optional_id
 from .engine_token import as_engine, engine_statements
 from .res_partner import RECYCLE_INPUT_FIELDS
+
+_lt = LazyTranslate(__name__)
 
 # Customers written per step of one move: the ORM's work on one recordset grows faster than
 # its size, so a move of 100,000 customers is done as steps of this many, in one transaction.
@@ -171,7 +174,11 @@ class ResPartner(models.Model):
         if direct and not requested:
             if owned is None:  # no limit, nothing was counted
                 owned = user.pool_customer_count
-            message = self.env._("%(count)s customers claimed: you now own %(owned)s.", count=len(direct), owned=owned)
+            message = (
+                self.env._("1 customer claimed: you now own %(owned)s.", owned=owned)
+                if len(direct) == 1
+                else self.env._("%(count)s customers claimed: you now own %(owned)s.", count=len(direct), owned=owned)
+            )
         elif requested and not direct:
             message = self.env._(
                 "Claim requested for %s customers: a pool administrator will review it.", len(requested)
@@ -311,16 +318,18 @@ class ResPartner(models.Model):
         requests = Request.create([{"partner_id": p.id, "pool_id": p.pool_id.id, "user_id": user.id} for p in self])
         for request in requests:
             for admin in request.pool_id.admin_user_ids:
+                # The To-Do is the administrator's: in their language.
+                reader = self.with_context(lang=admin.lang or self.env.lang).env
                 request.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=admin.id,
-                    summary=self.env._(
+                    summary=reader._(
                         "Claim request: %(user)s asks for %(partner)s", user=user.name, partner=request.partner_id.name
                     ),
                 )
         self._pool_log(
             [{"partner": p, "action": "request", "pool_id": p.pool_id.id, "to_user_id": user.id} for p in self],
-            lambda log: self.env._("%(user)s asked to claim this customer", user=log["user_name"]),
+            lambda log: _lt("%(user)s asked to claim this customer", user=log["user_name"]),
         )
 
     def pool_release(self, reason_code, note=False, pool_id=False):
@@ -335,11 +344,13 @@ class ResPartner(models.Model):
         labels = partners._pool_labels()
         problems = []
         for partner in partners.sudo():
-            if partner.pool_state != "private" or not partner.active:
+            # The same check decides whether Release is offered (pool_can_release).
+            blocker = partner._pool_release_blocker(user)
+            if blocker == "not_owned":
                 problems.append(
                     self.env._("%s is not owned by anyone: only owned customers can be released.", labels[partner.id])
                 )
-            elif partner.user_id != user and not partner.pool_id._is_admin(user):
+            elif blocker == "not_yours":
                 problems.append(
                     self.env._(
                         "%s is not yours: only its owner or a pool administrator may release it.", labels[partner.id]
@@ -364,7 +375,7 @@ class ResPartner(models.Model):
             vals,
             reason=reason,
             note=note,
-            message=lambda log: self.env._(
+            message=lambda log: _lt(
                 "Released to pool %(pool)s by %(user)s: %(reason)s",
                 pool=log["pool_name"],
                 user=log["user_name"],
@@ -379,10 +390,12 @@ class ResPartner(models.Model):
         check_texts(self.env, reason_code=reason_code, note=note)
         reason = self.env["crm.public.pool.reason"].search([("code", "=", reason_code or "")], limit=1)
         if not reason:
-            codes = self.env["crm.public.pool.reason"].search([], limit=50).mapped("code")
+            reasons = self.env["crm.public.pool.reason"].search([], limit=50)
             raise UserError(
                 self.env._(
-                    "Unknown release reason %(code)r; use one of: %(codes)s.", code=reason_code, codes=", ".join(codes)
+                    "Unknown release reason %(code)r; use one of: %(codes)s.",
+                    code=reason_code,
+                    codes=", ".join(f"{r.name} ({r.code})" for r in reasons),
                 )
             )
         if reason.note_required and not has_words(note):
@@ -426,7 +439,14 @@ class ResPartner(models.Model):
             if max_locked and locked + len(group) > max_locked:
                 raise UserError(
                     self.env._(
-                        "%(user)s cannot lock %(asked)s more customers: they have locked %(locked)s of %(limit)s allowed.",
+                        "You cannot lock more customers: you have locked %(locked)s of %(limit)s allowed, %(asked)s more asked.",
+                        asked=len(group),
+                        locked=locked,
+                        limit=max_locked,
+                    )
+                    if owner == self.env.user
+                    else self.env._(
+                        "%(user)s cannot lock more customers: they have locked %(locked)s of %(limit)s allowed, %(asked)s more asked.",
                         user=owner.name,
                         asked=len(group),
                         locked=locked,
@@ -436,7 +456,7 @@ class ResPartner(models.Model):
         partners._pool_apply(
             "lock",
             {"pool_locked": True},
-            message=lambda log: self.env._("Locked as a key customer by %s", log["user_name"]),
+            message=lambda log: _lt("Locked as a key customer by %s", log["user_name"]),
         )
         return True
 
@@ -450,7 +470,7 @@ class ResPartner(models.Model):
                 raise UserError(self.env._("Only the owner or a pool administrator may unlock %s.", labels[partner.id]))
         partners = partners.filtered(lambda p: p.sudo().pool_locked)
         partners._pool_apply(
-            "unlock", {"pool_locked": False}, message=lambda log: self.env._("Unlocked by %s", log["user_name"])
+            "unlock", {"pool_locked": False}, message=lambda log: _lt("Unlocked by %s", log["user_name"])
         )
         return True
 
@@ -638,23 +658,21 @@ class ResPartner(models.Model):
             "pool_accept_deadline": False,
         }
         messages = {
-            "claim": lambda log: self.env._("Claimed by %s", log["to_user_name"]),
-            "assign": lambda log: self.env._(
-                "Assigned to %(to)s by %(by)s", to=log["to_user_name"], by=log["user_name"]
-            ),
-            "transfer": lambda log: self.env._(
+            "claim": lambda log: _lt("Claimed by %s", log["to_user_name"]),
+            "assign": lambda log: _lt("Assigned to %(to)s by %(by)s", to=log["to_user_name"], by=log["user_name"]),
+            "transfer": lambda log: _lt(
                 "Transferred from %(old)s to %(to)s by %(by)s",
                 old=log["from_user_name"],
                 to=log["to_user_name"],
                 by=log["user_name"],
             ),
-            "departure": lambda log: self.env._(
+            "departure": lambda log: _lt(
                 "Handed over from %(old)s to %(to)s (departure)", old=log["from_user_name"], to=log["to_user_name"]
             ),
-            "decline": lambda log: self.env._(
+            "decline": lambda log: _lt(
                 "Declined by %(old)s; assigned to %(to)s", old=log["from_user_name"], to=log["to_user_name"]
             ),
-            "timeout": lambda log: self.env._(
+            "timeout": lambda log: _lt(
                 "Not accepted in time by %(old)s; assigned to %(to)s", old=log["from_user_name"], to=log["to_user_name"]
             ),
         }
@@ -674,7 +692,7 @@ class ResPartner(models.Model):
         self._pool_lock_rows()._pool_apply(
             "departure",
             {"pool_state": "pool", "pool_enter_date": fields.Datetime.now(), "pool_locked": False},
-            message=lambda log: self.env._(
+            message=lambda log: _lt(
                 "Returned to pool %(pool)s: %(old)s left", pool=log["pool_name"], old=log["from_user_name"]
             ),
         )
@@ -709,7 +727,7 @@ class ResPartner(models.Model):
             moving._pool_apply(
                 "transfer",
                 {"pool_id": target.id},
-                message=lambda log: self.env._(
+                message=lambda log: _lt(
                     "Moved from pool %(old)s to %(new)s", old=log["from_pool_name"], new=log["pool_name"]
                 ),
             )
@@ -719,7 +737,7 @@ class ResPartner(models.Model):
             partners._pool_apply(
                 "cleanup",
                 {"active": False, "pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
-                message=lambda log: self.env._("Archived by %s", log["user_name"]),
+                message=lambda log: _lt("Archived by %s", log["user_name"]),
             )
         elif action == "restore":
             if not actor._is_superuser():
@@ -727,7 +745,7 @@ class ResPartner(models.Model):
             partners._pool_apply(
                 "restore",
                 {"active": True, "pool_state": "pool", "pool_enter_date": now, "pool_locked": False},
-                message=lambda log: self.env._(
+                message=lambda log: _lt(
                     "Restored to pool %(pool)s by %(user)s", pool=log["pool_name"], user=log["user_name"]
                 ),
             )
@@ -831,6 +849,7 @@ class ResPartner(models.Model):
         Pools = self.env["crm.public.pool"].sudo()
         rows = []
         bodies = {}
+        payloads = {}
         for log in logs:
             partner = log.pop("partner").sudo()
             row = {
@@ -840,6 +859,11 @@ class ResPartner(models.Model):
                 "company_id": partner.company_id.id or self.env.company.id,
                 **log,
             }
+            if pool_text.is_pool_text(row.get("note")):
+                # A note the pool wrote: stored in the actor's words and rendered for each reader.
+                note = row["note"]
+                row["note"] = pool_text.in_language(note, self.env.lang)
+                row["note_message"] = pool_text.to_payload(note)
             rows.append(row)
             if message:
                 # Each message names only some of these: the others are never read.
@@ -854,12 +878,19 @@ class ResPartner(models.Model):
                     }
                 )
                 body = message(names)
-                if row.get("note"):
+                if pool_text.is_pool_text(body):
+                    payload = payloads[partner.id] = pool_text.to_payload(
+                        body, row.get("note_message") or row.get("note")
+                    )
+                    body = pool_text.render_body(payload, self.env.lang)
+                elif row.get("note"):
                     body = Markup("%s<br/>%s") % (body, row["note"])
                 bodies[partner.id] = body
         self.env["crm.public.pool.log"]._log_moves(rows)
         if bodies:
-            self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies, author_id=user.partner_id.id)
+            as_engine(self.browse(list(bodies)).sudo(), pool_messages=payloads)._message_log_batch(
+                bodies=bodies, author_id=user.partner_id.id
+            )
 
     def _pool_notification(self, message):
         return {

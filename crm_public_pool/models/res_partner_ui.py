@@ -1,7 +1,22 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import code_translations
 
+from ..logic import when
 from .engine_token import in_engine
+
+# Why distribution left a customer in the pool (crm.public.pool.distribution._unplaced_label and
+# res_partner_accept.py): stored in the words of whoever ran it, shown in the reader's.
+UNPLACED_REASONS = (
+    "every eligible member is at their customer limit",
+    "no eligible member",
+    "no row of the region map matches the address",
+    "no previous contact is a member with room",
+    "every eligible member with room is paused, on leave or archived",
+    "it was offered to one person only, who did not accept it",
+    "everyone it could go to has declined it or let the time pass",
+)
+MODULE = "crm_public_pool"
 
 
 class ResPartner(models.Model):
@@ -12,6 +27,24 @@ class ResPartner(models.Model):
     pool_may_write = fields.Boolean(
         compute="_compute_pool_may_write",
         help="The current user may edit this customer; the form is read-only otherwise.",
+    )
+
+    pool_can_release = fields.Boolean(
+        string="Releasable by Me",
+        compute="_compute_pool_can_release",
+        help="Owned, active, and yours or in a pool you administer: the check Release makes.",
+    )
+
+    pool_recycle_when = fields.Char(
+        string="Returns",
+        compute="_compute_pool_recycle_when",
+        help="When the customer returns to the pool, from today, in your language.",
+    )
+
+    pool_claim_blocker = fields.Char(
+        string="Why Not Claimable",
+        compute="_compute_pool_claim_blocker",
+        help="In the pool but not claimable by you now: the reason the Claim button would give.",
     )
 
     pool_recycle_progress = fields.Integer(
@@ -39,6 +72,94 @@ class ResPartner(models.Model):
         writable = saved._filtered_access("write") if saved else saved
         for partner in self:
             partner.pool_may_write = not partner.id or partner in writable
+
+    @api.depends_context("lang")
+    @api.depends("pool_recycle_date")
+    def _compute_pool_recycle_when(self):
+        locale = when.babel_locale(self.env.lang)
+        for partner in self:
+            if not partner.pool_recycle_date:
+                partner.pool_recycle_when = False
+                continue
+            days = partner.pool_recycle_days
+            partner.pool_recycle_when = when.relative_days(days, locale) or self.env._("today")
+
+    @api.depends_context("uid")
+    @api.depends("user_id", "pool_state", "pool_id", "active")
+    def _compute_pool_can_release(self):
+        user = self.env.user
+        for partner in self:
+            partner.pool_can_release = not partner._pool_release_blocker(user)
+
+    def _pool_release_blocker(self, user):
+        """Why ``user`` may not release this customer (False if they may): Release checks the same."""
+        self.ensure_one()
+        partner = self.sudo()
+        if partner.pool_state != "private" or not partner.active:
+            return "not_owned"
+        if partner.user_id != user and not partner.pool_id._is_admin(user):
+            return "not_yours"
+        return False
+
+    @api.depends_context("uid")
+    @api.depends("pool_state", "pool_id", "pool_enter_date", "pool_embargo_until")
+    def _compute_pool_claim_blocker(self):
+        user = self.env.user
+        now = fields.Datetime.now()
+        pooled = self.filtered(lambda p: p.pool_state == "pool" and not p.pool_claimable)
+        rules = self._pool_claim_rules(user, now) if pooled else {}
+        for partner in self:
+            if partner not in pooled:
+                partner.pool_claim_blocker = False
+                continue
+            pool_rules = rules.get(partner.sudo().pool_id)
+            if pool_rules is None:
+                partner.pool_claim_blocker = self.env._("You are not a member of its pool.")
+                continue
+            failed = next((code for code, domain in pool_rules if not partner.sudo().filtered_domain(domain)), None)
+            partner.pool_claim_blocker = (
+                partner.sudo()._pool_claim_refusal(failed, partner.name, user, now)
+                if failed
+                else self.env._("You have reached your customer limit or the daily claim limit of its pool.")
+            )
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        if "pool_unplaced_reason" in fnames:
+            sources = self._pool_unplaced_sources()
+            lang = self.env.lang or "en_US"
+            shown = code_translations.get_python_translations(MODULE, lang) if lang != "en_US" else {}
+            for vals in result:
+                source = sources.get(vals.get("pool_unplaced_reason"))
+                if source:
+                    vals["pool_unplaced_reason"] = shown.get(source, source)
+        return result
+
+    @api.model
+    def _pool_unplaced_sources(self):
+        """{a known unplaced reason in any installed language: its English source}."""
+        sources = {source: source for source in UNPLACED_REASONS}
+        for lang, _name in self.env["res.lang"].get_installed():
+            if lang != "en_US":
+                translations = code_translations.get_python_translations(MODULE, lang)
+                sources.update({translations[source]: source for source in UNPLACED_REASONS if source in translations})
+        return sources
+
+    @api.model
+    def get_views(self, views, options=None):
+        """Mark the contextual actions that write the records (Odoo's vCard download runs only on
+        customers the user may write): the pool screens offer them only on such customers."""
+        result = super().get_views(views, options)
+        vcard = self.env.ref("web.download_contact", raise_if_not_found=False)
+        if not vcard:
+            return result
+        for view in result["views"].values():
+            actions = view.get("toolbar", {}).get("action")
+            if actions:
+                view["toolbar"]["action"] = [
+                    dict(action, pool_needs_write=True) if action["id"] == vcard.id else action for action in actions
+                ]
+        return result
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
@@ -69,7 +190,31 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._pool_check_create_pool(vals_list)
-        return super().create(vals_list)
+        if self.env.su or in_engine(self.env):
+            return super().create(vals_list)
+        # Odoo writes the values of fields with an inverse (an EDI format, a pricelist, a credit
+        # limit) after the insert, as a write: the creator of a customer that goes straight to a
+        # pool may no longer write it. They are the creator's values for a record they may create:
+        # set them on it once it exists, as the creator.
+        inverse = [self._pool_pop_inverse_values(vals) for vals in vals_list]
+        partners = super().create(vals_list)
+        for partner, vals in zip(partners, inverse, strict=True):
+            if vals:
+                (partner if partner.pool_may_write else partner.sudo()).write(vals)
+        return partners
+
+    def _pool_pop_inverse_values(self, vals):
+        """Take out of ``vals`` the values of the partner's own inverse fields (not related ones)."""
+        return {
+            fname: vals.pop(fname)
+            for fname in list(vals)
+            if fname != "company_type"
+            and (field := self._fields.get(fname))
+            and field.inverse
+            and not field.store
+            and not field.related
+            and field.type not in ("one2many", "many2many")
+        }
 
     def _write_company_type(self):
         # The form sends the company type with every new record: writing it back unchanged would
@@ -102,7 +247,9 @@ class ResPartner(models.Model):
         result = super().action_pool_lock()
         return (
             self._pool_notification(
-                self.env._("%s customers locked: the recycle rules leave them with their owner.", len(self))
+                self.env._("1 customer locked: the recycle rules leave it with its owner.")
+                if len(self) == 1
+                else self.env._("%s customers locked: the recycle rules leave them with their owner.", len(self))
             )
             if result is True
             else result
@@ -112,7 +259,9 @@ class ResPartner(models.Model):
         result = super().action_pool_unlock()
         return (
             self._pool_notification(
-                self.env._("%s customers unlocked: the recycle rules apply to them again.", len(self))
+                self.env._("1 customer unlocked: the recycle rules apply to it again.")
+                if len(self) == 1
+                else self.env._("%s customers unlocked: the recycle rules apply to them again.", len(self))
             )
             if result is True
             else result

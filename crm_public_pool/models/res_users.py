@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..logic.bounds import SETTING_BOUNDS
 from .checks import check_bounds, check_integers
@@ -226,7 +226,9 @@ class ResUsers(models.Model):
         if until and until < today:
             raise ValidationError(
                 self.env._(
-                    "A pause must end today or later, not on %(until)s (today is %(today)s).", until=until, today=today
+                    "A pause must end today or later, not on %(until)s (today is %(today)s).",
+                    until=format_date(self.env, until),
+                    today=format_date(self.env, today),
                 )
             )
         self.sudo().write({"pool_paused": True, "pool_paused_until": until})
@@ -284,7 +286,9 @@ class ResUsers(models.Model):
             elif user.pool_paused and (not user.pool_paused_until or user.pool_paused_until >= day):
                 absences[user.id] = (
                     self.env._(
-                        "%(user)s has paused their intake until %(until)s", user=user.name, until=user.pool_paused_until
+                        "%(user)s has paused their intake until %(until)s",
+                        user=user.name,
+                        until=format_date(self.env, user.pool_paused_until),
                     )
                     if user.pool_paused_until
                     else self.env._("%s has paused their intake", user.name)
@@ -342,16 +346,30 @@ class ResUsers(models.Model):
         if not count:
             return None
         if owned + count > max_owned:
-            raise UserError(
-                self.env._(
-                    "%(user)s cannot take %(count)s more customers: limit reached, they own %(owned)s of %(limit)s allowed.",
-                    user=self.name,
-                    count=count,
-                    owned=owned,
-                    limit=max_owned,
-                )
-            )
+            raise UserError(self._pool_capacity_refusal(count, owned, max_owned))
         return owned + count
+
+    def _pool_capacity_refusal(self, count, owned, limit):
+        """Why this user may not take ``count`` more customers: to them in the second person, with plurals."""
+        values = {"user": self.name, "count": count, "owned": owned, "limit": limit}
+        if self == self.env.user:
+            if count == 1:
+                return self.env._(
+                    "You cannot take 1 more customer: limit reached, you own %(owned)s of %(limit)s allowed.", **values
+                )
+            return self.env._(
+                "You cannot take %(count)s more customers: limit reached, you own %(owned)s of %(limit)s allowed.",
+                **values,
+            )
+        if count == 1:
+            return self.env._(
+                "%(user)s cannot take 1 more customer: limit reached, they own %(owned)s of %(limit)s allowed.",
+                **values,
+            )
+        return self.env._(
+            "%(user)s cannot take %(count)s more customers: limit reached, they own %(owned)s of %(limit)s allowed.",
+            **values,
+        )
 
     def _pool_owned_counts(self, company):
         """{user id: (owned customers counting against the limit, locked customers)} of these users

@@ -38,3 +38,4 @@ from . import test_setting_bounds
 from . import test_plans_horizon
 from . import test_leads_follow
 from . import test_company_limits
+from . import test_offered

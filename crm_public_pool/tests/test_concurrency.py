@@ -73,7 +73,7 @@ class TestConcurrency(RaceCase):
             self.assertEqual(len(owned), cap, f"round {round_}: {outcomes}")
             self.assertEqual(outcomes.count(CLAIMED), cap)
             refused = [o for o in outcomes if o != CLAIMED]
-            self.assertTrue(all(f"they own {cap} of {cap} allowed" in o for o in refused), refused)
+            self.assertTrue(all(f"you own {cap} of {cap} allowed" in o for o in refused), refused)
             self.assertEqual(sum(self.log_counts(customers, "claim").values()), cap)
             self.assert_invariants()
             with self.registry.cursor() as cr:

@@ -16,7 +16,7 @@ class TestLimits(PoolCase):
         self.set_limit(self.user_a, owned=2)
         self.customers[:2].with_user(self.user_a).action_pool_claim()
         with self.assertRaisesRegex(
-            UserError, r"Alice Pool cannot take 1 more customers: limit reached, they own 2 of 2 allowed"
+            UserError, r"You cannot take 1 more customer: limit reached, you own 2 of 2 allowed"
         ):
             self.customers[2].with_user(self.user_a).action_pool_claim()
         self.assertEqual(self.customers[2].pool_state, "pool")
@@ -26,14 +26,16 @@ class TestLimits(PoolCase):
 
     def test_batch_claim_over_the_cap_moves_nothing(self):
         self.set_limit(self.user_a, owned=3)
-        with self.assertRaisesRegex(UserError, "cannot take 5 more customers: limit reached, they own 0 of 3 allowed"):
+        with self.assertRaisesRegex(
+            UserError, "You cannot take 5 more customers: limit reached, you own 0 of 3 allowed"
+        ):
             self.customers[:5].with_user(self.user_a).action_pool_claim()
         self.assertEqual(set(self.customers[:5].mapped("pool_state")), {"pool"})
 
     def test_company_default_applies_when_user_limit_is_zero(self):
         self.env.company.pool_max_customers = 1
         self.customers[0].with_user(self.user_a).action_pool_claim()
-        with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
+        with self.assertRaisesRegex(UserError, "you own 1 of 1 allowed"):
             self.customers[1].with_user(self.user_a).action_pool_claim()
         self.set_limit(self.user_a, owned=5)
         self.customers[1].with_user(self.user_a).action_pool_claim()
@@ -43,14 +45,14 @@ class TestLimits(PoolCase):
         self.set_limit(self.user_b, owned=1)
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_b.id)
         with self.assertRaisesRegex(
-            UserError, "Bob Pool cannot take 1 more customers: limit reached, they own 1 of 1 allowed"
+            UserError, "Bob Pool cannot take 1 more customer: limit reached, they own 1 of 1 allowed"
         ):
             self.pool.with_user(self.admin).pool_assign(self.customers[1:2].ids, self.user_b.id)
         self.customers[2].with_user(self.user_a).action_pool_claim()
         with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
             self.customers[2].with_user(self.manager).pool_transfer(self.user_b.id)
         self.assertEqual(self.customers[2].user_id, self.user_a)
-        with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
+        with self.assertRaisesRegex(UserError, "you own 1 of 1 allowed"):
             self.env["res.partner"].with_user(self.user_b).with_context(pool_manage=True).create(
                 {"name": "Over Cap Co", "is_company": True, "user_id": self.user_b.id}
             )
@@ -69,7 +71,7 @@ class TestLimits(PoolCase):
                 "stage_id": won_stage.id,
             }
         )
-        with self.assertRaisesRegex(UserError, "they own 1 of 1 allowed"):
+        with self.assertRaisesRegex(UserError, "you own 1 of 1 allowed"):
             self.customers[1].with_user(self.user_a).action_pool_claim()
         self.env.company.pool_count_won = False
         self.customers[1].with_user(self.user_a).action_pool_claim()
@@ -80,7 +82,7 @@ class TestLimits(PoolCase):
         self.customers[:2].with_user(self.user_a).action_pool_claim()
         self.customers[0].with_user(self.user_a).action_pool_lock()
         with self.assertRaisesRegex(
-            UserError, "Alice Pool cannot lock 1 more customers: they have locked 1 of 1 allowed"
+            UserError, "You cannot lock more customers: you have locked 1 of 1 allowed, 1 more asked"
         ):
             self.customers[1].with_user(self.user_a).action_pool_lock()
         self.assertFalse(self.customers[1].pool_locked)

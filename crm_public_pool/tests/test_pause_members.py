@@ -1,8 +1,10 @@
+import re
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import PoolCase
 
@@ -44,7 +46,7 @@ class TestPauseMembers(PoolCase):
         with self.assertRaisesRegex(UserError, "must be a date.*'next week'"):
             self.user_a.with_user(self.admin).action_pool_pause(until="next week")
         yesterday = fields.Date.today() - timedelta(days=1)
-        with self.assertRaisesRegex(ValidationError, str(yesterday)):
+        with self.assertRaisesRegex(ValidationError, re.escape(format_date(self.env, yesterday))):
             self.user_a.with_user(self.admin).action_pool_pause(until=yesterday)
         self.assertFalse(self.user_a.pool_paused)
 

@@ -110,13 +110,26 @@ class TestRegistration(PoolCase):
         self.assertEqual(len(self.logs(self.bob_customer, "appeal")), 1)
         with self.assertRaises(UserError):
             registration.with_user(self.user_b).action_approve()
-        registration.with_user(self.admin).action_approve()
+        # Taking Bob's customer is confirmed with a note: without one, nothing moves.
+        confirm = registration.with_user(self.admin).action_approve()
+        self.assertEqual(confirm["res_model"], "crm.public.pool.appeal.approve.wizard")
+        self.assertEqual((registration.state, self.bob_customer.user_id), ("appealed", self.user_b))
+        wizard = (
+            self.env[confirm["res_model"]]
+            .with_user(self.admin)
+            .with_context(**confirm["context"])
+            .create({"note": "Bob agreed: 枝术 is his customer's trading arm"})
+        )
+        self.assertEqual(wizard.move_text, "杭州阿里巴巴网络技术有限公司: taken from Bob Pool, given to Alice Pool")
+        toast = wizard.action_confirm()
+        self.assertIn("杭州阿里巴巴网络技术有限公司 moved from Bob Pool to Alice Pool.", toast["params"]["message"])
         self.assertEqual(registration.state, "approved")
         self.assertEqual(registration.reviewer_id, self.admin)
         self.assertEqual(self.bob_customer.user_id, self.user_a)
         self.assertEqual(self.bob_customer.pool_previous_user_id, self.user_b)
         transfer = self.logs(self.bob_customer, "transfer")
         self.assertEqual((transfer.from_user_id, transfer.to_user_id), (self.user_b, self.user_a))
+        self.assertIn("Bob agreed", transfer.note, "the note says why the customer changed hands")
         self.assertFalse(registration.activity_ids)
         told = self.env["mail.message"].search(
             [
@@ -134,7 +147,7 @@ class TestRegistration(PoolCase):
         self.customers[:2].with_user(self.user_a).action_pool_claim()
         self.set_limit(self.user_a, owned=2)
         with self.assertRaisesRegex(UserError, "own 2 of 2"):
-            registration.with_user(self.admin).action_approve()
+            registration.with_user(self.admin).action_approve(note="Alice registered it first")
 
     def test_appeal_rejected(self):
         registration, _result = self.register(self.user_a, name="杭州阿里巴巴网络枝术有限公司")

@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 from odoo.tools.translate import PoFileReader
@@ -13,6 +14,27 @@ I18N = Path(__file__).resolve().parent.parent / "i18n"
 # The logins the walk uses, each with one role: the first two are created here, so that the walk
 # needs no demo data; the administrator exists in every database.
 ROLES = {"salesperson": "walk_salesperson", "pool administrator": "walk_pooladmin", "manager": "admin"}
+# The models whose lists and cards get their buttons pressed on their first row and card.
+PRESSED_MODELS = {
+    "res.partner",
+    "res.users",
+    "crm.public.pool",
+    "crm.public.pool.registration",
+    "crm.public.pool.claim.request",
+}
+# Customers in each state a screen shows differently: every button of each is pressed.
+CUSTOMER_STATES = {
+    "claimable": [("pool_state", "=", "pool"), ("pool_claimable", "=", True)],
+    "pooled, not claimable now": [("pool_state", "=", "pool"), ("pool_claimable", "=", False)],
+    "embargoed": [("pool_state", "=", "pool"), ("pool_embargo_until", ">", "NOW")],
+    "unplaced": [("pool_state", "=", "pool"), ("pool_unplaced_reason", "!=", False)],
+    "mine": [("pool_state", "=", "private"), ("user_id", "=", "UID")],
+    "mine, locked": [("pool_state", "=", "private"), ("user_id", "=", "UID"), ("pool_locked", "=", True)],
+    "to accept": [("pool_accept_deadline", "!=", False)],
+    "a colleague's": [("pool_state", "=", "private"), ("user_id", "!=", "UID")],
+}
+# Placeholders of the addon's messages, for finding its English sentences in stored texts.
+PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 
 
 @tagged("post_install", "-at_install")
@@ -65,7 +87,7 @@ class TestWalkEveryScreen(HttpCase):
                 continue
             if not self.env[action.res_model].with_user(user).has_access("read"):
                 continue
-            actions.append({"xmlid": f"crm_public_pool.{xmlid.name}", "name": action.name})
+            actions.append({"xmlid": f"crm_public_pool.{xmlid.name}", "name": action.name, "model": action.res_model})
         return actions
 
     def _english_terms(self):
@@ -85,6 +107,62 @@ class TestWalkEveryScreen(HttpCase):
             }
         )
 
+    def _records(self, user):
+        """Records in each of their states the user can open, for the walk to press every button of."""
+        records = []
+        Partner = self.env["res.partner"].with_user(user).with_context(pool_manage=True)
+        commercial = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+        seen = set()
+        for label, domain in CUSTOMER_STATES.items():
+            domain = [
+                (name, op, user.id if value == "UID" else fields.Datetime.now() if value == "NOW" else value)
+                for name, op, value in domain
+            ]
+            found = Partner.search(domain + commercial + [("id", "not in", list(seen))], limit=1)
+            if found:
+                seen.add(found.id)
+                records.append(
+                    {"model": "res.partner", "id": found.id, "label": label, "context": {"pool_manage": True}}
+                )
+        for model, state_field in (
+            ("crm.public.pool", None),
+            ("crm.public.pool.registration", "state"),
+            ("crm.public.pool.claim.request", "state"),
+        ):
+            Model = self.env[model].with_user(user)
+            if not Model.has_access("read"):
+                continue
+            if state_field is None:
+                found = Model.search([], limit=2)
+                records += [{"model": model, "id": r.id, "label": r.display_name} for r in found]
+                continue
+            for state in dict(Model._fields[state_field]._description_selection(self.env)):
+                found = Model.search([(state_field, "=", state)], limit=1)
+                if found:
+                    records.append({"model": model, "id": found.id, "label": state})
+        return records
+
+    def _english_patterns(self):
+        """Regular expressions of the addon's English sentences with values (chatter lines, notes)."""
+        with open(I18N / "zh_CN.po", "rb") as po:
+            entries = list(PoFileReader(po))
+        patterns = set()
+        for entry in entries:
+            source = entry["src"].strip()
+            if not entry["value"] or entry["value"] == source or not PLACEHOLDER.search(source):
+                continue
+            parts = PLACEHOLDER.split(source)
+            # Only sentences whose own words are enough to tell them from a customer's name.
+            if sum(len(re.findall("[A-Za-z]{3,}", part)) for part in parts) < 3 or "\n" in source:
+                continue
+            pieces = []
+            for index, part in enumerate(parts):
+                if index:
+                    pieces.append(".{1,80}?")
+                pieces.append(re.escape(part))
+            patterns.add("".join(pieces))
+        return sorted(patterns)
+
     def _walk(self, role, lang):
         login = ROLES[role]
         user = self.env["res.users"].search([("login", "=", login)])
@@ -92,14 +170,20 @@ class TestWalkEveryScreen(HttpCase):
         user.lang = lang
         actions = self._actions(user)
         self.assertGreater(len(actions), 5, f"{role} sees the addon's screens")
+        for action in actions:
+            action["press"] = action.pop("model") in PRESSED_MODELS
+        records = self._records(user)
         terms = self._english_terms() if lang != "en_US" else []
+        patterns = self._english_patterns() if lang != "en_US" else []
         code = (
             f"sessionStorage.setItem('poolWalkActions', {json.dumps(json.dumps(actions))});"
+            f"sessionStorage.setItem('poolWalkRecords', {json.dumps(json.dumps(records))});"
             f"sessionStorage.setItem('poolWalkTerms', {json.dumps(json.dumps(terms))});"
+            f"sessionStorage.setItem('poolWalkPatterns', {json.dumps(json.dumps(patterns))});"
             "odoo.startTour('crm_public_pool_walk_tour', {stepDelay: 0, keepWatchBrowser: false, debug: false,"
             " startUrl: '/odoo'})"
         )
-        self.start_tour("/odoo", "crm_public_pool_walk_tour", login=login, code=code, timeout=900)
+        self.start_tour("/odoo", "crm_public_pool_walk_tour", login=login, code=code, timeout=1800)
 
     def test_salesperson_en(self):
         self._walk("salesperson", "en_US")

@@ -1,7 +1,10 @@
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from ..models.engine_token import as_engine, engine_statements
+
+_lt = LazyTranslate(__name__)
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -37,7 +40,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         "note": self.env._("merged with %s", ", ".join(f"#{pid}" for pid in merged.ids)),
                     }
                 ],
-                lambda log: self.env._("Merged by %s", log["user_name"]),
+                lambda log: _lt("Merged by %s", log["user_name"]),
             )
         return result
 

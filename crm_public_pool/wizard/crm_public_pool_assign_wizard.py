@@ -170,13 +170,17 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
             "previous_owner": self.env._("No customer they owned or followed up before"),
             "user": self.env._("Not chosen"),
         }
+        absences = users._pool_absences()
         lines = []
         for user in users:
             owned = counts.get(user.id, (0, 0))[0]
             limit = user._pool_limits(company)[0]
             note = False
             if not received[user.id]:
-                if limit and owned >= limit:
+                if user.id in absences:
+                    # Paused, on leave or archived: the strategy skipped them, whatever their turn.
+                    note = absences[user.id]
+                elif limit and owned >= limit:
                     note = self.env._("At their limit: %(owned)s of %(limit)s", owned=owned, limit=limit)
                 else:
                     note = why_not.get(self.strategy, False)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmPublicPoolAssignWizardMember(models.TransientModel):
@@ -12,5 +12,11 @@ class CrmPublicPoolAssignWizardMember(models.TransientModel):
     user_id = fields.Many2one("res.users", string="Member", required=True)
     owned = fields.Integer(string="Owns")
     limit = fields.Integer(help="0: no limit.")
+    limit_label = fields.Char(string="Customer Limit", compute="_compute_limit_label")
     received = fields.Integer(string="Receives")
     note = fields.Char(string="Why")
+
+    @api.depends("limit")
+    def _compute_limit_label(self):
+        for member in self:
+            member.limit_label = str(member.limit) if member.limit else self.env._("No limit")
