@@ -149,6 +149,14 @@ class ResPartner(models.Model):
     def get_views(self, views, options=None):
         """Mark the contextual actions that write the records (Odoo's vCard download runs only on
         customers the user may write): the pool screens offer them only on such customers."""
+        if (
+            not isinstance(views, (list, tuple))
+            or not all(
+                isinstance(view, (list, tuple)) and len(view) == 2 and isinstance(view[1], str) for view in views
+            )
+            or not isinstance(options, (dict, type(None)))
+        ):
+            raise UserError(self.env._("The views to load must be a list of (view id, view type) pairs."))
         result = super().get_views(views, options)
         vcard = self.env.ref("web.download_contact", raise_if_not_found=False)
         if not vcard:

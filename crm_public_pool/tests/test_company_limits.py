@@ -49,7 +49,7 @@ class TestCompanyLimits(PoolCase):
         self.company_a.pool_max_customers = 0
         self.as_user_a(self.b_customers[0]).action_pool_claim()
         # The user's own default company (A, unlimited) does not lift company B's limit.
-        with self.assertRaisesRegex(UserError, "limit reached, they own 1 of 1 allowed"):
+        with self.assertRaisesRegex(UserError, "limit reached, you own 1 of 1 allowed"):
             self.as_user_a(self.b_customers[1]).action_pool_claim()
         self.assertEqual(self.b_customers[1].pool_state, "pool")
         # Company A's customers count against company A's limit (none): still claimable.

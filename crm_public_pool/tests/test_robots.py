@@ -187,7 +187,12 @@ class TestGroupRobots(RecycleCase):
         messages = self.Message.search([])
         self.assertEqual(messages.robot_id, self.wecom | self.dingtalk | self.feishu, "the pool's and Bob's team's")
         for message in messages:
-            self.assertIn("1 customers wait for Bob Pool to accept them", message.body)
+            expected = (
+                "1 个客户等待 Bob Pool"
+                if message.robot_id.lang == "zh_CN"
+                else "1 customers wait for Bob Pool to accept them"
+            )
+            self.assertIn(expected, message.body)
             self.assertNotIn(self.request_customer.name, message.body)
 
     def test_unplaced_customers_are_named_with_the_reason(self):

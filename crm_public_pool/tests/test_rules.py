@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users, warmup
+from odoo.tools import format_date
 
 from .common import PoolCase
 from .test_recycle import RecycleCase
@@ -130,9 +131,13 @@ class TestReceiversWhoAreThere(PoolCase):
     def test_one_click_assignment_refuses_someone_who_is_away(self):
         until = fields.Date.today() + timedelta(days=3)
         self.user_b.with_user(self.admin).pool_pause(until)
-        with self.assertRaisesRegex(UserError, f"not there: Bob Pool has paused their intake until {until}"):
+        with self.assertRaisesRegex(
+            UserError, f"not there: Bob Pool has paused their intake until {format_date(self.env, until)}"
+        ):
             self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_b.id)
-        with self.assertRaisesRegex(UserError, f"Bob Pool has paused their intake until {until}"):
+        with self.assertRaisesRegex(
+            UserError, f"Bob Pool has paused their intake until {format_date(self.env, until)}"
+        ):
             self.distribute(self.customers[:1], "user", user_id=self.user_b.id)
         self.assertEqual(self.customers[0].pool_state, "pool")
         # The day after its last day the pause no longer counts, and the daily job lifts it.
@@ -168,7 +173,7 @@ class TestReceiversWhoAreThere(PoolCase):
             self.user_b.with_user(self.user_a).write({"pool_paused": True})
         self.assertFalse(self.user_b.pool_paused)
         yesterday = fields.Date.today() - timedelta(days=1)
-        with self.assertRaisesRegex(ValidationError, f"not on {yesterday}"):
+        with self.assertRaisesRegex(ValidationError, f"not on {format_date(self.env, yesterday)}"):
             self.user_b.with_user(self.admin).pool_pause(yesterday)
         self.user_b.with_user(self.admin).pool_pause()
         self.assertTrue(self.user_b.pool_paused)
