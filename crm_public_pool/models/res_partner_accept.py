@@ -65,9 +65,10 @@ class ResPartner(models.Model):
             partners._pool_accept_todos(user, deadline)
 
     def _pool_accept_todos(self, user, deadline):
+        # No summary: the To-Do reads as its type ("Accept or Return", in each reader's language) and
+        # its due date; the hour is on the customer's banner. A stored sentence would stay in the
+        # language of whoever was assigned, for every other reader.
         local = fields.Datetime.context_timestamp(self.with_user(user), deadline)
-        reader = self.with_context(lang=user.lang or self.env.lang)
-        summary = reader.env._("Accept or return before %s", reader._pool_format_datetime(deadline, user))
         model_id = self.env["ir.model"]._get_id("res.partner")
         type_id = self.env["crm.public.pool.rule"]._accept_activity_type_id()
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
@@ -78,7 +79,6 @@ class ResPartner(models.Model):
                     "activity_type_id": type_id,
                     "user_id": user.id,
                     "date_deadline": local.date(),
-                    "summary": summary,
                 }
                 for partner in self
             ]

@@ -59,7 +59,9 @@ class TestAcceptOrReturn(PoolCase):
         self.assertGreaterEqual(customer.pool_accept_deadline, before + timedelta(hours=24))
         todo = self.todos(customer)
         self.assertEqual(todo.user_id, self.user_a)
-        self.assertIn("Accept or return before", todo.summary)
+        # It reads as its type, in each reader's language, not as a sentence stored in one.
+        self.assertFalse(todo.summary)
+        self.assertEqual(todo.activity_type_id, self.env.ref("crm_public_pool.mail_activity_type_pool_accept"))
         # The To-Do is the pool's own: it does not hold the recycle countdown as a planned follow-up would.
         self.assertNotIn(customer, todo._pool_customers())
 
