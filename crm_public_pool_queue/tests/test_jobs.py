@@ -180,6 +180,8 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
         rows = [[f"Imported Trading Co {i}", str(self.pool.id)] for i in range(6)] + [
             ["East Customer 0", str(self.pool.id)]
         ]
+        # A pool that refuses duplicates (under the default "warn" the row would be created with a warning).
+        self.pool.duplicate_policy = "block"
         Partner = self.env["res.partner"].with_context(import_file=True, pool_import_in_background=True)
         result = Partner.load(["name", "pool_id/.id"], rows)
         self.assertFalse(result["ids"])
@@ -194,4 +196,4 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
             1,
             "the row duplicating a customer is reported, not created",
         )
-        self.assertEqual(len([r for r in results if "same customer as" in r]), 1, results)
+        self.assertEqual(len([r for r in results if "refuses duplicates" in r]), 1, results)
