@@ -2,6 +2,7 @@
 
 import time
 
+from odoo import api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -14,6 +15,25 @@ JUST_CLAIMED = "Claimed or changed by a colleague a moment ago"
 @tagged("post_install", "-at_install")
 class TestRush(RaceCase):
     RACERS = 3
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The refusal is checked in the salesperson's 简体中文 too. The racers' cursors see only what
+        # is committed, so the language is activated in a committed transaction, and deactivated
+        # again afterwards when this class activated it: the database keeps the languages it had.
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            cls.activated_chinese = not env["res.lang"]._get_code("zh_CN")
+            env["res.lang"]._activate_lang("zh_CN")
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.activated_chinese:
+            with cls.registry.cursor() as cr:
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                env["res.lang"].with_context(active_test=False).search([("code", "=", "zh_CN")]).active = False
+        super().tearDownClass()
 
     def test_a_claim_meeting_a_claim_in_flight_is_refused_at_once(self):
         (customer,) = self.make_customers(1, label="Rush In Flight")
