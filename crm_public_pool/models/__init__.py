@@ -50,3 +50,4 @@ from . import crm_public_pool_claim_request_robots
 from . import crm_public_pool_ui
 from . import ir_ui_view
 from . import res_users_ui
+from . import res_partner_gate

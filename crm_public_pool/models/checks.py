@@ -34,22 +34,37 @@ def check_integers(records, vals_list):
                 )
 
 
+def text_field_problem(records, vals, nul_only=False):
+    """``(field, code point)`` of the first text value of ``vals`` that holds a control character
+    (only NUL with ``nul_only``), or None."""
+    for fname, value in vals.items():
+        field = records._fields.get(fname)
+        if not (field and field.type in ("char", "text", "html") and isinstance(value, str)):
+            continue
+        problem = ("U+0000" if "\x00" in value else None) if nul_only else text_problem(value)
+        if problem:
+            return field, problem
+    return None
+
+
+def refuse_text_problem(records, found):
+    """Refuse the value ``text_field_problem`` found, naming the field and the character."""
+    field, char = found
+    raise ValidationError(
+        records.env._(
+            "%(field)s may not hold the control character %(char)s.",
+            field=field._description_string(records.env),
+            char=char,
+        )
+    )
+
+
 def check_text_fields(records, vals_list):
     """Refuse text values holding NUL or another control character (the text gate), naming the field."""
     for vals in vals_list:
-        for fname, value in vals.items():
-            field = records._fields.get(fname)
-            if not (field and field.type in ("char", "text", "html") and isinstance(value, str)):
-                continue
-            problem = text_problem(value)
-            if problem:
-                raise ValidationError(
-                    records.env._(
-                        "%(field)s may not hold the control character %(char)s.",
-                        field=field._description_string(records.env),
-                        char=problem,
-                    )
-                )
+        found = text_field_problem(records, vals)
+        if found:
+            refuse_text_problem(records, found)
 
 
 def check_values(records, vals_list):
