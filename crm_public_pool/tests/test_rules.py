@@ -376,3 +376,17 @@ class TestRulesDemo(PoolCase):
             "Customer Pool: pass on assigned customers not accepted in time",
             self.env.ref("crm_public_pool.ir_cron_pool_accept_timeout").name,
         )
+
+    def test_demo_reader_language_is_the_databases(self):
+        """The demo activates no language (Odoo's own tests count the active ones): Chen Jing reads
+        简体中文 when the database has it, English otherwise."""
+        Lang = self.env["res.lang"].with_context(active_test=False)
+        Pool = self.env["crm.public.pool"]
+        # A database made with --load-language=zh_CN has it (and users reading it): only the second half.
+        if not Lang.search([("code", "=", "zh_CN")]).active:
+            self.assertEqual(Pool._demo_chinese_reader(self.user_a), "en_US")
+            self.assertEqual((self.user_a.lang, self.user_a.tz), ("en_US", "Asia/Shanghai"))
+            self.assertFalse(Lang.search([("code", "=", "zh_CN")]).active)
+        Lang._activate_lang("zh_CN")
+        self.assertEqual(Pool._demo_chinese_reader(self.user_a), "zh_CN")
+        self.assertEqual(self.user_a.lang, "zh_CN")
