@@ -279,8 +279,13 @@ class TestWarningWords(RecycleCase):
             [("res_model", "=", "res.partner"), ("res_id", "=", customer.id), ("activity_type_id", "=", warn_type.id)]
         )
 
+    def note(self, activity, lang):
+        return activity.with_context(lang=lang)._read_format(["note"])[0]["note"]
+
     def test_a_follow_up_keeps_it_from_a_no_follow_up_rule(self):
-        self.assertIn("unless followed up", self.warned("no_followup").summary)
+        activity = self.warned("no_followup")
+        self.assertFalse(activity.summary, "the To-Do reads as its type, in each reader's language")
+        self.assertIn("unless followed up", self.note(activity, "en_US"))
 
     def test_rule_notes_read_in_the_readers_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
@@ -299,9 +304,23 @@ class TestWarningWords(RecycleCase):
         )
 
     def test_no_follow_up_promise_for_rules_it_cannot_stop(self):
-        summary = self.warned("not_won").summary
-        self.assertTrue(summary.startswith("Returns to the pool on"))
-        self.assertNotIn("followed up", summary)
+        note = self.note(self.warned("not_won"), "en_US")
+        self.assertTrue(note.startswith("<p>Returns to the pool on"))
+        self.assertNotIn("followed up", note)
+
+    def test_warning_todo_read_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_public_pool"], ["zh_CN"], overwrite=True)
+        activity = self.warned("no_opportunity")
+        self.assertIn("Returns to the pool on", activity.note, "stored as its owner (English) reads it")
+        chinese = self.note(activity, "zh_CN")
+        self.assertIn("将于", chinese)
+        self.assertIn("Rule: ", chinese, "the rule's name, then why")
+        self.assertIn("天无新商机", chinese)
+        self.assertNotRegex(chinese, "Returns|opportunity|limit", "no English sentence for a Chinese reader")
+        day = activity.date_deadline
+        self.assertIn(f"{day.year}年{day.month:02d}月{day.day:02d}日", chinese, "the day as the reader writes it")
+        self.assertNotRegex(chinese, r"\d:\d\d", "a day, without the time")
 
 
 @tagged("post_install", "-at_install")
