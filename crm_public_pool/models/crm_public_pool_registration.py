@@ -86,6 +86,9 @@ class CrmPublicPoolRegistration(models.Model):
     pool_id = fields.Many2one(related="partner_id.pool_id", string="Customer Pool")
     pool_state = fields.Selection(related="partner_id.pool_state", string="Customer Status")
     can_appeal = fields.Boolean(compute="_compute_can_appeal")
+    can_review = fields.Boolean(
+        compute="_compute_can_review", help="Whether the current user may approve or reject this appeal."
+    )
     partner_readable = fields.Boolean(compute="_compute_partner_readable")
     comparison_html = fields.Html(
         string="Comparison",
@@ -145,6 +148,13 @@ class CrmPublicPoolRegistration(models.Model):
             registration.can_appeal = (
                 registration.state == "duplicate" and bool(target) and not registration._is_exact_copy(target)
             )
+
+    @api.depends_context("uid")
+    @api.depends("state", "partner_id")
+    def _compute_can_review(self):
+        for registration in self:
+            # The check action_approve and action_reject make (_check_reviewable).
+            registration.can_review = registration.state == "appealed" and registration._reviewable_by(self.env.user)
 
     @api.constrains("name")
     def _check_name(self):
@@ -739,7 +749,25 @@ class CrmPublicPoolRegistration(models.Model):
                         state=dict(self._fields["state"]._description_selection(self.env))[registration.state],
                     )
                 )
-        self.sudo().partner_id.pool_id.with_env(self.env)._check_admin()
+            if not registration._reviewable_by(self.env.user):
+                pool = registration.sudo().partner_id.pool_id
+                if pool:
+                    pool.with_env(self.env)._check_admin()
+                raise UserError(
+                    self.env._(
+                        "Only a pool manager may review the appeal of %s: its customer is in no pool.",
+                        registration.name,
+                    )
+                )
+
+    def _reviewable_by(self, user):
+        """Whether ``user`` decides this appeal: an administrator of the disputed customer's pool
+        (a pool manager when it is in none), as ``_appeal_reviewers`` asks them."""
+        self.ensure_one()
+        pool = self.sudo().partner_id.pool_id
+        if pool:
+            return pool._is_admin(user)
+        return user._is_superuser() or user.has_group("crm_public_pool.group_pool_manager")
 
     def _close_review(self):
         self.sudo().write({"reviewer_id": self.env.uid})

@@ -175,6 +175,19 @@ class TestRegistration(PoolCase):
         )
         self.assertTrue(told, "the previous owner is notified")
 
+    def test_approve_offered_only_to_who_may_decide(self):
+        # Alice administers another pool: she reads her own appealed registration, but the
+        # disputed customer is in Ada's pool, so Approve is not hers to press.
+        self.user_a.groups_id += self.env.ref("crm_public_pool.group_pool_admin")
+        self.south_pool.admin_user_ids = self.user_a
+        registration, _result = self.register(self.user_a, name="杭州阿里巴巴网络枝术有限公司")
+        registration.with_user(self.user_a).action_appeal("different")
+        self.assertFalse(registration.with_user(self.user_a).can_review, "no Approve button for Alice")
+        with self.assertRaisesRegex(UserError, "Alice Pool is not one"):
+            registration.with_user(self.user_a).action_approve(note="mine now")
+        self.assertEqual(self.bob_customer.user_id, self.user_b)
+        self.assertTrue(registration.with_user(self.admin).can_review, "Ada administers the customer's pool")
+
     def test_appeal_approval_respects_capacity(self):
         registration, _result = self.register(self.user_a, name="杭州阿里巴巴网络枝术有限公司")
         registration.with_user(self.user_a).action_appeal("different")
