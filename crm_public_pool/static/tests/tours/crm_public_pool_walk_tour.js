@@ -93,6 +93,24 @@ function checkStoredTexts(where, patterns) {
     }
 }
 
+// "45days left", "Shanghai Website": a number or a word glued to the next one on a card.
+const GLUED = /\d(?:days?|working)\b/;
+
+function checkGlued(where) {
+    for (const card of document.querySelectorAll(".o_pool_days_left, .o_pool_place")) {
+        const text = card.innerText.trim();
+        const glued = text.match(GLUED);
+        const parts = [...card.querySelectorAll(":scope > span")].filter((span) =>
+            span.innerText.trim()
+        );
+        // A city and a source shown together are kept apart by a separator.
+        const touching = card.classList.contains("o_pool_place") && parts.length > 1 && !/\s/.test(text);
+        if (glued || touching) {
+            throw new Error(`${where}: words glued together on a card: "${text}"`);
+        }
+    }
+}
+
 function checkErrors(where) {
     const error = document.querySelector(".o_error_dialog, .o_dialog .o_error_detail");
     if (error) {
@@ -174,6 +192,7 @@ async function visit(where, terms) {
     checkErrors(where);
     checkTranslated(where, terms);
     checkSeconds(where);
+    checkGlued(where);
     checkStoredTexts(where, PATTERNS);
 }
 
