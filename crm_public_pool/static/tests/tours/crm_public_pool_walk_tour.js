@@ -83,11 +83,7 @@ function checkStoredTexts(where, patterns) {
         for (const pattern of patterns) {
             const found = text.match(pattern);
             if (found) {
-                // Reported, not failed: stored texts (To-Do summaries, registration results)
-                // are still written in the actor's language; issue 21 keeps them open.
-                console.log(
-                    `${where}: stored English text of the addon: "${found[0]}"`
-                );
+                throw new Error(`${where}: English text of the addon: "${found[0]}"`);
             }
         }
     }
