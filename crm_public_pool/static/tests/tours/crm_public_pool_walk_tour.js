@@ -100,7 +100,10 @@ function checkGlued(where) {
             span.innerText.trim()
         );
         // A city and a source shown together are kept apart by a separator.
-        const touching = card.classList.contains("o_pool_place") && parts.length > 1 && !/\s/.test(text);
+        const touching =
+            card.classList.contains("o_pool_place") &&
+            parts.length > 1 &&
+            !/\s/.test(text);
         if (glued || touching) {
             throw new Error(`${where}: words glued together on a card: "${text}"`);
         }
