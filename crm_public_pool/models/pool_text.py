@@ -150,4 +150,6 @@ def _plain(value):
         return to_payload(value)
     if isinstance(value, Value):
         return value.to_json()
+    if isinstance(value, dict):
+        return value  # a text already stored as its payload (a background job's argument)
     return value if isinstance(value, (int, float, bool)) or value is None else str(value)
