@@ -7,9 +7,10 @@ from odoo.modules import module as odoo_module
 from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..logic.bounds import SETTING_BOUNDS
+from . import pool_text
 from .checks import check_bounds, check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE, RECYCLE_PARTNER_FIELDS
-from .engine_token import engine_fetchall
+from .engine_token import as_engine, engine_fetchall
 
 _lt = LazyTranslate(__name__)
 
@@ -843,15 +844,19 @@ class CrmPublicPool(models.Model):
         """After the recycle: refresh the stored recycle dates, drop stale warnings, warn owners."""
         self._recycle_refresh_dates()
         self._recycle_drop_stale_warnings()
-        warnings, manager_warnings, followup_ids = [], [], set()
+        warnings, manager_warnings, followup_ids, notes = [], [], set(), {}
         for rule in self._recycle_rules() if rules is None else rules:
-            rule_warnings = rule._recycle_warn(now)
+            rows = rule._recycle_warn(now)
+            rule_warnings = [row[:4] for row in rows]
+            # "<rule>: <why>", each part read in the reader's language.
+            rule_name = pool_text.Name(rule.with_context(lang="en_US")).to_json()
+            notes.update({row[0]: {"join": [rule_name, row[4]], "sep": ": "} for row in rows if row[4]})
             warnings.extend(rule_warnings)
             if rule.warn_manager:
                 manager_warnings.extend(rule_warnings)
             if rule.rule_type == "no_followup":
                 followup_ids.update(warning[0] for warning in rule_warnings)
-        self._recycle_notify_owners(warnings, now, manager_warnings, followup_ids=followup_ids)
+        self._recycle_notify_owners(warnings, now, manager_warnings, followup_ids=followup_ids, notes=notes)
 
     def _recycle_without_jit(self):
         # The rules' sub-queries make the planner's estimates high enough to JIT-compile every
@@ -935,19 +940,23 @@ class CrmPublicPool(models.Model):
         )
         self.env["mail.activity"].invalidate_model()
 
-    def _recycle_notify_owners(self, warnings, now, manager_warnings=(), followup_ids=frozenset()):
+    def _recycle_notify_owners(self, warnings, now, manager_warnings=(), followup_ids=frozenset(), notes=None):
         """One To-Do per warned customer for its owner, and one digest e-mail per recipient and day.
 
         ``manager_warnings`` (from rules that warn the manager) also go to the leader of the
-        owner's sales team, in the same digest as the leader's own customers.
+        owner's sales team, in the same digest as the leader's own customers. ``notes``: why each
+        customer is warned, as stored messages (pool_text), for the To-Do each reader reads.
+
+        The To-Do stores no summary: it reads as its type ("Returns to Pool") and its due day
+        in each reader's language, and its note is rendered for each reader (mail_activity.py).
         """
         if not warnings:
             return
         activity_type_id = self.env["crm.public.pool.rule"]._warning_activity_type_id()
         model_id = self.env["ir.model"]._get_id("res.partner")
-        texts = self._recycle_warning_texts(warnings, followup_ids)
+        texts = self._recycle_warning_texts(warnings, followup_ids, notes)
         # The digest replaces the per-activity notification e-mails.
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+        as_engine(self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)).create(
             [
                 {
                     "res_model_id": model_id,
@@ -955,8 +964,9 @@ class CrmPublicPool(models.Model):
                     "activity_type_id": activity_type_id,
                     "user_id": owner_id,
                     "date_deadline": texts[partner_id]["day"],
-                    "summary": texts[partner_id]["summary"],
-                    "note": texts[partner_id]["note"],
+                    "summary": False,
+                    "note": texts[partner_id]["note_html"],
+                    "pool_note": texts[partner_id]["pool_note"],
                 }
                 for partner_id, owner_id, _deadline, _note in warnings
             ]
@@ -994,13 +1004,16 @@ class CrmPublicPool(models.Model):
             template.sudo().with_context(pool_warnings=tuple(by_recipient[recipient.id])).send_mail(recipient.id)
         recipients.write({"pool_digest_date": today})
 
-    def _recycle_warning_texts(self, warnings, followup_ids=frozenset()):
-        """{partner id: day, date, summary, note} of each warning, in its owner's language and time zone.
+    def _recycle_warning_texts(self, warnings, followup_ids=frozenset(), notes=None):
+        """{partner id: day, date, note, pool_note, note_html} of each warning, in its owner's language and time zone.
 
-        The daily job runs as the superuser in the server's language; its To-Dos and digest are
-        read by the owners. Only customers warned by a no-follow-up rule (``followup_ids``) are
-        told that a follow-up keeps them: no follow-up stops the other rules.
+        The daily job runs as the superuser in the server's language; its digest is read by the
+        owners, its To-Dos by whoever opens them (``pool_note``, rendered for each reader;
+        ``note_html`` as the owner reads it). Only customers warned by a no-follow-up rule
+        (``followup_ids``) are told that a follow-up keeps them: no follow-up stops the other rules.
         """
+        notes = notes or {}
+        Activity = self.env["mail.activity"]
         owners = self.env["res.users"].sudo().browse({owner_id for _p, owner_id, _d, _n in warnings})
         by_owner = {owner.id: owner for owner in owners}
         texts = {}
@@ -1013,13 +1026,20 @@ class CrmPublicPool(models.Model):
             for partner_id, _owner_id, deadline, note in group:
                 day = fields.Date.context_today(partners, deadline)
                 date = format_date(env, day, lang_code=lang)
+                when = (
+                    _lt("Returns to the pool on %s unless followed up", pool_text.Day(day))
+                    if partner_id in followup_ids
+                    else _lt("Returns to the pool on %s", pool_text.Day(day))
+                )
+                pool_note = pool_text.to_payload(pool_text.Joined([when]))
+                if notes.get(partner_id):
+                    pool_note["join"].append(notes[partner_id])
                 texts[partner_id] = {
                     "day": day,
                     "date": date,
-                    "summary": env._("Returns to the pool on %s unless followed up", date)
-                    if partner_id in followup_ids
-                    else env._("Returns to the pool on %s", date),
                     "note": reasons.get(partner_id) or note,
+                    "pool_note": pool_note,
+                    "note_html": Activity.with_env(env)._pool_note_html(pool_note, lang),
                 }
         return texts
 
@@ -1040,7 +1060,7 @@ class CrmPublicPool(models.Model):
             )
             if not partners:
                 continue
-            note = self.env._("unclaimed for more than %(days)s days", days=pool.unclaimed_days)
+            note = _lt("unclaimed for more than %(days)s days", days=pool.unclaimed_days)
             if pool.unclaimed_action == "move":
                 partners._pool_lock_rows()._pool_apply(
                     "transfer", {"pool_id": pool.unclaimed_pool_id.id, "pool_enter_date": now}, note=note

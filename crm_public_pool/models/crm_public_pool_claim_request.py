@@ -100,12 +100,10 @@ class CrmPublicPoolClaimRequest(models.Model):
             ),
         )
         for request in self:
-            # Told to the requester: in their language.
-            reader = request.with_context(lang=request.user_id.sudo().lang or self.env.lang)
-            request.sudo().message_post(
-                body=reader.env._(
-                    "Claim request for %(customer)s rejected: %(note)s", customer=request.partner_id.name, note=note
-                ),
+            # Told to the requester, read by each reader in their language.
+            request._pool_post_text(
+                _lt("Claim request for %(customer)s rejected: %(note)s", customer=request.partner_id.name, note=note),
+                lang=request.user_id.sudo().lang or self.env.lang,
                 partner_ids=request.user_id.partner_id.ids,
             )
         return partners._pool_notification(

@@ -2,8 +2,11 @@ import random
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from .engine_token import engine_statements
+
+_lt = LazyTranslate(__name__)
 
 HISTORY_DAYS = 90
 CITIES = [
@@ -413,7 +416,7 @@ class CrmPublicPool(models.Model):
             .sudo()
             .search([("pool_id", "=", pool.id), ("pool_state", "=", "pool")], order="id", limit=3)
         )
-        pool._escalate_assign(waiting, self.env._("unclaimed for more than %(days)s days", days=14))
+        pool._escalate_assign(waiting, _lt("unclaimed for more than %(days)s days", days=14))
         return True
 
     @api.model

@@ -5,10 +5,14 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import LazyTranslate
 
 from ..logic import distribution
 from ..logic.text_gate import literal_domain
+from . import pool_text
 from .engine_token import as_engine
+
+_lt = LazyTranslate(__name__)
 
 STRATEGIES = [
     ("user", "To One User"),
@@ -281,15 +285,20 @@ class CrmPublicPoolDistribution(models.Model):
             by_user[user_id].append(partner_id)
         Partner = self.env["res.partner"]
         Partner.browse([partner_id for partner_id, _user_id in assignments])._pool_lock_rows()
-        label = dict(self._fields["strategy"]._description_selection(self.env))[strategy]
         for user_id in sorted(by_user):
             user = self.env["res.users"].browse(user_id)
             score = scores.get(user_id)
-            text = (f"{note}, " if note else "") + self.env._("Distribution: %s", label)
-            if score is not None:
-                text += self.env._(", score %.4f", score)
-            if rule:
-                text += self.env._(", rule %s", rule.display_name)
+            # Stored as what happened, read in each reader's language (pool_text).
+            text = pool_text.Joined(
+                [
+                    _lt("Distribution: %s", pool_text.Choice(self._name, "strategy", strategy)),
+                    _lt(", score %.4f", score) if score is not None else None,
+                    _lt(", rule %s", pool_text.Name(rule.with_context(lang="en_US"), "display_name")) if rule else None,
+                ],
+                sep="",
+            )
+            if note:
+                text = pool_text.Joined([note, text])
             info = {
                 "distribution_strategy": strategy,
                 "distribution_score": score or 0.0,

@@ -149,7 +149,7 @@ class CrmPublicPoolLog(models.Model):
         for vals, log in zip(result, logs, strict=True):
             payload = log.note_message
             if payload:
-                text = pool_text.render(payload, self.env.lang)
+                text = pool_text.render(payload, self.env.lang, self.env)
                 # A recycle rule's note starts with the rule's name, in the reader's language too.
                 if payload.get("rule") and log.rule_id:
                     text = f"{log.rule_id.with_context(lang=self.env.lang).name}: {text}"

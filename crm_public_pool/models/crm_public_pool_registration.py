@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..logic import contacts, matching
+from . import pool_text
 from .checks import check_texts, has_words
 from .engine_token import as_engine
 from .res_partner import POOL_LEVELS
@@ -26,6 +27,7 @@ REGISTRATION_RESULT_FIELDS = {
     "review_note",
     "appeal_reason",
     "result_message",
+    "result_payload",
 }
 
 
@@ -73,6 +75,9 @@ class CrmPublicPoolRegistration(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index="btree_not_null", copy=False)
     match_ids = fields.Many2many("res.partner", string="Possible Duplicates", readonly=True, copy=False)
     result_message = fields.Text(string="Result", readonly=True, copy=False)
+    result_payload = fields.Json(
+        readonly=True, copy=False, help="The result as its message and values: rendered for each reader."
+    )
     registered_date = fields.Datetime(readonly=True, copy=False)
     protected_until = fields.Datetime(readonly=True, copy=False, index="btree_not_null")
     appeal_reason = fields.Text(readonly=True, copy=False)
@@ -81,6 +86,9 @@ class CrmPublicPoolRegistration(models.Model):
     pool_id = fields.Many2one(related="partner_id.pool_id", string="Customer Pool")
     pool_state = fields.Selection(related="partner_id.pool_state", string="Customer Status")
     can_appeal = fields.Boolean(compute="_compute_can_appeal")
+    can_review = fields.Boolean(
+        compute="_compute_can_review", help="Whether the current user may approve or reject this appeal."
+    )
     partner_readable = fields.Boolean(compute="_compute_partner_readable")
     comparison_html = fields.Html(
         string="Comparison",
@@ -140,6 +148,13 @@ class CrmPublicPoolRegistration(models.Model):
             registration.can_appeal = (
                 registration.state == "duplicate" and bool(target) and not registration._is_exact_copy(target)
             )
+
+    @api.depends_context("uid")
+    @api.depends("state", "partner_id")
+    def _compute_can_review(self):
+        for registration in self:
+            # The check action_approve and action_reject make (_check_reviewable).
+            registration.can_review = registration.state == "appealed" and registration._reviewable_by(self.env.user)
 
     @api.constrains("name")
     def _check_name(self):
@@ -222,31 +237,35 @@ class CrmPublicPoolRegistration(models.Model):
         appealed = self._open_appeal_conflict()
         if appealed:
             if self.company_id.sudo().pool_show_owner_to_registrant:
-                message = self.env._(
+                message = _lt(
                     "%(name)s is already under review: %(user)s's registration of %(other)s awaits a pool administrator.",
                     name=self.name,
                     user=appealed.user_id.name,
                     other=appealed.name,
                 )
             else:
-                message = self.env._(
+                message = _lt(
                     "%s is already under review: another salesperson's registration of it awaits a pool administrator.",
                     self.name,
                 )
-            self._set_result("duplicate", message, partner=appealed.partner_id)
-            return self._notification(message, "warning")
+            return self._set_result("duplicate", message, "warning", partner=appealed.partner_id)
         if near and self._near_matches_allowed(near):
             return self._register_new()
         if near:
             partners = self.env["res.partner"].browse([p.id for p in near])
-            message = self.env._(
-                "%(name)s resembles %(count)s existing customers; appeal to a pool administrator if it is "
-                "a different company.",
-                name=self.name,
-                count=len(partners),
-            )
-            self._set_result("duplicate", message, matches=partners)
-            return self._notification(message, "warning")
+            if len(partners) == 1:
+                message = _lt(
+                    "%s resembles an existing customer; appeal to a pool administrator if it is a different company.",
+                    self.name,
+                )
+            else:
+                message = _lt(
+                    "%(name)s resembles %(count)s existing customers; appeal to a pool administrator if it is "
+                    "a different company.",
+                    name=self.name,
+                    count=len(partners),
+                )
+            return self._set_result("duplicate", message, "warning", matches=partners)
         return self._register_new()
 
     def action_claim(self):
@@ -300,13 +319,19 @@ class CrmPublicPoolRegistration(models.Model):
                 )
             )
         self.sudo().write(
-            {"state": "appealed", "partner_id": target.id, "appeal_reason": reason, "result_message": False}
+            {
+                "state": "appealed",
+                "partner_id": target.id,
+                "appeal_reason": reason,
+                "result_message": False,
+                "result_payload": False,
+            }
         )
-        summary = self.env._("Appeal: %(user)s registers %(name)s", user=self.user_id.name, name=self.name)
-        for reviewer in reviewers:
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo", user_id=reviewer.id, summary=summary, note=reason
-            )
+        # The To-Do reads as its type and the note below, each in its reader's language.
+        note = pool_text.Joined(
+            [_lt("Appeal: %(user)s registers %(name)s", user=self.user_id.name, name=self.name), reason]
+        )
+        self.sudo()._pool_schedule_todo(reviewers, note)
         target._pool_log(
             [
                 {
@@ -366,11 +391,10 @@ class CrmPublicPoolRegistration(models.Model):
                         registrant=registration.user_id.name,
                     )
                 )
-                reader = partner.with_context(lang=previous_owner.lang or self.env.lang)
-                partner.message_notify(
-                    partner_ids=previous_owner.partner_id.ids,
-                    subject=reader.env._("%s was given to another salesperson", partner.name),
-                    body=reader.env._(
+                partner._pool_notify_text(
+                    previous_owner,
+                    _lt("%s was given to another salesperson", partner.name),
+                    _lt(
                         "A pool administrator approved %(user)s's registration of %(name)s: the customer is theirs "
                         "now. Note: %(note)s",
                         user=registration.user_id.name,
@@ -523,39 +547,36 @@ class CrmPublicPoolRegistration(models.Model):
         user = self.user_id
         if partner.pool_state == "pool":
             if partner.pool_id._is_member(user):
-                message = self.env._(
+                message = _lt(
                     "%(name)s is already a customer in pool %(pool)s: claim it instead of registering it.",
                     name=self.name,
                     pool=partner.pool_id.name,
                 )
             else:
-                message = self.env._(
+                message = _lt(
                     "%s is already a customer in a pool you are not a member of: ask its pool administrator for it.",
                     self.name,
                 )
-            self._set_result("duplicate", message, partner=partner)
-            return self._notification(message, "warning")
+            return self._set_result("duplicate", message, "warning", partner=partner)
         if partner.user_id == user:
-            message = self.env._("%s is already your customer.", partner.name)
-            self._set_result("duplicate", message, partner=partner)
-            return self._notification(message, "info")
+            return self._set_result(
+                "duplicate", _lt("%s is already your customer.", partner.name), "info", partner=partner
+            )
         if self.company_id.sudo().pool_show_owner_to_registrant:
-            message = self.env._(
+            message = _lt(
                 "%(name)s is already a customer of %(owner)s: registration refused.",
                 name=self.name,
                 owner=partner.user_id.name,
             )
         else:
-            message = self.env._("%s is a protected customer of another salesperson: registration refused.", self.name)
-        self._set_result("duplicate", message, partner=partner)
-        partner.message_notify(
-            partner_ids=partner.user_id.partner_id.ids,
-            subject=self.env._("Registration collided with your customer %s", partner.name),
-            body=self.env._(
-                "%(user)s tried to register %(name)s, which is your customer.", user=user.name, name=self.name
-            ),
+            message = _lt("%s is a protected customer of another salesperson: registration refused.", self.name)
+        result = self._set_result("duplicate", message, "danger", partner=partner)
+        partner._pool_notify_text(
+            partner.user_id,
+            _lt("Registration collided with your customer %s", partner.name),
+            _lt("%(user)s tried to register %(name)s, which is your customer.", user=user.name, name=self.name),
         )
-        return self._notification(message, "danger")
+        return result
 
     def _open_appeal_conflict(self):
         """Another salesperson's appeal under review for the same prospect, if any."""
@@ -596,13 +617,17 @@ class CrmPublicPoolRegistration(models.Model):
         if self.contact_name:
             Partner.create({"name": self.contact_name, "parent_id": partner.id, "type": "contact"})
         self._protect(partner, state=state)
-        message = self.env._(
-            "%(name)s is registered to you until %(until)s.",
-            name=self.name,
-            until=self._protected_until_text(),
+        message = _lt(
+            "%(name)s is registered to you until %(until)s.", name=self.name, until=self._protected_until_day()
         )
-        self.sudo().result_message = message
-        return self._notification(message, "success")
+        return self._set_result(state, message, "success", post=False)
+
+    def _protected_until_day(self):
+        """The last day of the protection in the registrant's time zone, as each reader writes days."""
+        if not self.protected_until:
+            return "-"
+        tz_env = self.with_context(tz=self.user_id.sudo().tz or "UTC")
+        return pool_text.Day(fields.Date.context_today(tz_env, self.protected_until))
 
     def _protected_until_text(self, lang=None):
         """The last day of the protection, as the registrant reads it: the day, in their zone and language."""
@@ -624,14 +649,36 @@ class CrmPublicPoolRegistration(models.Model):
             }
         )
 
-    def _set_result(self, state, message, partner=None, matches=None):
-        vals = {"state": state, "result_message": message}
+    def _set_result(self, state, message, kind, partner=None, matches=None, post=True):
+        """Store the result ``message`` (a lazy text) for each reader, tell it to the registrant, and
+        return the notification that shows it to the actor."""
+        payload = pool_text.to_payload(message)
+        lang = self.user_id.sudo().lang or self.env.lang
+        vals = {
+            "state": state,
+            "result_message": pool_text.render(payload, lang, self.env),
+            "result_payload": payload,
+        }
         if partner:
             vals["partner_id"] = partner.id
         if matches:
             vals["match_ids"] = [(6, 0, matches.ids)]
         self.sudo().write(vals)
-        self.sudo().message_post(body=message)
+        if post:
+            self._pool_post_text(message, lang=lang)
+        return self._notification(pool_text.render(payload, self.env.lang, self.env), kind)
+
+    def _read_format(self, fnames, load="_classic_read"):
+        # The result, read in the reader's language (see pool_text).
+        result = super()._read_format(fnames, load=load)
+        if "result_message" not in fnames:
+            return result
+        payloads = {r.id: r.result_payload for r in self.sudo().browse([vals["id"] for vals in result])}
+        for vals in result:
+            payload = payloads.get(vals["id"])
+            if payload and vals.get("result_message"):
+                vals["result_message"] = pool_text.render(payload, self.env.lang, self.env)
+        return result
 
     def _appeal_target(self):
         """The customer an appeal disputes: a colleague's exact match, else the first near match.
@@ -702,19 +749,38 @@ class CrmPublicPoolRegistration(models.Model):
                         state=dict(self._fields["state"]._description_selection(self.env))[registration.state],
                     )
                 )
-        self.sudo().partner_id.pool_id.with_env(self.env)._check_admin()
+            if not registration._reviewable_by(self.env.user):
+                pool = registration.sudo().partner_id.pool_id
+                if pool:
+                    pool.with_env(self.env)._check_admin()
+                raise UserError(
+                    self.env._(
+                        "Only a pool manager may review the appeal of %s: its customer is in no pool.",
+                        registration.name,
+                    )
+                )
+
+    def _reviewable_by(self, user):
+        """Whether ``user`` decides this appeal: an administrator of the disputed customer's pool
+        (a pool manager when it is in none), as ``_appeal_reviewers`` asks them."""
+        self.ensure_one()
+        pool = self.sudo().partner_id.pool_id
+        if pool:
+            return pool._is_admin(user)
+        return user._is_superuser() or user.has_group("crm_public_pool.group_pool_manager")
 
     def _close_review(self):
         self.sudo().write({"reviewer_id": self.env.uid})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
         for registration in self.sudo():
             # Told to the registrant: in their language.
-            reader = self.with_context(lang=registration.user_id.lang or self.env.lang).env
-            states = dict(self._fields["state"]._description_selection(reader))
-            registration.message_post(
-                body=reader._(
-                    "Appeal %(state)s by %(user)s.", state=states[registration.state], user=self.env.user.name
+            registration._pool_post_text(
+                _lt(
+                    "Appeal %(state)s by %(user)s.",
+                    state=pool_text.Choice(self._name, "state", registration.state),
+                    user=self.env.user.name,
                 ),
+                lang=registration.user_id.lang or self.env.lang,
                 partner_ids=registration.user_id.partner_id.ids,
             )
 

@@ -590,7 +590,11 @@ class CrmPublicPoolRule(models.Model):
         )
 
     def _recycle_warn(self, now):
-        """Mark and log customers entering the warning window; return [(partner id, owner id, deadline, note)]."""
+        """Mark and log customers entering the warning window.
+
+        Returns [(partner id, owner id, deadline, note, note message)]: the note as the job's
+        language writes it, and as its message and values for each reader (see pool_text).
+        """
         self.ensure_one()
         deadline, condition, _prefilter, note = self._criteria(now)
         if deadline is None or not self.warn_days:
@@ -624,7 +628,7 @@ class CrmPublicPoolRule(models.Model):
                            %(now)s
                       FROM marked m
                 )
-                SELECT id, user_id, deadline, note FROM marked ORDER BY id
+                SELECT id, user_id, deadline, note, note_message FROM marked ORDER BY id
                 """,
                 deadline=deadline,
                 note=note,

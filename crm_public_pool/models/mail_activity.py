@@ -1,16 +1,35 @@
-from odoo import api, models
+from markupsafe import Markup
 
+from odoo import api, fields, models
+
+from . import pool_text
+from .engine_token import in_engine
 from .masking_access import without_masked_documents
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
+    pool_note = fields.Json(
+        readonly=True,
+        copy=False,
+        help="The note the pool wrote, as its message and values: rendered for each reader.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
+        # Only the pool writes what it noted (a client's value would pass for the pool's words).
+        if not in_engine(self.env):
+            for vals in vals_list:
+                vals.pop("pool_note", None)
         activities = super().create(vals_list)
         activities._pool_customers()._pool_refresh_recycle_date()
         return activities
+
+    def write(self, vals):
+        if "pool_note" in vals and not in_engine(self.env):
+            vals = {key: value for key, value in vals.items() if key != "pool_note"}
+        return super().write(vals)
 
     def unlink(self):
         # Marking an activity done posts the follow-up, then deletes the activity: only now is the
@@ -33,6 +52,25 @@ class MailActivity(models.Model):
             waiting.with_env(self.env).action_pool_accept()
         rest = self.exists() if accepting else self
         return super(MailActivity, rest)._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
+    def _read_format(self, fnames, load="_classic_read"):
+        # The pool's notes, read in the reader's language and time zone (see pool_text).
+        result = super()._read_format(fnames, load=load)
+        if "note" not in fnames:
+            return result
+        payloads = {activity.id: activity.pool_note for activity in self.sudo().browse([vals["id"] for vals in result])}
+        for vals in result:
+            payload = payloads.get(vals["id"])
+            if payload:
+                vals["note"] = self._pool_note_html(payload)
+        return result
+
+    @api.model
+    def _pool_note_html(self, payload, lang=None):
+        """A note of the pool as ``lang`` (the reader's by default) reads it: each text a paragraph."""
+        lang = lang or self.env.lang
+        parts = payload["join"] if "join" in payload else [payload]
+        return Markup("").join(Markup("<p>%s</p>") % pool_text.render_value(part, lang, self.env) for part in parts)
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):

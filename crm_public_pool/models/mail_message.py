@@ -31,8 +31,12 @@ class MailMessage(models.Model):
         payloads = engine_fact(self.env, "pool_messages") or {}
         for vals in vals_list:
             vals.pop("pool_message", None)
-            if vals.get("model") == "res.partner" and vals.get("res_id") in payloads:
-                vals["pool_message"] = payloads[vals["res_id"]]
+            # Keyed by customer id (the moves' lines), or by (model, id) for the pool's other records.
+            payload = payloads.get((vals.get("model"), vals.get("res_id")))
+            if payload is None and vals.get("model") == "res.partner":
+                payload = payloads.get(vals.get("res_id"))
+            if payload is not None:
+                vals["pool_message"] = payload
         messages = super().create(vals_list)
         messages._pool_track_followup()
         return messages
@@ -45,14 +49,16 @@ class MailMessage(models.Model):
     def _read_format(self, fnames, load="_classic_read"):
         # The pool's own lines, read in the reader's language (see pool_text).
         result = super()._read_format(fnames, load=load)
-        if "body" not in fnames:
+        if "body" not in fnames and "subject" not in fnames:
             return result
         payloads = {message.id: message.pool_message for message in self.sudo().browse([vals["id"] for vals in result])}
         lang = self.env.lang
         for vals in result:
             payload = payloads.get(vals["id"])
             if payload and vals.get("body"):
-                vals["body"] = pool_text.render_body(payload, lang)
+                vals["body"] = pool_text.render_body(payload, lang, self.env)
+            if payload and payload.get("subject") and vals.get("subject"):
+                vals["subject"] = pool_text.render(payload["subject"], lang, self.env)
         return result
 
     def _pool_track_followup(self):

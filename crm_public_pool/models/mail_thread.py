@@ -1,6 +1,8 @@
 from odoo import models
 
+from . import pool_text
 from .checks import check_ids
+from .engine_token import as_engine
 
 
 class MailThread(models.AbstractModel):
@@ -21,6 +23,41 @@ class MailThread(models.AbstractModel):
             kwargs["partner_ids"] = check_ids(self.env, kwargs["partner_ids"], self.env._("The recipients"))
             self.env["res.partner"]._pool_check_linkable(set(kwargs["partner_ids"]), self.env._("the recipients"))
         return super().message_post(**kwargs)
+
+    def _pool_post_text(self, text, lang=None, **kwargs):
+        """Post the pool's ``text`` (a lazy text) on this record: written in ``lang`` (the person
+        it is for), read by everyone in their own language (see pool_text)."""
+        self.ensure_one()
+        payload = pool_text.to_payload(text)
+        body = pool_text.render_body(payload, lang or self.env.lang, self.env)
+        return as_engine(self.sudo(), pool_messages={(self._name, self.id): payload}).message_post(body=body, **kwargs)
+
+    def _pool_notify_text(self, users, subject, text):
+        """Notify ``users`` of the pool's ``text`` (lazy texts) about this record, each in their
+        language, read by anyone else in theirs."""
+        self.ensure_one()
+        payload = pool_text.to_payload(text)
+        payload["subject"] = pool_text.to_payload(subject)
+        for user in users:
+            lang = user.lang or self.env.lang
+            as_engine(self.sudo(), pool_messages={(self._name, self.id): payload}).message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=pool_text.render(payload["subject"], lang, self.env),
+                body=pool_text.render_body(payload, lang, self.env),
+            )
+
+    def _pool_schedule_todo(self, users, note):
+        """A To-Do on this record for each of ``users``: no summary (it reads as its type, "To-Do"),
+        and ``note`` (a pool text, or texts joined) rendered in each reader's language."""
+        self.ensure_one()
+        joined = note if isinstance(note, pool_text.Joined) else pool_text.Joined([note])
+        payload = pool_text.to_payload(joined)
+        Activity = self.env["mail.activity"]
+        for user in users:
+            html = Activity._pool_note_html(payload, lang=user.lang or self.env.lang)
+            as_engine(self.sudo()).activity_schedule(
+                "mail.mail_activity_data_todo", user_id=user.id, note=html, pool_note=payload
+            )
 
     def _message_get_suggested_recipients(self):
         # The chatter suggests the record's customer with its e-mail: not one the caller may not see whole.

@@ -645,7 +645,7 @@ class ResPartner(models.Model):
                         "action": "cleanup",
                         "pool_id": partner.pool_id.id,
                         "from_user_id": partner.user_id.id,
-                        "note": self.env._("deleted"),
+                        "note": _lt("deleted"),
                     }
                     for partner in managed
                 ],

@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
+from . import pool_text
 from .engine_token import as_engine
 
 _lt = LazyTranslate(__name__)
@@ -256,14 +257,13 @@ class ResPartner(models.Model):
         by_user = defaultdict(list)
         for partner_id, user_id, _why in plan.assignments:
             by_user[user_id].append(partner_id)
-        label = dict(Engine._fields["strategy"]._description_selection(self.env))[strategy]
         for user_id, partner_ids in sorted(by_user.items()):
             info = {
                 "distribution_strategy": strategy,
                 "distribution_score": scores.get(user_id) or 0.0,
                 "distribution_id": rule.id or False,
             }
-            text = self.env._("Next candidate by %s", label)
+            text = _lt("Next candidate by %s", pool_text.Choice(Engine._name, "strategy", strategy))
             try:
                 with self.env.cr.savepoint():
                     as_engine(self.browse(partner_ids), distribution=info)._pool_move_to_owner(

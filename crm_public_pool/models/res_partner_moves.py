@@ -317,16 +317,10 @@ class ResPartner(models.Model):
             )
         requests = Request.create([{"partner_id": p.id, "pool_id": p.pool_id.id, "user_id": user.id} for p in self])
         for request in requests:
-            for admin in request.pool_id.admin_user_ids:
-                # The To-Do is the administrator's: in their language.
-                reader = self.with_context(lang=admin.lang or self.env.lang).env
-                request.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=admin.id,
-                    summary=reader._(
-                        "Claim request: %(user)s asks for %(partner)s", user=user.name, partner=request.partner_id.name
-                    ),
-                )
+            request._pool_schedule_todo(
+                request.pool_id.admin_user_ids,
+                _lt("Claim request: %(user)s asks for %(partner)s", user=user.name, partner=request.partner_id.name),
+            )
         self._pool_log(
             [{"partner": p, "action": "request", "pool_id": p.pool_id.id, "to_user_id": user.id} for p in self],
             lambda log: _lt("%(user)s asked to claim this customer", user=log["user_name"]),
@@ -862,7 +856,7 @@ class ResPartner(models.Model):
             if pool_text.is_pool_text(row.get("note")):
                 # A note the pool wrote: stored in the actor's words and rendered for each reader.
                 note = row["note"]
-                row["note"] = pool_text.in_language(note, self.env.lang)
+                row["note"] = pool_text.in_language(note, self.env.lang, self.env)
                 row["note_message"] = pool_text.to_payload(note)
             rows.append(row)
             if message:
@@ -882,7 +876,7 @@ class ResPartner(models.Model):
                     payload = payloads[partner.id] = pool_text.to_payload(
                         body, row.get("note_message") or row.get("note")
                     )
-                    body = pool_text.render_body(payload, self.env.lang)
+                    body = pool_text.render_body(payload, self.env.lang, self.env)
                 elif row.get("note"):
                     body = Markup("%s<br/>%s") % (body, row["note"])
                 bodies[partner.id] = body

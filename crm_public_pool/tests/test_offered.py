@@ -6,14 +6,17 @@ to succeed exactly when the flag said so.
 """
 
 import contextlib
+import importlib.util
 import json
+from pathlib import Path
 
+import psycopg2
 from lxml import etree
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .common import PoolCase
@@ -279,8 +282,13 @@ class TestWarningWords(RecycleCase):
             [("res_model", "=", "res.partner"), ("res_id", "=", customer.id), ("activity_type_id", "=", warn_type.id)]
         )
 
+    def note(self, activity, lang):
+        return activity.with_context(lang=lang)._read_format(["note"])[0]["note"]
+
     def test_a_follow_up_keeps_it_from_a_no_follow_up_rule(self):
-        self.assertIn("unless followed up", self.warned("no_followup").summary)
+        activity = self.warned("no_followup")
+        self.assertFalse(activity.summary, "the To-Do reads as its type, in each reader's language")
+        self.assertIn("unless followed up", self.note(activity, "en_US"))
 
     def test_rule_notes_read_in_the_readers_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
@@ -299,9 +307,23 @@ class TestWarningWords(RecycleCase):
         )
 
     def test_no_follow_up_promise_for_rules_it_cannot_stop(self):
-        summary = self.warned("not_won").summary
-        self.assertTrue(summary.startswith("Returns to the pool on"))
-        self.assertNotIn("followed up", summary)
+        note = self.note(self.warned("not_won"), "en_US")
+        self.assertTrue(note.startswith("<p>Returns to the pool on"))
+        self.assertNotIn("followed up", note)
+
+    def test_warning_todo_read_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_public_pool"], ["zh_CN"], overwrite=True)
+        activity = self.warned("no_opportunity")
+        self.assertIn("Returns to the pool on", activity.note, "stored as its owner (English) reads it")
+        chinese = self.note(activity, "zh_CN")
+        self.assertIn("将于", chinese)
+        self.assertIn("Rule: ", chinese, "the rule's name, then why")
+        self.assertIn("天无新商机", chinese)
+        self.assertNotRegex(chinese, "Returns|opportunity|limit", "no English sentence for a Chinese reader")
+        day = activity.date_deadline
+        self.assertIn(f"{day.year}年{day.month:02d}月{day.day:02d}日", chinese, "the day as the reader writes it")
+        self.assertNotRegex(chinese, r"\d:\d\d", "a day, without the time")
 
 
 @tagged("post_install", "-at_install")
@@ -371,3 +393,84 @@ class TestStoredTextsForTheReader(PoolCase):
         )
         chinese = customer.with_context(lang="zh_CN")._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"]
         self.assertEqual(chinese, "所有符合条件的成员均已达到客户上限")
+
+
+def _stored_texts_migration():
+    path = Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.3.0" / "post-stored-texts.py"
+    spec = importlib.util.spec_from_file_location("crm_public_pool_post_stored_texts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install")
+class TestUpgradeStoredTexts(RecycleCase):
+    """The upgrade to 18.0.1.3.0 makes what earlier versions stored in English read in Chinese."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["crm_public_pool"], ["zh_CN"], overwrite=True)
+
+    def test_old_english_texts_read_in_chinese_after_the_upgrade(self):
+        self.rule(rule_type="no_followup", warn_days=3)
+        customer = self.customers[0]
+        warning = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": customer.id,
+                    "activity_type_id": self.env.ref("crm_public_pool.mail_activity_type_pool_recycle").id,
+                    "user_id": self.user_a.id,
+                    "date_deadline": "2026-12-09",
+                    "summary": "Returns to the pool on 12/09/2026 unless followed up",
+                    "note": "<p>Rule: no follow-up for 28 days, limit 30</p>",
+                }
+            )
+        )
+        registration = (
+            self.env["crm.public.pool.registration"]
+            .sudo()
+            .create(
+                {
+                    "name": "Foo Trading Ltd",
+                    "level": "c",
+                    "user_id": self.user_a.id,
+                    "state": "duplicate",
+                    "result_message": "Foo Trading Ltd resembles 1 existing customers; appeal to a pool "
+                    "administrator if it is a different company.",
+                }
+            )
+        )
+        departed = self.customers[1]
+        departed.sudo()._pool_apply(
+            "departure",
+            {"pool_state": "pool", "pool_enter_date": fields.Datetime.now(), "pool_locked": False},
+            note="unclaimed for more than 31 days",
+        )
+        log = self.logs(departed, "departure")
+        self.assertEqual(
+            log.with_context(lang="zh_CN")._read_format(["note"])[0]["note"], "unclaimed for more than 31 days"
+        )
+
+        _stored_texts_migration().migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+
+        self.assertFalse(warning.summary, "the To-Do reads as its type")
+        note = warning.with_context(lang="zh_CN")._read_format(["note"])[0]["note"]
+        self.assertIn("如未跟进，将于 2026年12月09日 退回公海", note)
+        self.assertIn("Rule: 28 天未跟进，上限 30 天", note)
+        result = registration.with_context(lang="zh_CN")._read_format(["result_message"])[0]["result_message"]
+        self.assertEqual(result, "Foo Trading Ltd 与一个现有客户相似；如确属不同公司，请向客户池管理员提出申诉。")
+        english = registration.with_context(lang="en_US")._read_format(["result_message"])[0]["result_message"]
+        self.assertIn("resembles an existing customer;", english, "one customer, in the singular")
+        self.assertEqual(log.with_context(lang="zh_CN")._read_format(["note"])[0]["note"], "超过 31 天无人领取")
+        with (
+            self.assertRaises(psycopg2.errors.InsufficientPrivilege),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute("UPDATE crm_public_pool_log SET note = 'x' WHERE id = %s", [log.id])

@@ -73,6 +73,40 @@ class TestRegistration(PoolCase):
         )
         self.assertTrue(notified, "the owner is told a colleague collided with their customer")
 
+    def test_result_read_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_public_pool"], ["zh_CN"], overwrite=True)
+        registration, result = self.register(self.user_a, name="杭州阿里巴巴网络枝术有限公司")
+        self.assertEqual(registration.state, "duplicate")
+        self.assertIn("resembles an existing customer;", result["params"]["message"], "one customer, said so")
+        chinese = registration.with_context(lang="zh_CN")._read_format(["result_message"])[0]["result_message"]
+        self.assertEqual(
+            chinese, "杭州阿里巴巴网络枝术有限公司 与一个现有客户相似；如确属不同公司，请向客户池管理员提出申诉。"
+        )
+        line = self.env["mail.message"].search(
+            [("model", "=", registration._name), ("res_id", "=", registration.id)], order="id desc", limit=1
+        )
+        self.assertIn("与一个现有客户相似", line.with_context(lang="zh_CN")._read_format(["body"])[0]["body"])
+        registration.with_user(self.user_a).action_appeal("different")
+        todo = registration.activity_ids
+        self.assertFalse(todo.summary, "the To-Do reads as its type in each reader's language")
+        note = todo.with_context(lang="zh_CN")._read_format(["note"])[0]["note"]
+        self.assertIn("申诉", note)
+        self.assertIn("different", note, "the registrant's reason as written")
+        self.assertNotIn("registers", note)
+
+    def test_registered_until_a_day_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_public_pool"], ["zh_CN"], overwrite=True)
+        registration, _result = self.register(self.user_a, name="深圳市华信科技有限公司")
+        day = fields.Date.context_today(
+            registration.with_context(tz=self.user_a.tz or "UTC"), registration.protected_until
+        )
+        chinese = registration.with_context(lang="zh_CN")._read_format(["result_message"])[0]["result_message"]
+        self.assertEqual(
+            chinese, f"深圳市华信科技有限公司 已报备给您，保护期至 {day.year}年{day.month:02d}月{day.day:02d}日。"
+        )
+
     def test_owner_name_shown_when_the_company_allows(self):
         self.company.pool_show_owner_to_registrant = True
         registration, _result = self.register(self.user_a, name="Other name", vat="91350100M000100Y43")
@@ -140,6 +174,19 @@ class TestRegistration(PoolCase):
             ]
         )
         self.assertTrue(told, "the previous owner is notified")
+
+    def test_approve_offered_only_to_who_may_decide(self):
+        # Alice administers another pool: she reads her own appealed registration, but the
+        # disputed customer is in Ada's pool, so Approve is not hers to press.
+        self.user_a.groups_id += self.env.ref("crm_public_pool.group_pool_admin")
+        self.south_pool.admin_user_ids = self.user_a
+        registration, _result = self.register(self.user_a, name="杭州阿里巴巴网络枝术有限公司")
+        registration.with_user(self.user_a).action_appeal("different")
+        self.assertFalse(registration.with_user(self.user_a).can_review, "no Approve button for Alice")
+        with self.assertRaisesRegex(UserError, "Alice Pool is not one"):
+            registration.with_user(self.user_a).action_approve(note="mine now")
+        self.assertEqual(self.bob_customer.user_id, self.user_b)
+        self.assertTrue(registration.with_user(self.admin).can_review, "Ada administers the customer's pool")
 
     def test_appeal_approval_respects_capacity(self):
         registration, _result = self.register(self.user_a, name="杭州阿里巴巴网络枝术有限公司")

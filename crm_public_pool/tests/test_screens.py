@@ -232,6 +232,10 @@ class TestScreensWarningsLanguage(RecycleCase):
         warn_type = self.env.ref("crm_public_pool.mail_activity_type_pool_recycle")
         activity = self.env["mail.activity"].search([("res_id", "=", soon.id), ("activity_type_id", "=", warn_type.id)])
         self.assertEqual(len(activity), 1)
-        self.assertNotIn("Returns to the pool", activity.summary)
-        self.assertIn("退回公海", activity.summary)
+        self.assertFalse(activity.summary, "it reads as its type, in each reader's language")
+        # Stored as its owner reads it (e-mails, other addons), and rendered for whoever opens it.
+        self.assertNotIn("Returns to the pool", activity.note)
+        self.assertIn("退回公海", activity.note)
         self.assertNotIn("no follow-up", activity.note)
+        english = activity.with_context(lang="en_US")._read_format(["note"])[0]["note"]
+        self.assertIn("Returns to the pool on", english, "an English colleague reads it in English")

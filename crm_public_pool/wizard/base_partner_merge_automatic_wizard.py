@@ -37,7 +37,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         "action": "cleanup",
                         "pool_id": kept.pool_id.id,
                         "to_user_id": kept.user_id.id,
-                        "note": self.env._("merged with %s", ", ".join(f"#{pid}" for pid in merged.ids)),
+                        "note": _lt("merged with %s", ", ".join(f"#{pid}" for pid in merged.ids)),
                     }
                 ],
                 lambda log: _lt("Merged by %s", log["user_name"]),

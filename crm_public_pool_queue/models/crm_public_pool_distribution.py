@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.crm_public_pool.models import pool_text
+
 from .crm_public_pool import CHANNEL, content_key
 
 # Customers per background job when a selection is large (system parameter
@@ -24,6 +26,9 @@ class CrmPublicPoolDistribution(models.Model):
         super()._apply_plan(pool, [], strategy, owed_user_ids=owed_user_ids)
         # JSON would turn the user ids keying the scores into strings.
         score_pairs = sorted((scores or {}).items())
+        # A note of the pool travels as its message and values (JSON), read per reader once logged.
+        if pool_text.is_pool_text(note):
+            note = pool_text.to_payload(note)
         jobs = 0
         for start in range(0, len(assignments), size):
             chunk = [list(pair) for pair in assignments[start : start + size]]

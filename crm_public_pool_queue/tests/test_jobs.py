@@ -5,6 +5,7 @@ from psycopg2 import errors
 from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from odoo.tools.translate import LazyGettext
 
 from odoo.addons.crm_public_pool.models.engine_token import engine_statements
 from odoo.addons.crm_public_pool.tests.common import PoolCase
@@ -168,6 +169,20 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
         self.assertEqual(set(pooled.user_id.ids), {self.user_a.id, self.user_b.id})
         self.assertEqual(len(self.logs(pooled, "assign")), 7)
         assert_pool_invariants(self, self.env)
+
+    def test_escalation_note_read_in_the_readers_language_after_the_jobs(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_public_pool"], ["zh_CN"], overwrite=True)
+        pooled = self.customers[:7]
+        # The escalation's note (crm_public_pool's own message).
+        note = LazyGettext("unclaimed for more than %(days)s days", days=14, _module="crm_public_pool")
+        self.pool._escalate_assign(pooled, note)
+        jobs = self.jobs()
+        self.assertEqual(len(jobs), 3, "the note of the pool travels to the jobs as its message and values")
+        self.perform(jobs)
+        log = self.logs(pooled[0], "assign")
+        chinese = log.with_context(lang="zh_CN")._read_format(["note"])[0]["note"]
+        self.assertTrue(chinese.startswith("超过 14 天无人领取, 分配："), chinese)
 
     def test_same_plan_enqueued_twice_is_one_set_of_jobs(self):
         plan = [(partner.id, self.user_a.id) for partner in self.customers[:7]]

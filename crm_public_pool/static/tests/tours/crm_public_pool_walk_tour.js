@@ -83,12 +83,29 @@ function checkStoredTexts(where, patterns) {
         for (const pattern of patterns) {
             const found = text.match(pattern);
             if (found) {
-                // Reported, not failed: stored texts (To-Do summaries, registration results)
-                // are still written in the actor's language; issue 21 keeps them open.
-                console.log(
-                    `${where}: stored English text of the addon: "${found[0]}"`
-                );
+                throw new Error(`${where}: English text of the addon: "${found[0]}"`);
             }
+        }
+    }
+}
+
+// "45days left", "Shanghai Website": a number or a word glued to the next one on a card.
+const GLUED = /\d(?:days?|working)\b/;
+
+function checkGlued(where) {
+    for (const card of document.querySelectorAll(".o_pool_days_left, .o_pool_place")) {
+        const text = card.innerText.trim();
+        const glued = text.match(GLUED);
+        const parts = [...card.querySelectorAll(":scope > span")].filter((span) =>
+            span.innerText.trim()
+        );
+        // A city and a source shown together are kept apart by a separator.
+        const touching =
+            card.classList.contains("o_pool_place") &&
+            parts.length > 1 &&
+            !/\s/.test(text);
+        if (glued || touching) {
+            throw new Error(`${where}: words glued together on a card: "${text}"`);
         }
     }
 }
@@ -174,6 +191,7 @@ async function visit(where, terms) {
     checkErrors(where);
     checkTranslated(where, terms);
     checkSeconds(where);
+    checkGlued(where);
     checkStoredTexts(where, PATTERNS);
 }
 
