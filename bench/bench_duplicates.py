@@ -390,7 +390,7 @@ def main():
     print(f"\n-- labelled pairs in the database ({args.size:,} customers, {args.labelled_db} pairs per kind) --\n")
     print("| pair | duplicate? | found | p50 | p95 |")
     print("|---|---|---|---|---|")
-    for kind, duplicate, _example in LABELLED_KINDS:
+    for kind, duplicate, _example in LABELLED_KINDS + NUMBERED_KINDS:
         hits, values = labelled[kind]
         print(
             f"| {kind} | {'yes' if duplicate else 'no'} | {hits}/{len(values)} | "
@@ -424,7 +424,7 @@ def run_labelled_in_db(env, company, pool, pairs, per_kind, brand_key, normalize
     """{kind: (probes that found their pair's customer, timings in ms)}: the first ``per_kind``
     pairs of each kind, their customers inserted among the others (the caller rolls back)."""
     chosen = []
-    for kind, _duplicate, _example in LABELLED_KINDS:
+    for kind, _duplicate, _example in LABELLED_KINDS + NUMBERED_KINDS:
         chosen += [pair for pair in pairs if pair[0] == kind][:per_kind]
     cr = env.cr
     ids = []
@@ -439,7 +439,7 @@ def run_labelled_in_db(env, company, pool, pairs, per_kind, brand_key, normalize
         )
         ids.append(cr.fetchone()[0])
     Partner = env["res.partner"]
-    result = {kind: (0, []) for kind, _duplicate, _example in LABELLED_KINDS}
+    result = {kind: (0, []) for kind, _duplicate, _example in LABELLED_KINDS + NUMBERED_KINDS}
     for (kind, _duplicate, probe, _existing), partner_id in zip(chosen, ids, strict=True):
         started = time.perf_counter()
         matches = Partner._pool_find_duplicates({"name": probe}, company)

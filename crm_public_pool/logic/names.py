@@ -174,7 +174,20 @@ def _strip_legal_forms(tokens, keep_numbers=False):
 # Numbers tell companies apart: branch numbers (一分公司 / 二分公司), "No. 3" / "No. 4", 第三 / 第四.
 # Chinese numerals count only where they number something (after 第, before 号, 分公司, 店, ...),
 # never inside a trade name (三一重工, 万家).
-_CJK_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_NUMERAL = "[〇零一二两三四五六七八九十百千]+"
 _COUNTERS = "号|號|期|分|店|厂|部|队|处|所|车间|门市|营业|工区|支"
