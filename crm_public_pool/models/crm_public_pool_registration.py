@@ -239,11 +239,19 @@ class CrmPublicPoolRegistration(models.Model):
             return self._register_new()
         if near:
             partners = self.env["res.partner"].browse([p.id for p in near])
-            message = self.env._(
-                "%(name)s resembles %(count)s existing customers; appeal to a pool administrator if it is "
-                "a different company.",
-                name=self.name,
-                count=len(partners),
+            message = (
+                self.env._(
+                    "%(name)s resembles an existing customer; appeal to a pool administrator if it is a different "
+                    "company.",
+                    name=self.name,
+                )
+                if len(partners) == 1
+                else self.env._(
+                    "%(name)s resembles %(count)s existing customers; appeal to a pool administrator if it is "
+                    "a different company.",
+                    name=self.name,
+                    count=len(partners),
+                )
             )
             self._set_result("duplicate", message, matches=partners)
             return self._notification(message, "warning")
@@ -381,7 +389,7 @@ class CrmPublicPoolRegistration(models.Model):
             registration._protect(partner, state="approved")
         self._close_review()
         message = (
-            self.env._("%s appeal approved: the registrant is told.", len(self))
+            self.env._("1 appeal approved: the registrant is told.")
             if len(self) == 1
             else self.env._("%s appeals approved: the registrants are told.", len(self))
         )
@@ -416,7 +424,9 @@ class CrmPublicPoolRegistration(models.Model):
             )
         self._close_review()
         return self.env["res.partner"]._pool_notification(
-            self.env._("%s appeals rejected: the registrants are told why.", len(self))
+            self.env._("1 appeal rejected: the registrant is told why.")
+            if len(self) == 1
+            else self.env._("%s appeals rejected: the registrants are told why.", len(self))
         )
 
     # ------------------------------------------------------------------
@@ -493,6 +503,10 @@ class CrmPublicPoolRegistration(models.Model):
         if missing:
             raise ValidationError(
                 self.env._(
+                    "Registration %(name)s lacks 1 required field: %(fields)s.", name=self.name, fields=missing[0]
+                )
+                if len(missing) == 1
+                else self.env._(
                     "Registration %(name)s lacks %(count)s required fields: %(fields)s.",
                     name=self.name,
                     count=len(missing),
