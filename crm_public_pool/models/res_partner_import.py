@@ -304,7 +304,8 @@ class ResPartner(models.Model):
             }
         )
         url = f"/web/content/{attachment.id}?download=true"
-        self.env["mail.thread"].sudo().message_notify(
+        # The importer is the current user, whom Odoo does not notify of their own doings unless told.
+        self.env["mail.thread"].sudo().with_context(mail_notify_author=True).message_notify(
             partner_ids=self.env.user.partner_id.ids,
             author_id=self.env.ref("base.partner_root").id,
             subject=self.env._("1 imported row was left out")
