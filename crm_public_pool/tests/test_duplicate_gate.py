@@ -328,7 +328,10 @@ class TestImportWithUpdate(PoolCase):
         self.assertFalse(self.env["ir.attachment"].with_user(self.user_a).search([("id", "=", attachment.id)]))
         # And it reaches the importer: a notification carries it (their inbox, or an e-mail).
         notified = self.env["mail.notification"].search(
-            [("res_partner_id", "=", self.admin.partner_id.id), ("mail_message_id.attachment_ids", "in", attachment.ids)]
+            [
+                ("res_partner_id", "=", self.admin.partner_id.id),
+                ("mail_message_id.attachment_ids", "in", attachment.ids),
+            ]
         )
         self.assertEqual(len(notified), 1, "the importer is told, though they did the import themselves")
         self.assertEqual(notified.mail_message_id.subject, "2 imported rows were left out")
