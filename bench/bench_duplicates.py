@@ -98,6 +98,14 @@ LABELLED_KINDS = (
     ("other brand", False, "深圳市云帆软件科技 against 深圳市宏图软件科技有限公司"),
     ("padding only", False, "华信科技 against 北京华信电子科技有限公司"),
 )
+# Names that differ in a number are other companies (a branch's number, "No. 3"); the same number
+# written another way is the same one. Drawn after the kinds above, which they leave as they were.
+NUMBERED_KINDS = (
+    ("same number", True, "深圳盛达软件有限公司第三分公司 for 深圳市盛达软件有限公司第3分公司"),
+    ("other branch number", False, "深圳盛达软件有限公司二分公司 against 深圳市盛达软件有限公司一分公司"),
+    ("other No.", False, "深圳盛达软件 No.4 against 深圳市盛达软件 No. 3"),
+)
+CJK_NUMERALS = "一二三四五六七八九"
 
 
 def labelled_pairs(rng, per_kind):
@@ -125,6 +133,23 @@ def labelled_pairs(rng, per_kind):
                 "other trade": (f"{name}{other}", f"{city}{mark}{name}{one}{form}"),
                 "other trades": (f"{name}{first}{second}", f"{city}{mark}{name}{one if one != first else other}{form}"),
                 "other brand": (f"{city}{mark}{name}{first}{second}", f"{city}市{brand(name)}{first}{second}{form}"),
+            }[kind]
+            pairs.append((kind, duplicate, probe, existing))
+    for kind, duplicate, _example in NUMBERED_KINDS:
+        for _ in range(per_kind):
+            city, name, form = rng.choice(CITIES), brand(), rng.choice(SUFFIXES)
+            trade = rng.choice(SINGLE_INDUSTRIES)
+            number, other = rng.sample(range(1, 10), 2)
+            probe, existing = {
+                "same number": (
+                    f"{city}{name}{trade}{form}第{CJK_NUMERALS[number - 1]}分公司",
+                    f"{city}市{name}{trade}{form}第{number}分公司",
+                ),
+                "other branch number": (
+                    f"{city}{name}{trade}{form}{CJK_NUMERALS[other - 1]}分公司",
+                    f"{city}市{name}{trade}{form}{CJK_NUMERALS[number - 1]}分公司",
+                ),
+                "other No.": (f"{city}{name}{trade} No.{other}", f"{city}市{name}{trade} No. {number}"),
             }[kind]
             pairs.append((kind, duplicate, probe, existing))
     return pairs
@@ -174,18 +199,19 @@ def print_labelled(pairs, baseline, per_kind):
     print(f"\n-- labelled pairs: lines of business in names ({per_kind} pairs per kind, scoring only) --\n")
     print(f"| pair | example | duplicate? | found at {baseline} | found now |")
     print("|---|---|---|---|---|")
-    totals = {True: [0, 0, 0], False: [0, 0, 0]}
-    for kind, duplicate, example in LABELLED_KINDS:
-        print(
-            f"| {kind} | {example} | {'yes' if duplicate else 'no'} | "
-            f"{before.get(kind, 0)}/{per_kind} | {after.get(kind, 0)}/{per_kind} |"
-        )
-        totals[duplicate][0] += per_kind
-        totals[duplicate][1] += before.get(kind, 0)
-        totals[duplicate][2] += after.get(kind, 0)
-    for duplicate, label in ((True, "found rate (duplicates)"), (False, "false positives (non-duplicates)")):
-        count, old, new = totals[duplicate]
-        print(f"| **{label}** | | | {100 * old / count:.1f}% | {100 * new / count:.1f}% |")
+    for kinds, what in ((LABELLED_KINDS, ""), (NUMBERED_KINDS, " of numbered names")):
+        totals = {True: [0, 0, 0], False: [0, 0, 0]}
+        for kind, duplicate, example in kinds:
+            print(
+                f"| {kind} | {example} | {'yes' if duplicate else 'no'} | "
+                f"{before.get(kind, 0)}/{per_kind} | {after.get(kind, 0)}/{per_kind} |"
+            )
+            totals[duplicate][0] += per_kind
+            totals[duplicate][1] += before.get(kind, 0)
+            totals[duplicate][2] += after.get(kind, 0)
+        for duplicate, label in ((True, "found rate (duplicates)"), (False, "false positives (non-duplicates)")):
+            count, old, new = totals[duplicate]
+            print(f"| **{label}{what}** | | | {100 * old / count:.1f}% | {100 * new / count:.1f}% |")
 
 
 def company_name(rng):
@@ -364,7 +390,7 @@ def main():
     print(f"\n-- labelled pairs in the database ({args.size:,} customers, {args.labelled_db} pairs per kind) --\n")
     print("| pair | duplicate? | found | p50 | p95 |")
     print("|---|---|---|---|---|")
-    for kind, duplicate, _example in LABELLED_KINDS:
+    for kind, duplicate, _example in LABELLED_KINDS + NUMBERED_KINDS:
         hits, values = labelled[kind]
         print(
             f"| {kind} | {'yes' if duplicate else 'no'} | {hits}/{len(values)} | "
@@ -398,7 +424,7 @@ def run_labelled_in_db(env, company, pool, pairs, per_kind, brand_key, normalize
     """{kind: (probes that found their pair's customer, timings in ms)}: the first ``per_kind``
     pairs of each kind, their customers inserted among the others (the caller rolls back)."""
     chosen = []
-    for kind, _duplicate, _example in LABELLED_KINDS:
+    for kind, _duplicate, _example in LABELLED_KINDS + NUMBERED_KINDS:
         chosen += [pair for pair in pairs if pair[0] == kind][:per_kind]
     cr = env.cr
     ids = []
@@ -413,7 +439,7 @@ def run_labelled_in_db(env, company, pool, pairs, per_kind, brand_key, normalize
         )
         ids.append(cr.fetchone()[0])
     Partner = env["res.partner"]
-    result = {kind: (0, []) for kind, _duplicate, _example in LABELLED_KINDS}
+    result = {kind: (0, []) for kind, _duplicate, _example in LABELLED_KINDS + NUMBERED_KINDS}
     for (kind, _duplicate, probe, _existing), partner_id in zip(chosen, ids, strict=True):
         started = time.perf_counter()
         matches = Partner._pool_find_duplicates({"name": probe}, company)

@@ -643,6 +643,75 @@ def shot_member_pause(browser, users):
     return 640
 
 
+def _new_customer(browser, name):
+    """Marc Demo types ``name`` in a new customer of My Customers; the banner answers while he types."""
+    browser.goto(ACTION % "action_pool_my_customers" + "/new")
+    browser.wait(".o_form_view .o_field_widget[name=name] input")
+    browser.type(".o_form_view .o_field_widget[name=name] input", name)
+
+
+def shot_duplicate_refused(browser, users):
+    """云帆软件 is Chen Jing's protected prospect: the banner says saving is refused, and Save is."""
+    browser.login(users["demo"])
+    _new_customer(browser, "云帆软件")
+    browser.wait(".o_form_view div[name=pool_duplicate_refusal]:not(.d-none)")
+    browser.click(".o_form_view .o_form_button_save")
+    browser.wait(".modal .modal-body")
+    return 560
+
+
+def shot_duplicate_warning(browser, users):
+    """A padded name of Li Wei's customer under the Company Pool's Warn policy: saved, with a warning."""
+    browser.login(users["demo"])
+    _new_customer(browser, "深圳市盛达软件科技有限公司")
+    browser.wait(".o_form_view div[name=pool_duplicate_warning]:not(.d-none)")
+    return 420
+
+
+def shot_import_rejected(browser, users):
+    """Marc Demo imports three rows into the Company Pool: the row naming Chen Jing's protected
+    prospect is left out, and the file of rows left out, with the reason, waits in his inbox."""
+    demo, admin = users["demo"], users["admin"]
+    pool = admin.ref("crm_public_pool.pool_default")
+    # The notice goes to the inbox of an importer who reads notifications in Odoo (the demo users
+    # are notified by e-mail): switched for the import, then put back.
+    notify = admin.call("res.users", "read", [demo.uid], ["notification_type"])[0]["notification_type"]
+    admin.call("res.users", "write", [demo.uid], {"notification_type": "inbox"})
+    try:
+        demo.call(
+            "res.partner",
+            "load",
+            ["name", "is_company", "pool_id/.id", "phone"],
+            [
+                ["宁波明远纺织品有限公司", "1", str(pool), "0574-8820 5566"],
+                ["杭州市云帆软件科技有限公司", "1", str(pool), "0571-8697 1234"],
+                ["Ningbo Imported Trading Co 3", "1", str(pool), ""],
+            ],
+            context={"import_file": True},
+        )
+    finally:
+        admin.call("res.users", "write", [demo.uid], {"notification_type": notify})
+    browser.login(demo)
+    browser.goto("/odoo/action-mail.action_discuss")
+    browser.wait(".o-mail-Message .o-mail-AttachmentCard, .o-mail-Message .o-mail-AttachmentList")
+    return 520
+
+
+def shot_holiday_calendar(browser, users):
+    """The shipped mainland China calendar's public holidays (its Public Time Off button, which
+    the demo's Time Off app adds)."""
+    admin = users["admin"]
+    browser.login(admin)
+    calendar = admin.ref("crm_public_pool.resource_calendar_cn")
+    browser.goto("/odoo/action-resource.action_resource_calendar_form/%s" % calendar)
+    browser.wait(".o_form_view .o-form-buttonbox")
+    browser.evaluate(
+        "[...document.querySelectorAll('.o-form-buttonbox button')].find(e => e.textContent.includes('Public')).click()"
+    )
+    browser.wait(".o_list_renderer .o_data_row")
+    return 620
+
+
 SHOTS = {
     "pool_customers.png": shot_pool_customers,
     "customer_form_pooled.png": shot_customer_form_pooled,
@@ -674,6 +743,10 @@ SHOTS = {
     "group_robots.png": shot_group_robots,
     "fairness.png": shot_fairness,
     "member_pause.png": shot_member_pause,
+    "duplicate_refused.png": shot_duplicate_refused,
+    "duplicate_warning.png": shot_duplicate_warning,
+    "import_rejected.png": shot_import_rejected,
+    "holiday_calendar.png": shot_holiday_calendar,
     # Marc Demo's language is zh_CN while these are taken.
     "pool_customers_zh_CN.png": shot_pool_customers,
     "customer_form_pooled_zh_CN.png": shot_customer_form_pooled,

@@ -159,3 +159,40 @@ def test_logic_runs_without_odoo():
         "assert not [m for m in sys.modules if m == 'odoo' or m.startswith('odoo.')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("probe", "candidate"),
+    [
+        ("Imported Trading Co 3", "Imported Trading Co 4"),
+        ("华为技术有限公司一分公司", "华为技术有限公司二分公司"),
+        ("华为技术有限公司第一分公司", "华为技术有限公司南山第二分公司"),
+        ("杭州云帆软件科技有限公司 No. 3", "杭州云帆软件科技有限公司 No. 4"),
+        ("北京第一机床厂", "北京第二机床厂"),
+        ("苏州瑞达精密机械有限公司3号店", "苏州瑞达精密机械有限公司5号店"),
+    ],
+)
+def test_names_that_differ_in_a_number_are_other_companies(probe, candidate):
+    assert _score(Prospect(name=probe), Prospect(name=candidate)) == (None, [])
+    # A shared phone still says it is the same company.
+    shared = _score(Prospect(name=probe, phone="0755-28780808"), Prospect(name=candidate, phone="0755 2878 0808"))
+    assert shared[0] == EXACT and "phone" in shared[1]
+
+
+@pytest.mark.parametrize(
+    ("probe", "candidate", "verdict"),
+    [
+        # The same number however it is written.
+        ("华为技术有限公司第三分公司", "华为技术有限公司三分公司", EXACT),
+        ("华为技术有限公司第3分公司", "華為技術有限公司第三分公司", EXACT),
+        ("Imported Trading Co 3", "IMPORTED TRADING CO. 3", EXACT),
+        # A number on one side only: a numbered branch is near its parent, a branch by place is its parent.
+        ("华为技术有限公司一分公司", "华为技术有限公司", NEAR),
+        ("华为技术有限公司深圳分公司", "华为技术有限公司", EXACT),
+        # Numerals inside a trade name are no numbers.
+        ("三一重工股份有限公司", "三一重工有限公司", EXACT),
+        ("湖南三一重工机械有限公司", "湖南三二重工机械有限公司", NEAR),
+    ],
+)
+def test_numbers_written_alike_or_on_one_side_only(probe, candidate, verdict):
+    assert _score(Prospect(name=probe), Prospect(name=candidate))[0] == verdict

@@ -258,3 +258,30 @@ def test_containment_is_not_identity():
     # partial or token-set scorers would call these identical
     assert names.name_similarity("中国", "中国石油化工股份有限公司") < THRESHOLD
     assert names.name_similarity("Apple", "Apple Hospitality REIT") < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "numbers"),
+    [
+        ("华为技术有限公司第二分公司", "华为技术2", (2,)),
+        ("华为技术有限公司一分公司", "华为技术1", (1,)),
+        ("华为技术有限公司南山第12分公司", "华为技术12", (12,)),
+        ("华为技术有限公司深圳分公司", "华为技术", ()),
+        ("北京第一机床厂", "北京第一机床", (1,)),
+        ("上海第二十一棉纺厂", "上海第二十一棉纺", (21,)),
+        ("Imported Trading Co 3", "importedtradingco3", (3,)),
+        ("ＡＣＭＥ Ｎｏ．３ Ltd", "acmeno3", (3,)),
+        ("三一重工股份有限公司", "三一重工", ()),
+        ("万家乐燃气具有限公司", "万家乐燃气具", ()),
+    ],
+)
+def test_numbers_of_a_name(name, key, numbers):
+    assert names.normalize_company_name(name) == key
+    assert names.name_numbers(key) == numbers
+
+
+def test_numbers_differ_only_when_both_names_have_numbers():
+    assert names.numbers_differ("importedtradingco3", "importedtradingco4")
+    assert not names.numbers_differ("importedtradingco3", "importedtradingco3")
+    assert not names.numbers_differ("importedtradingco3", "importedtradingco")
+    assert not names.numbers_differ("", "")

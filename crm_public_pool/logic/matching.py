@@ -55,7 +55,8 @@ def score_candidate(probe_fp: dict, candidate_fp: dict, name_threshold: float = 
 
     'exact' when the tax id, a phone, the e-mail, the company domain or the normalised name is
     the same; 'near' when only the names are similar (at least ``name_threshold``) or the
-    candidate carries the probe's brand whatever places surround it (``names.brand_matches``);
+    candidate carries the probe's brand whatever places surround it (``names.brand_matches``), unless
+    both names carry numbers and not the same ones (``names.numbers_differ``: 一分公司 / 二分公司);
     else None. Reasons are ordered codes: 'vat', 'phone', 'email', 'domain', 'name',
     'name~0.87' and 'brand'.
     """
@@ -71,7 +72,8 @@ def score_candidate(probe_fp: dict, candidate_fp: dict, name_threshold: float = 
     if probe_name and probe_name == candidate_name:
         reasons.append("name")
     verdict = EXACT if reasons else None
-    if probe_name != candidate_name:
+    # Names that differ in a number (its branch, its "No. 3") are other companies, however alike.
+    if probe_name != candidate_name and not names.numbers_differ(probe_name or "", candidate_name or ""):
         similarity = names.normalized_similarity(probe_name or "", candidate_name or "")
         if similarity >= name_threshold:
             reasons.append(f"name~{similarity:.2f}")

@@ -136,29 +136,102 @@ def _tokens(name):
 
 
 def _strip_branch(token):
+    """``(parent's name, branch number)`` of a branch's name token: ('华为技术有限公司', '') for
+    华为技术有限公司深圳分公司, ('华为技术有限公司', '2') for 华为技术有限公司第二分公司; the token itself
+    when it names no branch."""
     for marker in _CJK_BRANCHES:
         if token.endswith(marker):
-            parent, company, _place = token[: -len(marker)].rpartition(_CJK_COMPANY)
+            parent, company, place = token[: -len(marker)].rpartition(_CJK_COMPANY)
             if company:
-                return parent + company
-    return token
+                return parent + company, "".join(str(number) for number in _numbers_in(place, branch=True))
+    return token, ""
 
 
-def _strip_legal_forms(tokens):
+def _strip_legal_forms(tokens, keep_numbers=False):
+    """``tokens`` without their legal forms and branches; a numbered branch keeps its number as a
+    last token when ``keep_numbers`` (its first and second branches are two customers)."""
     tokens = list(tokens)
+    numbers = []
     while tokens:
         size = next((n for n in _LATIN_FORM_SIZES if tuple(tokens[-n:]) in _LATIN_FORMS), 0)
         if size:
             del tokens[-size:]
             continue
-        last = _strip_branch(tokens[-1])
+        last, number = _strip_branch(tokens[-1])
+        if number:
+            numbers.insert(0, number)
         form = next((form for form in _CJK_FORMS if last.endswith(form)), "")
         if not form and last == tokens[-1]:
             break
         tokens[-1] = last[: len(last) - len(form)]
         if not tokens[-1]:
             tokens.pop()
+    if keep_numbers and tokens and numbers:
+        tokens.append("".join(numbers))
     return tokens
+
+
+# Numbers tell companies apart: branch numbers (一分公司 / 二分公司), "No. 3" / "No. 4", 第三 / 第四.
+# Chinese numerals count only where they number something (after 第, before 号, 分公司, 店, ...),
+# never inside a trade name (三一重工, 万家).
+_CJK_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_NUMERAL = "[〇零一二两三四五六七八九十百千]+"
+_COUNTERS = "号|號|期|分|店|厂|部|队|处|所|车间|门市|营业|工区|支"
+_NUMBERS = re.compile(rf"(\d+)|第({_CJK_NUMERAL})|({_CJK_NUMERAL})(?={_COUNTERS})")
+# In a branch's place (南山第二, 一, 3) a numeral alone is the branch's number.
+_BRANCH_NUMBERS = re.compile(rf"(\d+)|第?({_CJK_NUMERAL})$")
+
+
+def _cjk_number(text):
+    """The value of a Chinese numeral: 三 3, 十二 12, 二十 20, 一百零三 103, 一二 12 (digit by digit)."""
+    if not any(char in _CJK_UNITS for char in text):
+        return int("".join(str(_CJK_DIGITS[char]) for char in text))
+    total = digit = 0
+    for char in text:
+        if char in _CJK_UNITS:
+            total += (digit or 1) * _CJK_UNITS[char]
+            digit = 0
+        else:
+            digit = _CJK_DIGITS[char]
+    return total + digit
+
+
+def _numbers_in(text, branch=False):
+    found = []
+    for match in (_BRANCH_NUMBERS if branch else _NUMBERS).finditer(text):
+        digits, *numerals = match.groups()
+        if digits:
+            found.append(int(digits))
+        else:
+            found.append(_cjk_number(next(numeral for numeral in numerals if numeral)))
+    return tuple(found)
+
+
+def name_numbers(key: str) -> tuple:
+    """The numbers of a name key (``normalize_company_name``), in order: 'importedtrading3' -> (3,),
+    '北京第一机床' -> (1,), '华为技术2' (its second branch) -> (2,), '三一重工' -> ()."""
+    return _numbers_in(key or "")
+
+
+def numbers_differ(a_norm: str, b_norm: str) -> bool:
+    """Whether two name keys both carry numbers and not the same ones: 'Trading Co 3' and 'Trading
+    Co 4', 一分公司 and 二分公司 are different companies, however similar the rest of their names."""
+    a_numbers, b_numbers = name_numbers(a_norm), name_numbers(b_norm)
+    return bool(a_numbers and b_numbers and a_numbers != b_numbers)
 
 
 def normalize_company_name(name: str) -> str:
@@ -170,7 +243,7 @@ def normalize_company_name(name: str) -> str:
     if not name:
         return ""
     tokens = _tokens(name)
-    return "".join(_strip_legal_forms(tokens) or tokens)
+    return "".join(_strip_legal_forms(tokens, keep_numbers=True) or tokens)
 
 
 def normalized_similarity(a_norm: str, b_norm: str) -> float:

@@ -358,6 +358,12 @@ class CrmPublicPool(models.Model):
             if count:
                 raise UserError(
                     self.env._(
+                        "Pool %(pool)s still holds 1 customer and cannot be %(what)s: move it to another pool first.",
+                        pool=pool.name,
+                        what=what,
+                    )
+                    if count == 1
+                    else self.env._(
                         "Pool %(pool)s still holds %(count)s customers and cannot be %(what)s: "
                         "move them to another pool first.",
                         pool=pool.name,
@@ -406,7 +412,7 @@ class CrmPublicPool(models.Model):
         if strangers:
             raise UserError(
                 self.env._(
-                    "%(count)s customers are not in pool %(pool)s: %(names)s",
+                    "Customers not in pool %(pool)s (%(count)s): %(names)s",
                     count=len(strangers),
                     pool=self.name,
                     names=", ".join(list(strangers._pool_labels().values())[:5]),
@@ -438,7 +444,7 @@ class CrmPublicPool(models.Model):
             raise UserError(self.env._("Pool %s has no active distribution rule.", self.name))
         left = rules.with_env(self.env)._distribute(pooled.with_env(self.env))
         message = self.env._(
-            "Distribution rules applied to %(count)s customers; %(left)s stay in the pool.",
+            "Distribution rules applied to the pool's customers: %(count)s; still in the pool: %(left)s.",
             count=len(pooled),
             left=sum(left.values()),
         )
@@ -474,7 +480,7 @@ class CrmPublicPool(models.Model):
             placed += len(partners) - len(still)
             left += len(still)
         message = self.env._(
-            "%(placed)s unplaced customers distributed; %(left)s stay in the pool.", placed=placed, left=left
+            "Unplaced customers distributed: %(placed)s; still in the pool: %(left)s.", placed=placed, left=left
         )
         return self.env["res.partner"]._pool_notification(message)
 
@@ -729,6 +735,10 @@ class CrmPublicPool(models.Model):
         moved = self.sudo()._recycle_run()
         return self.env["res.partner"]._pool_notification(
             self.env._(
+                "1 customer returned to the pool by the rules of %(pools)s.", pools=", ".join(self.mapped("name"))
+            )
+            if moved == 1
+            else self.env._(
                 "%(count)s customers returned to the pool by the rules of %(pools)s.",
                 count=moved,
                 pools=", ".join(self.mapped("name")),
@@ -758,7 +768,11 @@ class CrmPublicPool(models.Model):
             {"active": False},
             message=lambda log: _lt("Archived by the clean-up of pool %(pool)s: marked invalid", pool=log["pool_name"]),
         )
-        return self.env["res.partner"]._pool_notification(self.env._("%s invalid customers archived.", len(partners)))
+        return self.env["res.partner"]._pool_notification(
+            self.env._("1 invalid customer archived.")
+            if len(partners) == 1
+            else self.env._("%s invalid customers archived.", len(partners))
+        )
 
     def _recycle_rules(self):
         """The active recycle rules of these pools, by pool, sequence and id."""

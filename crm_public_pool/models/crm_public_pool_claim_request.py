@@ -59,7 +59,9 @@ class CrmPublicPoolClaimRequest(models.Model):
         self.sudo().write({"state": "approved", "reviewer_id": self.env.uid})
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
         return self.env["res.partner"]._pool_notification(
-            self.env._("%s claim requests approved: the customers belong to their requesters now.", len(self))
+            self.env._("1 claim request approved: the customer belongs to its requester now.")
+            if len(self) == 1
+            else self.env._("%s claim requests approved: the customers belong to their requesters now.", len(self))
         )
 
     def action_reject_wizard(self):

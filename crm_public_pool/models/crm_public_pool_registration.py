@@ -405,7 +405,7 @@ class CrmPublicPoolRegistration(models.Model):
             registration._protect(partner, state="approved")
         self._close_review()
         message = (
-            self.env._("%s appeal approved: the registrant is told.", len(self))
+            self.env._("1 appeal approved: the registrant is told.")
             if len(self) == 1
             else self.env._("%s appeals approved: the registrants are told.", len(self))
         )
@@ -440,7 +440,9 @@ class CrmPublicPoolRegistration(models.Model):
             )
         self._close_review()
         return self.env["res.partner"]._pool_notification(
-            self.env._("%s appeals rejected: the registrants are told why.", len(self))
+            self.env._("1 appeal rejected: the registrant is told why.")
+            if len(self) == 1
+            else self.env._("%s appeals rejected: the registrants are told why.", len(self))
         )
 
     # ------------------------------------------------------------------
@@ -517,6 +519,10 @@ class CrmPublicPoolRegistration(models.Model):
         if missing:
             raise ValidationError(
                 self.env._(
+                    "Registration %(name)s lacks 1 required field: %(fields)s.", name=self.name, fields=missing[0]
+                )
+                if len(missing) == 1
+                else self.env._(
                     "Registration %(name)s lacks %(count)s required fields: %(fields)s.",
                     name=self.name,
                     count=len(missing),

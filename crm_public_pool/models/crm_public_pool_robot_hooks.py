@@ -38,13 +38,15 @@ class CrmPublicPool(models.Model):
 
 def _warning_text(env, where, lines):
     users = env["res.users"].sudo().browse(list(lines))
-    rows = [
-        env._(
-            "- %(owner)s: %(count)s customers, the first on %(date)s",
-            owner=user.name,
-            count=len(lines[user.id]),
-            date=format_date(env, fields.Date.to_date(min(lines[user.id]))),
+    rows = []
+    for user in users.sorted("name"):
+        count = len(lines[user.id])
+        date = format_date(env, fields.Date.to_date(min(lines[user.id])))
+        rows.append(
+            env._("- %(owner)s: 1 customer, on %(date)s", owner=user.name, date=date)
+            if count == 1
+            else env._(
+                "- %(owner)s: %(count)s customers, the first on %(date)s", owner=user.name, count=count, date=date
+            )
         )
-        for user in users.sorted("name")
-    ]
     return "\n".join([env._("%s: customers return to the pool soon unless followed up", where), *rows])

@@ -146,7 +146,11 @@ class ResPartner(models.Model):
             ],
             lambda log: _lt("Accepted by %s", log["user_name"]),
         )
-        return self._pool_notification(self.env._("%s customers accepted.", len(partners)))
+        return self._pool_notification(
+            self.env._("1 customer accepted.")
+            if len(partners) == 1
+            else self.env._("%s customers accepted.", len(partners))
+        )
 
     def action_pool_decline(self, reason_code, note=False):
         """The new owner returns customers assigned to them: to the next candidate, else to the pool."""
@@ -154,7 +158,9 @@ class ResPartner(models.Model):
         partners = self._pool_check_awaiting(accepting=False)
         partners._pool_return_unaccepted("decline", reason=reason, note=note)
         return self._pool_notification(
-            self.env._("%(count)s customers returned: %(reason)s.", count=len(partners), reason=reason.name)
+            self.env._("1 customer returned: %(reason)s.", reason=reason.name)
+            if len(partners) == 1
+            else self.env._("%(count)s customers returned: %(reason)s.", count=len(partners), reason=reason.name)
         )
 
     def action_pool_decline_wizard(self):

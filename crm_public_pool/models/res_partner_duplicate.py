@@ -28,29 +28,58 @@ class ResPartner(models.Model):
     pool_duplicate_warning = fields.Char(
         string="Possible Duplicates",
         compute="_compute_pool_duplicate_warning",
-        help="Shown on a new customer's form: the existing customers it matches, as you may know them.",
+        help="Shown on a new customer's form: the existing customers it matches, as you may know them, and what "
+        "saving it will do under its pool's duplicate policy.",
+    )
+    pool_duplicate_outcome = fields.Selection(
+        [("allow", "Saved"), ("warn", "Saved with a Warning"), ("reject", "Refused")],
+        string="On Saving",
+        compute="_compute_pool_duplicate_warning",
+        help="What saving this new customer will do, as the duplicate gate decides it: the banner's colour.",
     )
 
-    @api.depends_context("uid", "pool_manage", "default_pool_id")
-    @api.depends("name", "phone", "mobile", "email", "website", "vat", "pool_id", "user_id", "is_company", "parent_id")
+    @api.depends_context("uid", "pool_manage", "default_pool_id", "default_user_id")
+    @api.depends(
+        "name",
+        "phone",
+        "mobile",
+        "email",
+        "website",
+        "vat",
+        "pool_id",
+        "user_id",
+        "is_company",
+        "parent_id",
+        "company_id",
+    )
     def _compute_pool_duplicate_warning(self):
         # Only a customer being created, alone on its form: the banner costs a lookup.
         for partner in self:
             partner.pool_duplicate_warning = False
+            partner.pool_duplicate_outcome = False
         if len(self) != 1 or self.id or not self.name or (self.parent_id and not self.is_company):
             return
-        managed = self.pool_id or self._pool_should_manage({})
-        if not managed and not self._pool_gate_checks_unmanaged({"is_company": self.is_company}):
-            return
-        pool = self.pool_id.sudo() or self.env["crm.public.pool"].sudo()._get_default_pool(self.env.company)
-        if not pool:
-            return
-        prospect = {fname: self[fname] or "" for fname in PROSPECT_FIELDS}
-        verdict = self._pool_duplicate_verdict(prospect, pool, self.user_id)
-        if verdict["protected"]:
-            self.pool_duplicate_warning = verdict["protected_message"]
-        elif managed and verdict["found"] and pool.duplicate_policy != "allow":
-            self.pool_duplicate_warning = verdict[f"{pool.duplicate_policy}_message"]
+        # The values saving the form sends, judged by the gate itself (_pool_gate_outcomes): the banner
+        # says what saving will do, under the policy of the pool the customer will enter. A pool that is
+        # only the client's default is not sent (the form shows it read-only) and create ignores such a
+        # default (without_client_defaults): the company's default pool takes the customer then.
+        pool_id = self.pool_id.id
+        if pool_id and pool_id == self.env.context.get("default_pool_id"):
+            pool_id = False
+        vals = {fname: self[fname] or False for fname in PROSPECT_FIELDS}
+        vals.update(
+            {
+                "is_company": self.is_company,
+                "parent_id": self.parent_id.id,
+                "company_id": self.company_id.id,
+                "pool_id": pool_id,
+                "user_id": self.user_id.id or self.env.context.get("default_user_id") or False,
+            }
+        )
+        managed = self._pool_should_manage(vals)
+        outcome = self._pool_gate_outcomes([vals], [managed], inform=True)[0]
+        if outcome:
+            self.pool_duplicate_outcome, self.pool_duplicate_warning = outcome
 
     @api.model
     def _pool_prepare_create(self, vals_list):
@@ -70,8 +99,9 @@ class ResPartner(models.Model):
         return {index: outcome[1] for index, outcome in enumerate(outcomes) if outcome}
 
     @api.model
-    def _pool_gate_outcomes(self, vals_list, managed_flags):
-        """[('reject' | 'warn', message) or None] per new partner's values: None when the gate lets it pass.
+    def _pool_gate_outcomes(self, vals_list, managed_flags, inform=False):
+        """[('reject' | 'warn', message) or None] per new partner's values: None when the gate lets it pass
+        (with ``inform``, ('allow', message) when it lets a duplicate pass under an Allow policy).
 
         A managed customer (its values hold its ``pool_id``) meets its pool's policy; an unmanaged
         company a salesperson creates meets only the registrations' protection
@@ -100,12 +130,12 @@ class ResPartner(models.Model):
             )
             if verdict["protected"]:
                 outcomes[index] = ("reject", verdict["protected_message"])
-            elif managed and verdict["found"] and pool.duplicate_policy != "allow":
-                outcomes[index] = (
-                    ("reject", verdict["block_message"])
-                    if pool.duplicate_policy == "block"
-                    else ("warn", verdict["warn_message"])
-                )
+            elif managed and verdict["found"] and pool.duplicate_policy == "block":
+                outcomes[index] = ("reject", verdict["block_message"])
+            elif managed and verdict["found"] and pool.duplicate_policy == "warn":
+                outcomes[index] = ("warn", verdict["warn_message"])
+            elif managed and verdict["found"] and inform:
+                outcomes[index] = ("allow", verdict["allow_message"])
         return outcomes
 
     @api.model
@@ -179,16 +209,24 @@ class ResPartner(models.Model):
                 matches=self._pool_describe_matches(protected, readable),
             ),
             "block_message": self.env._(
-                "%(name)s duplicates %(matches)s: pool %(pool)s refuses duplicates. If it is a different company, "
-                "register it and appeal.",
+                "%(name)s duplicates %(matches)s: pool %(pool)s refuses duplicates, so it cannot be saved. If it is "
+                "a different company, register it and appeal.",
                 name=name,
                 matches=described,
                 pool=pool.name,
             ),
             "warn_message": self.env._(
-                "%(name)s may duplicate %(matches)s. Check before saving; it is saved all the same.",
+                "%(name)s may duplicate %(matches)s: pool %(pool)s warns of duplicates, so it is saved all the same, "
+                "with this warning. Check before saving.",
                 name=name,
                 matches=described,
+                pool=pool.name,
+            ),
+            "allow_message": self.env._(
+                "%(name)s may duplicate %(matches)s: pool %(pool)s allows duplicates, so it is saved as it is.",
+                name=name,
+                matches=described,
+                pool=pool.name,
             ),
         }
 

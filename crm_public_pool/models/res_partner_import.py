@@ -122,6 +122,11 @@ class ResPartner(models.Model):
                 {
                     "type": "info",
                     "message": self.env._(
+                        "1 existing customer updated (same id, USCC, phone or e-mail); an import never changes "
+                        "its owner, pool or source."
+                    )
+                    if len(updates) == 1
+                    else self.env._(
                         "%s existing customers updated (same id, USCC, phone or e-mail); an import never changes "
                         "their owner, pool or source.",
                         len(updates),
@@ -299,10 +304,13 @@ class ResPartner(models.Model):
             }
         )
         url = f"/web/content/{attachment.id}?download=true"
-        self.env["mail.thread"].sudo().message_notify(
+        # The importer is the current user, whom Odoo does not notify of their own doings unless told.
+        self.env["mail.thread"].sudo().with_context(mail_notify_author=True).message_notify(
             partner_ids=self.env.user.partner_id.ids,
             author_id=self.env.ref("base.partner_root").id,
-            subject=self.env._("%s imported rows were left out", len(rejected)),
+            subject=self.env._("1 imported row was left out")
+            if len(rejected) == 1
+            else self.env._("%s imported rows were left out", len(rejected)),
             body=self.env._(
                 "The rows left out of your import, with a reason per row, are attached: fix and import them again."
             ),
@@ -311,6 +319,10 @@ class ResPartner(models.Model):
         return {
             "type": "warning",
             "message": self.env._(
+                "1 row was not imported; download it with its reason from %(url)s (also sent to your inbox).", url=url
+            )
+            if len(rejected) == 1
+            else self.env._(
                 "%(count)s rows were not imported; download them with a reason per row from %(url)s (also sent "
                 "to your inbox).",
                 count=len(rejected),

@@ -180,12 +180,18 @@ class ResPartner(models.Model):
                 else self.env._("%(count)s customers claimed: you now own %(owned)s.", count=len(direct), owned=owned)
             )
         elif requested and not direct:
-            message = self.env._(
-                "Claim requested for %s customers: a pool administrator will review it.", len(requested)
+            message = (
+                self.env._("Claim requested for 1 customer: a pool administrator will review it.")
+                if len(requested) == 1
+                else self.env._(
+                    "Claim requested for %s customers: a pool administrator will review it.", len(requested)
+                )
             )
         else:
             message = self.env._(
-                "%(claimed)s customers claimed, %(requested)s requested.", claimed=len(direct), requested=len(requested)
+                "Customers claimed: %(claimed)s; claims requested: %(requested)s.",
+                claimed=len(direct),
+                requested=len(requested),
             )
         return self._pool_notification(message)
 

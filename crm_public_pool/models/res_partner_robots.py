@@ -41,17 +41,23 @@ class ResPartner(models.Model):
 
 
 def _accept_text(env, pool, count, user, deadline):
-    return env._(
-        "%(pool)s: %(count)s customers wait for %(user)s to accept them, by %(deadline)s",
-        pool=pool.name,
-        count=count,
-        user=user.name,
-        deadline=format_datetime(env, deadline, tz=user.tz or "UTC", dt_format="short"),
-    )
+    values = {
+        "pool": pool.name,
+        "count": count,
+        "user": user.name,
+        "deadline": format_datetime(env, deadline, tz=user.tz or "UTC", dt_format="short"),
+    }
+    if count == 1:
+        return env._("%(pool)s: 1 customer waits for %(user)s to accept it, by %(deadline)s", **values)
+    return env._("%(pool)s: %(count)s customers wait for %(user)s to accept them, by %(deadline)s", **values)
 
 
 def _unplaced_text(env, pool, count, by_reason):
-    rows = [env._("%(pool)s: %(count)s customers could not be placed", pool=pool.name, count=count)]
+    rows = [
+        env._("%(pool)s: 1 customer could not be placed", pool=pool.name)
+        if count == 1
+        else env._("%(pool)s: %(count)s customers could not be placed", pool=pool.name, count=count)
+    ]
     for reason, names in by_reason.items():
         more = len(names) - ROBOT_MAX_NAMES
         shown = ", ".join(names[:ROBOT_MAX_NAMES]) + (env._(" and %s more", more) if more > 0 else "")

@@ -230,7 +230,9 @@ class CrmPublicPoolFairnessReport(models.Model):
             )
             env["mail.thread"].sudo().message_notify(
                 partner_ids=group.partner_id.ids,
-                subject=env._("Customer pool fairness: %s findings", len(crossings)),
+                subject=env._("Customer pool fairness: 1 finding")
+                if len(crossings) == 1
+                else env._("Customer pool fairness: %s findings", len(crossings)),
                 body=body,
                 model_description=env._("Pool Fairness Analysis"),
                 email_layout_xmlid="mail.mail_notification_light",

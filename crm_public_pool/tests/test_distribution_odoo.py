@@ -36,7 +36,7 @@ class TestDistributionOdoo(PoolCase):
     def test_to_one_user_and_published_report(self):
         partners = self.customers[:3]
         result = self.wizard(partners, "user", user_id=self.user_a.id).action_apply()
-        self.assertIn("3 customers to 1 members", result["params"]["message"])
+        self.assertIn("Customers placed: 3; members receiving them: 1.", result["params"]["message"])
         self.assertEqual(self.owners(partners), [self.user_a] * 3)
         logs = self.logs(partners, "assign")
         self.assertEqual(len(logs), 3)
@@ -79,7 +79,7 @@ class TestDistributionOdoo(PoolCase):
         self.assertIn("Guangdong", wizard.line_ids.filtered(lambda line: line.partner_id == gd).reason)
         result = wizard.action_apply()
         self.assertEqual(self.owners(gd | cn | fr), [self.user_b, self.user_a, self.env["res.users"]])
-        self.assertIn("1 stay in the pool", result["params"]["message"])
+        self.assertIn("Still in the pool: 1 (", result["params"]["message"])
         self.assertIn("region map", result["params"]["message"])
 
     def test_performance_shares_by_won_revenue(self):
@@ -115,7 +115,7 @@ class TestDistributionOdoo(PoolCase):
             .create({"pool_id": self.pool.id, "strategy": "least_loaded"})
         )
         result = wizard.action_apply()
-        self.assertIn("35 customers to 2 members", result["params"]["message"])
+        self.assertIn("Customers placed: 35; members receiving them: 2.", result["params"]["message"])
         self.assertFalse(
             self.env["res.partner"].search_count([("pool_id", "=", self.pool.id), ("pool_state", "=", "pool")])
         )
@@ -137,7 +137,7 @@ class TestDistributionOdoo(PoolCase):
         wizard.action_preview()
         self.assertEqual(len(wizard.line_ids.filtered("user_id")), 2)
         result = wizard.action_apply()
-        self.assertIn("2 stay in the pool", result["params"]["message"])
+        self.assertIn("Still in the pool: 2 (", result["params"]["message"])
         self.assertIn("limit", result["params"]["message"])
         # Nothing fits: nothing moves, and each customer says why.
         result = self.wizard(self.customers[4:6], "least_loaded").action_apply()
@@ -164,14 +164,14 @@ class TestDistributionOdoo(PoolCase):
             UserError, "Only administrators of pool South Pool may do this, and Ada Admin is not one"
         ):
             self.wizard(self.south_customer, "round_robin", pool_id=self.south_pool.id).action_apply()
-        with self.assertRaisesRegex(UserError, "1 of the 1 customers are not in pool East Pool, e.g. South Customer"):
+        with self.assertRaisesRegex(UserError, "Customers not in pool East Pool: 1 of 1, e.g. South Customer"):
             self.wizard(self.south_customer, "round_robin", as_user=self.manager).action_apply()
         # A preview that became stale is refused at apply time, not forced past the limit.
         wizard = self.wizard(self.customers[:2], "user", user_id=self.user_a.id)
         wizard.action_preview()
         self.pool.with_user(self.admin).pool_assign(self.customers[5].ids, self.user_a.id)
         with self.assertRaisesRegex(
-            UserError, r"The pool changed since the preview \(2 customers shown, 1 placeable now\)"
+            UserError, r"The pool changed since the preview \(customers shown: 2; placeable now: 1\)"
         ):
             wizard.action_apply()
         self.assertEqual(self.customers[:2].mapped("pool_state"), ["pool", "pool"], "nothing moved")
@@ -248,7 +248,7 @@ class TestDistributionOdoo(PoolCase):
         self.assertEqual(
             [m["message"] for m in result["messages"]],
             [
-                "1 existing customers updated (same id, USCC, phone or e-mail); an import never changes their "
+                "1 existing customer updated (same id, USCC, phone or e-mail); an import never changes its "
                 "owner, pool or source."
             ],
         )

@@ -93,6 +93,52 @@ class TestDuplicateGate(PoolCase):
         form.name = "云舟软件"
         self.assertIn("refuses duplicates", form.pool_duplicate_warning)
 
+    def test_banner_says_what_saving_does_under_each_policy(self):
+        """The banner is the gate's own verdict: informational under Allow, a warning under Warn, a
+        refusal under Block, and saving the form does what it said."""
+        for policy, outcome, says in (
+            ("allow", "allow", "allows duplicates, so it is saved as it is"),
+            ("warn", "warn", "so it is saved all the same, with this warning"),
+            ("block", "reject", "refuses duplicates, so it cannot be saved"),
+        ):
+            with self.subTest(policy=policy):
+                self.default_pool.duplicate_policy = policy
+                form = Form(
+                    self.Partner.with_user(self.user_a).with_context(pool_manage=True, default_user_id=self.user_a.id)
+                )
+                form.company_type = "company"
+                form.name = "云舟软件"
+                self.assertEqual(form.pool_duplicate_outcome, outcome)
+                self.assertIn(says, form.pool_duplicate_warning)
+                self.assertIn("杭州市云舟软件科技有限公司", form.pool_duplicate_warning)
+                if outcome == "reject":
+                    with self.assertRaises(UserError) as caught:
+                        form.save()
+                    self.assertEqual(str(caught.exception), form.pool_duplicate_warning)
+                else:
+                    self.assertEqual(form.save().pool_id, self.default_pool)
+
+    def test_banner_judges_the_pool_saving_puts_the_customer_in(self):
+        """A client's default pool is not where a new customer goes (the company's default pool is, see
+        res_partner.create): the banner judges by that pool's policy, as saving does."""
+        self.pool.duplicate_policy = "allow"
+        self.default_pool.duplicate_policy = "block"
+        form = Form(
+            self.Partner.with_user(self.user_a).with_context(
+                pool_manage=True, default_pool_id=self.pool.id, default_user_id=self.user_a.id
+            )
+        )
+        form.company_type = "company"
+        form.name = "云舟软件"
+        self.assertEqual(form.pool_duplicate_outcome, "reject")
+        self.assertIn("pool %s refuses duplicates" % self.default_pool.name, form.pool_duplicate_warning)
+        with self.assertRaisesRegex(UserError, "refuses duplicates, so it cannot be saved"):
+            form.save()
+        form.name = "完全不同的公司名称"
+        self.assertFalse(form.pool_duplicate_outcome)
+        self.assertFalse(form.pool_duplicate_warning)
+        self.assertEqual(form.save().pool_id, self.default_pool)
+
     def test_allow_saves_duplicates(self):
         self.pool.duplicate_policy = "allow"
         partner = self.create_as(self.user_a, {"name": "云舟软件", "is_company": True, "pool_id": self.pool.id})
@@ -280,6 +326,15 @@ class TestImportWithUpdate(PoolCase):
         self.assertIn("2 different customers", rows[2][-1])
         # The file is the importer's alone.
         self.assertFalse(self.env["ir.attachment"].with_user(self.user_a).search([("id", "=", attachment.id)]))
+        # And it reaches the importer: a notification carries it (their inbox, or an e-mail).
+        notified = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.admin.partner_id.id),
+                ("mail_message_id.attachment_ids", "in", attachment.ids),
+            ]
+        )
+        self.assertEqual(len(notified), 1, "the importer is told, though they did the import themselves")
+        self.assertEqual(notified.mail_message_id.subject, "2 imported rows were left out")
 
     def test_rows_the_importer_may_not_change_are_handed_back(self):
         bob = self.customers[6]

@@ -178,6 +178,8 @@ class TestGroupRobots(RecycleCase):
         self.assertEqual(len(messages), 1)
         self.assertIn("Alice Pool", messages.body)
         self.assertIn("3", messages.body)
+        wecom = self.Message.search([("robot_id", "=", self.wecom.id)])
+        self.assertRegex(wecom.body, r"- Alice Pool: 3 customers, the first on ")
         for customer in self.customers[:3]:
             self.assertNotIn(customer.name, messages.body)
 
@@ -190,10 +192,36 @@ class TestGroupRobots(RecycleCase):
             expected = (
                 "1 个客户等待 Bob Pool"
                 if message.robot_id.lang == "zh_CN"
-                else "1 customers wait for Bob Pool to accept them"
+                else "1 customer waits for Bob Pool to accept it"
             )
             self.assertIn(expected, message.body)
             self.assertNotIn(self.request_customer.name, message.body)
+
+    def test_counts_read_in_the_singular_and_the_plural(self):
+        """English robot messages say "1 customer" and "2 customers", never "1 customers"."""
+        self.pool.accept_hours = 48
+        self.customers[:4].with_user(self.user_a).pool_release("no_need")
+        self.pool.with_user(self.admin).pool_assign(self.customers[:2].ids, self.user_b.id)
+        wecom = self.Message.search([("robot_id", "=", self.wecom.id)])
+        self.assertIn("2 customers wait for Bob Pool to accept them", wecom.body)
+        self.Message.search([]).unlink()
+        Partner = self.env["res.partner"]
+        Partner._pool_record_unplaced({self.request_customer.id: "everyone is at their limit"})
+        self.assertIn("1 customer could not be placed", self.Message.search([("robot_id", "=", self.wecom.id)]).body)
+        self.Message.search([]).unlink()
+        Partner._pool_record_unplaced({partner.id: "everyone is at their limit" for partner in self.customers[2:4]})
+        self.assertIn("2 customers could not be placed", self.Message.search([("robot_id", "=", self.wecom.id)]).body)
+        for message in self.Message.search([]):
+            self.assertNotRegex(message.body, r"\b1 customers\b")
+
+    def test_a_warning_of_one_customer_is_in_the_singular(self):
+        self.rule(days=30, warn_days=5)
+        self.backdate(self.customers[:1], claim_days=27)
+        self.run_cron()
+        messages = self.Message.search([("robot_id", "=", self.wecom.id)])
+        self.assertEqual(len(messages), 1)
+        self.assertRegex(messages.body, r"- Alice Pool: 1 customer, on ")
+        self.assertNotIn("1 customers", messages.body)
 
     def test_unplaced_customers_are_named_with_the_reason(self):
         self.env["res.partner"]._pool_record_unplaced({self.request_customer.id: "everyone is at their limit"})

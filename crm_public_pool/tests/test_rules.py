@@ -219,7 +219,9 @@ class TestExplainedNonAssignment(PoolCase):
         self.assertEqual([bool(line.user_id) for line in lines], [False] * 7 + [True], "what stays comes first")
         self.assertEqual(set(lines[:7].mapped("reason")), {AT_LIMIT})
         result = wizard.action_apply()
-        self.assertIn("1 customers to 1 members. 7 stay in the pool", result["params"]["message"])
+        self.assertIn(
+            "Customers placed: 1; members receiving them: 1. Still in the pool: 7", result["params"]["message"]
+        )
         placed = eight.filtered("user_id")
         self.assertEqual((len(placed), placed.user_id), (1, self.user_a))
         self.assertFalse(placed.pool_unplaced_reason)
@@ -240,7 +242,7 @@ class TestExplainedNonAssignment(PoolCase):
         self.assertEqual(len(left), 3)
         self.set_limit(self.user_b, owned=3)
         result = self.pool.with_user(self.admin).action_pool_retry_unplaced()
-        self.assertIn("2 unplaced customers distributed; 1 stay in the pool", result["params"]["message"])
+        self.assertIn("Unplaced customers distributed: 2; still in the pool: 1.", result["params"]["message"])
         self.assertEqual(len(left.filtered("user_id")), 2)
         self.assertEqual(left.filtered(lambda p: not p.user_id).pool_unplaced_reason, AT_LIMIT)
         with self.assertRaisesRegex(

@@ -112,7 +112,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
             if shown != sorted(assignments):
                 raise UserError(
                     self.env._(
-                        "The pool changed since the preview (%(shown)s customers shown, %(now)s placeable now): "
+                        "The pool changed since the preview (customers shown: %(shown)s; placeable now: %(now)s): "
                         "preview again before applying.",
                         shown=len(shown),
                         now=len(assignments),
@@ -129,10 +129,13 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         self.env["res.partner"]._pool_record_unplaced(reasons)
         if not assignments:
             # Nothing moves, but each customer now says why: the admin sees it under the Unplaced filter.
-            message = self.env._(
-                "None of the %(count)s customers can be distributed: %(why)s.",
-                count=len(reasons),
-                why="; ".join(f"{count} {reason}" for reason, count in unplaced.items()),
+            why = "; ".join(f"{count} {reason}" for reason, count in unplaced.items())
+            message = (
+                self.env._("The customer cannot be distributed: %(why)s.", why=why)
+                if len(reasons) == 1
+                else self.env._(
+                    "None of the %(count)s customers can be distributed: %(why)s.", count=len(reasons), why=why
+                )
             )
             action = self.env["res.partner"]._pool_notification(message)
             action["params"]["type"] = "warning"
@@ -205,7 +208,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         if strangers:
             raise UserError(
                 self.env._(
-                    "%(count)s of the %(total)s customers are not in pool %(pool)s, e.g. %(name)s.",
+                    "Customers not in pool %(pool)s: %(count)s of %(total)s, e.g. %(name)s.",
                     count=len(strangers),
                     total=len(partners),
                     pool=pool.name,
@@ -216,7 +219,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         if owned and not self.env.user.has_group("crm_public_pool.group_pool_manager"):
             raise UserError(
                 self.env._(
-                    "%(count)s of the %(total)s customers are owned (e.g. %(name)s by %(owner)s): "
+                    "Customers owned: %(count)s of %(total)s (e.g. %(name)s by %(owner)s): "
                     "only pool managers may redistribute owned customers.",
                     count=len(owned),
                     total=len(partners),
@@ -245,10 +248,14 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
 
     def _summary(self, counts, unplaced, labels=False):
         Engine = self.env["crm.public.pool.distribution"]
-        text = self.env._("%(placed)s customers to %(users)s members.", placed=sum(counts.values()), users=len(counts))
+        text = self.env._(
+            "Customers placed: %(placed)s; members receiving them: %(users)s.",
+            placed=sum(counts.values()),
+            users=len(counts),
+        )
         if unplaced:
             why = "; ".join(
                 f"{count}: {reason if labels else Engine._unplaced_label(reason)}" for reason, count in unplaced.items()
             )
-            text += " " + self.env._("%(left)s stay in the pool (%(why)s).", left=sum(unplaced.values()), why=why)
+            text += " " + self.env._("Still in the pool: %(left)s (%(why)s).", left=sum(unplaced.values()), why=why)
         return text

@@ -38,13 +38,21 @@ class CrmPublicPoolDepartureWizard(models.TransientModel):
         customers.with_env(self.env)._pool_departure(self.successor_id)
         if self.archive_user:
             as_engine(self.user_id, departure_done=True).action_archive()
-        if self.successor_id:
+        if self.successor_id and len(customers) == 1:
+            message = self.env._(
+                "1 customer of %(user)s went to %(successor)s.",
+                user=self.user_id.name,
+                successor=self.successor_id.name,
+            )
+        elif self.successor_id:
             message = self.env._(
                 "%(count)s customers of %(user)s went to %(successor)s.",
                 count=len(customers),
                 user=self.user_id.name,
                 successor=self.successor_id.name,
             )
+        elif len(customers) == 1:
+            message = self.env._("1 customer of %(user)s returned to its pool.", user=self.user_id.name)
         else:
             message = self.env._(
                 "%(count)s customers of %(user)s returned to their pools.", count=len(customers), user=self.user_id.name

@@ -30,7 +30,9 @@ class CrmPublicPoolReleaseWizard(models.TransientModel):
         self.ensure_one()
         self.partner_ids._pool_chosen().pool_release(self.reason_id.code, note=self.note, pool_id=self.pool_id.id)
         return self.env["res.partner"]._pool_notification(
-            self.env._(
+            self.env._("1 customer released: %(reason)s.", reason=self.reason_id.name)
+            if len(self.partner_ids) == 1
+            else self.env._(
                 "%(count)s customers released: %(reason)s.", count=len(self.partner_ids), reason=self.reason_id.name
             )
         )

@@ -17,7 +17,9 @@ class CrmPublicPoolTransferWizard(models.TransientModel):
         if owned:
             owned.pool_transfer(self.user_id.id)
         return self.env["res.partner"]._pool_notification(
-            self.env._(
+            self.env._("1 customer now belongs to %(user)s.", user=self.user_id.name)
+            if len(self.partner_ids) == 1
+            else self.env._(
                 "%(count)s customers now belong to %(user)s.", count=len(self.partner_ids), user=self.user_id.name
             )
         )

@@ -50,4 +50,6 @@ class CrmPublicPoolDistribution(models.Model):
         super()._apply_plan(  # pylint: disable=super-method-mismatch
             pool, [tuple(pair) for pair in assignments], strategy, scores, rule or None, note=note
         )
+        if len(assignments) == 1:
+            return self.env._("1 customer distributed.")
         return self.env._("%s customers distributed.", len(assignments))

@@ -10,4 +10,6 @@ class CrmPublicPoolRule(models.Model):
         self.pool_id._recycle_without_jit()
         rows = self._recycle_batch(now, batch_size, id_range=(low, high))
         self.pool_id._recycle_invalidate()
+        if len(rows) == 1:
+            return self.env._("1 customer recycled.")
         return self.env._("%s customers recycled.", len(rows))

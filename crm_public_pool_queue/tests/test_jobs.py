@@ -195,6 +195,8 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
         rows = [[f"Imported Trading Co {i}", str(self.pool.id)] for i in range(6)] + [
             ["East Customer 0", str(self.pool.id)]
         ]
+        # A pool that refuses duplicates: names that differ only by their number are other companies.
+        self.pool.duplicate_policy = "block"
         Partner = self.env["res.partner"].with_context(import_file=True, pool_import_in_background=True)
         result = Partner.load(["name", "pool_id/.id"], rows)
         self.assertFalse(result["ids"])
@@ -204,7 +206,9 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
         imported = self.env["res.partner"].search([("name", "like", "Imported Trading Co")])
         self.assertEqual(len(imported), 6)
         self.assertEqual(set(imported.mapped("pool_state")), {"pool"})
-        # Under the pool's default duplicate policy ("warn"), the row naming an existing customer is
-        # created with a warning, in its job as at once.
-        self.assertEqual(self.env["res.partner"].search_count([("name", "=", "East Customer 0")]), 2)
-        self.assertTrue(results, "each job reports what it did")
+        self.assertEqual(
+            self.env["res.partner"].search_count([("name", "=", "East Customer 0")]),
+            1,
+            "the row duplicating a customer is reported, not created",
+        )
+        self.assertEqual(len([r for r in results if "refuses duplicates" in r]), 1, results)
