@@ -113,7 +113,9 @@ def main():
         )
     )
     recycle = [py, "bench_recycle.py", *common, "--customers", str(args.recycle_customers), "--jobs"]
-    recycle += ["--reuse"] * args.reuse + ["--keep"] * args.keep + ["--db-prefix", args.db_prefix] * bool(args.db_prefix)
+    recycle += (
+        ["--reuse"] * args.reuse + ["--keep"] * args.keep + ["--db-prefix", args.db_prefix] * bool(args.db_prefix)
+    )
     sections.append(("Recycling (`bench_recycle.py`)", *run("recycle", recycle)))
     sections.append(
         (
