@@ -62,8 +62,9 @@ def main():
     )
     parser.add_argument("--jobs", action="store_true", help="also run the recycle as queue_job jobs on two servers")
     parser.add_argument("--capacity", type=int, default=2, help="jobs of the channel running at once")
+    parser.add_argument("--db-prefix", default="", help="put before every database name (on a shared server)")
     args = parser.parse_args()
-    template = TEMPLATE + "_queue" if args.jobs else TEMPLATE
+    template = args.db_prefix + (TEMPLATE + "_queue" if args.jobs else TEMPLATE)
 
     project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     odoo_root = os.path.abspath(args.odoo)
@@ -102,7 +103,7 @@ def main():
     shares = {}
     cron_steps = {}
     for size in args.customers:
-        generated = f"bench_recycle_{size}"
+        generated = f"{args.db_prefix}bench_recycle_{size}"
         copies = {path: f"{generated}_{path}" for path in ("cron", "floor", "jobs")[: 3 if args.jobs else 2]}
         reuse = args.reuse and generated in odoo.service.db.list_dbs(force=True)
         for name in (*([] if reuse else [generated]), *copies.values()):

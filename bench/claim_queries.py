@@ -91,8 +91,12 @@ def main():
                 sql_logger.removeHandler(recorder)
                 sql_logger.setLevel(logging.WARNING)
                 sql_logger.propagate = True
+            # The savepoints of this script, not the claim's: its row lock sends its own savepoint
+            # in the lock's round trip ("SAVEPOINT pool_claim_lock; SELECT ... NOWAIT"), which counts.
             queries = [
-                q for q in recorder.queries if not q[0].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))
+                q
+                for q in recorder.queries
+                if ";" in q[0] or not q[0].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))
             ]
             print(f"\n{label}: {len(queries)} queries" + (f" ({error})" if error else ""))
             for number, (query, where) in enumerate(queries, 1):

@@ -75,6 +75,11 @@ def main():
     parser.add_argument("--recycle-customers", type=int, default=10_000_000)
     parser.add_argument("--reuse", action="store_true", help="bench_recycle.py --reuse")
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    parser.add_argument(
+        "--db-prefix",
+        default="",
+        help="put before every database name (on a shared server: bench_pool becomes PREFIXbench_pool)",
+    )
     args = parser.parse_args()
     odoo = os.path.abspath(args.odoo)
     common = (
@@ -85,39 +90,42 @@ def main():
     pg = ["-h", args.db_host] * bool(args.db_host) + ["-U", args.db_user] * bool(args.db_user)
     py = sys.executable
     size = args.customers
+    pool_db, dup_db = f"{args.db_prefix}bench_pool", f"{args.db_prefix}bench_dup_report"
 
-    subprocess.run(["dropdb", "--if-exists", *pg, "bench_pool"], check=True)
-    subprocess.run(["dropdb", "--if-exists", *pg, "bench_dup_report"], check=True)
+    subprocess.run(["dropdb", "--if-exists", *pg, pool_db], check=True)
+    subprocess.run(["dropdb", "--if-exists", *pg, dup_db], check=True)
     sections = []
-    generated, minutes = run("data", [py, "generate.py", *common, "--db", "bench_pool", "--customers", str(size)])
+    generated, minutes = run("data", [py, "generate.py", *common, "--db", pool_db, "--customers", str(size)])
     sections.append(("Generated data (`generate.py`)", generated, minutes))
     sections.append(
         (
             "Claims over JSON-RPC and the pool list (`bench_rpc.py`)",
             *run(
                 "rpc",
-                [py, "bench_rpc.py", *common, "--db", "bench_pool", "--slice", str(max(20, min(1500, size // 400)))],
+                [py, "bench_rpc.py", *common, "--db", pool_db, "--slice", str(max(20, min(1500, size // 400)))],
             ),
         )
     )
     sections.append(
         (
             "Reads from a replica (`bench_replica.py`)",
-            *run("replica", [py, "bench_replica.py", *common, "--db", "bench_pool"]),
+            *run("replica", [py, "bench_replica.py", *common, "--db", pool_db]),
         )
     )
     recycle = [py, "bench_recycle.py", *common, "--customers", str(args.recycle_customers), "--jobs"]
-    recycle += ["--reuse"] * args.reuse + ["--keep"] * args.keep
+    recycle += (
+        ["--reuse"] * args.reuse + ["--keep"] * args.keep + ["--db-prefix", args.db_prefix] * bool(args.db_prefix)
+    )
     sections.append(("Recycling (`bench_recycle.py`)", *run("recycle", recycle)))
     sections.append(
         (
             "Duplicate check of a registration (`bench_duplicates.py`)",
-            *run("duplicates", [py, "bench_duplicates.py", *common, "--db", "bench_dup_report", "--size", str(size)]),
+            *run("duplicates", [py, "bench_duplicates.py", *common, "--db", dup_db, "--size", str(size)]),
         )
     )
     if not args.keep:
-        subprocess.run(["dropdb", "--if-exists", *pg, "bench_pool"], check=True)
-        subprocess.run(["dropdb", "--if-exists", *pg, "bench_dup_report"], check=True)
+        subprocess.run(["dropdb", "--if-exists", *pg, pool_db], check=True)
+        subprocess.run(["dropdb", "--if-exists", *pg, dup_db], check=True)
 
     lines = [
         START,

@@ -16,7 +16,8 @@ _lt = LazyTranslate(__name__)
 
 # Read with a user's pool facts (_pool_user_facts), in this order.
 USER_PREFETCH = ["company_id", "partner_id", "pool_max_customers", "pool_max_locked"]
-COMPANY_PREFETCH = ["pool_max_customers", "pool_max_locked", "pool_count_won"]
+# The company's alias domain: the chatter line's reply-to (mail's ``_notify_get_reply_to``) reads it.
+COMPANY_PREFETCH = ["pool_max_customers", "pool_max_locked", "pool_count_won", "alias_domain_id"]
 
 
 class CrmPublicPool(models.Model):
@@ -553,7 +554,7 @@ class CrmPublicPool(models.Model):
             """
             SELECT u.active, u.share, ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = u.id),
                    json_build_array(u.company_id, u.partner_id, u.pool_max_customers, u.pool_max_locked),
-                   json_build_array(c.pool_max_customers, c.pool_max_locked, c.pool_count_won),
+                   json_build_array(c.pool_max_customers, c.pool_max_locked, c.pool_count_won, c.alias_domain_id),
                    up.name, up.email,
                    (SELECT coalesce(json_agg(json_build_array(
                                p.id, p.company_id, p.daily_claim_limit, p.reclaim_cooldown_days, p.entry_lock_hours,

@@ -19,6 +19,8 @@ from contextlib import contextmanager, suppress
 
 import psycopg2
 
+from odoo.tools import SQL
+
 ENGINE_KEY = "crm_public_pool_engine"
 # The transaction-local setting PostgreSQL's guard reads (res_partner_guard.py).
 GUARD_SETTING = "crm_public_pool.engine"
@@ -76,12 +78,23 @@ def without_client_defaults(records, fnames):
     return records.with_env(records.env(context={k: v for k, v in context.items() if k not in forged}))
 
 
+def engine_setting_sql():
+    """The statement that marks the transaction's next statements as the engine's (until the
+    block of ``engine_statements`` that asked for it ends)."""
+    return SQL("SELECT set_config(%s, txid_current()::text, true)", GUARD_SETTING)
+
+
 @contextmanager
-def engine_statements(cr):
+def engine_statements(cr, setting_sent=False):
     """Run the block's statements as the engine's, for PostgreSQL's guard.
 
     Only engine code opens this block, around statements whose values it built itself (a
     move's flush, the set-based recycle); nothing a client sent runs inside it.
+
+    ``setting_sent``: the block's first statement carries ``engine_setting_sql()`` in its own
+    round trip (the claim sends it with the capacity lock and the owner's count), so opening
+    the block costs no query. Until that statement ran, the guard refuses every move: a caller
+    that forgets it fails, it never lets a statement through.
     """
     depth = cr.cache.get(_DEPTH, 0)
     if depth:
@@ -91,7 +104,8 @@ def engine_statements(cr):
         finally:
             cr.cache[_DEPTH] = depth
         return
-    cr.execute("SELECT set_config(%s, txid_current()::text, true)", [GUARD_SETTING])
+    if not setting_sent:
+        cr.execute(engine_setting_sql())
     cr.cache[_DEPTH] = 1
     try:
         yield

@@ -22,7 +22,7 @@ from odoo.tools import SQL, LazyTranslate, format_datetime, split_every
 from ..logic import claim_rules
 from . import pool_text
 from .checks import check_id, check_ids, check_texts, has_words, optional_id
-from .engine_token import as_engine, engine_statements
+from .engine_token import as_engine, engine_setting_sql, engine_statements
 from .res_partner import RECYCLE_INPUT_FIELDS
 
 _lt = LazyTranslate(__name__)
@@ -646,9 +646,7 @@ class ResPartner(models.Model):
                 raise UserError(self.env._("%s is no longer in the pool.", not_pooled._pool_labels()[not_pooled[0].id]))
         for pool in partners.pool_id:
             user._pool_check_receiver(pool, member=action in ("claim", "assign", "decline", "timeout"), facts=facts)
-        user._pool_lock_capacity()
         moving = self.filtered(lambda p: p.sudo().user_id != user)
-        owned_after = user._pool_check_room(moving)
         now = fields.Datetime.now()
         vals = {
             "user_id": user.id,
@@ -678,7 +676,14 @@ class ResPartner(models.Model):
         }
         # Read before the move (the row is in cache): who was still to accept the customer.
         offered = moving.filtered(lambda p: p.sudo().pool_accept_deadline)
-        with engine_statements(self.env.cr):
+        # What the request changed before reaches the table now, outside the engine's statements.
+        self.env.flush_all()
+        with engine_statements(self.env.cr, setting_sent=True):
+            # One round trip: the engine's setting, the capacity lock, then the owner's count
+            # (counted after the lock, so on current data).
+            owned_after = user._pool_check_room(
+                moving, first=SQL("%s; %s", engine_setting_sql(), user._pool_lock_capacity_sql())
+            )
             moving._pool_apply(action, vals, reason=reason, note=note, message=messages[action])
             offered._pool_drop_accept_todos()
             moving._pool_await_acceptance(user, action)

@@ -114,14 +114,18 @@ class ResUsers(models.Model):
         """
         if not self:
             return
-        self.env.cr.execute(
+        self.env.cr.execute(self._pool_lock_capacity_sql())
+
+    def _pool_lock_capacity_sql(self):
+        """The statement of ``_pool_lock_capacity``, for a caller that sends it with another one."""
+        return SQL(
             """
             UPDATE res_users u
                SET pool_lock_version = COALESCE(u.pool_lock_version, 0) + 1
               FROM (SELECT id FROM res_users WHERE id IN %s ORDER BY id FOR NO KEY UPDATE) l
              WHERE u.id = l.id
             """,
-            [tuple(self.ids)],
+            tuple(self.ids),
         )
 
     @api.model_create_multi
@@ -315,33 +319,43 @@ class ResUsers(models.Model):
     # Capacity: how many customers a user owns against their limit
     # ------------------------------------------------------------------
 
-    def _pool_check_room(self, incoming, company=None):
+    def _pool_check_room(self, incoming, company=None, first=None):
         """Refuse before moving anything when ``incoming`` would take this user past their limit.
 
         ``incoming`` is the customers about to be given, or their number for new ones of
         ``company``. Customers count against the limit of the company their pool belongs to, each
         company's customers against its own limit. Call it after ``_pool_lock_capacity()`` so the
-        count is current. Returns how many customers count against the limit once they are given
-        (of the last company checked), or None when it did not count.
+        count is current, or pass that lock as ``first``: statements (``SQL``) sent ahead of the
+        count in its round trip, or alone when nothing is counted. Returns how many customers
+        count against the limit once they are given (of the last company checked), or None when
+        it did not count.
         """
         self.ensure_one()
         if isinstance(incoming, int):
+            if first is not None:
+                self.env.cr.execute(first)
             return self._pool_check_company_room(company, incoming)
         owned_after = None
         for pool_company, group in incoming.sudo().grouped(lambda p: p.pool_id.company_id).items():
-            owned_after = self._pool_check_company_room(pool_company, group.with_env(incoming.env))
+            owned_after = self._pool_check_company_room(pool_company, group.with_env(incoming.env), first)
+            first = None
+        if first is not None:
+            self.env.cr.execute(first)
         return owned_after
 
-    def _pool_check_company_room(self, company, incoming):
+    def _pool_check_company_room(self, company, incoming, first=None):
         max_owned = self._pool_limits(company)[0]
         if not max_owned:
+            if first is not None:
+                self.env.cr.execute(first)
             return None
         if isinstance(incoming, int):
             count = incoming
             owned = self._pool_owned_counts(company).get(self.id, (0, 0))[0] if count else 0
         else:
-            # The owner's count and which incoming customers are exempt, in one round trip.
-            owned, exempt = self._pool_owned_and_exempt(incoming.ids, company)
+            # The owner's count and which incoming customers are exempt, in one round trip (with
+            # ``first`` ahead of them).
+            owned, exempt = self._pool_owned_and_exempt(incoming.ids, company, first)
             count = len(incoming) - len(exempt)
         if not count:
             return None
@@ -406,9 +420,10 @@ class ResUsers(models.Model):
             company.id,
         )
 
-    def _pool_owned_and_exempt(self, partner_ids, company):
+    def _pool_owned_and_exempt(self, partner_ids, company, first=None):
         """(customers of ``company``'s pools this user owns that count against the limit, ids among
-        ``partner_ids`` that would not count: won ones, when won customers do not count), in one statement."""
+        ``partner_ids`` that would not count: won ones, when won customers do not count), in one statement
+        (after the statements ``first`` in the same round trip)."""
         self.ensure_one()
         exempt = SQL("ARRAY[]::int[]")
         if partner_ids and not company.sudo().pool_count_won:
@@ -418,13 +433,13 @@ class ResUsers(models.Model):
                           WHERE l.partner_id IN %s AND l.active AND s.is_won)""",
                 tuple(partner_ids),
             )
-        self.env.cr.execute(
-            SQL(
-                "SELECT (SELECT c.owned FROM (%s) c(user_id, owned, locked)), %s",
-                self._pool_owned_counts_sql(company),
-                exempt,
-            )
+        query = SQL(
+            "SELECT (SELECT c.owned FROM (%s) c(user_id, owned, locked)), %s",
+            self._pool_owned_counts_sql(company),
+            exempt,
         )
+        # Several statements in one round trip: the cursor returns the last one's rows.
+        self.env.cr.execute(SQL("%s; %s", first, query) if first is not None else query)
         owned, exempt_ids = self.env.cr.fetchone()
         return owned or 0, set(exempt_ids)
 
