@@ -173,6 +173,20 @@ FIELD_DECISIONS = {
     "crm.public.pool.registration.comparison_html": (SHOWN, "computed as the caller, from what they may read"),
 }
 
+# Copies Odoo stores as plain values, which no dependency declares: masked like the ``mask``
+# decisions, through the relation to the customer they were copied from.
+STORED_COPIES = {
+    # "Name <e-mail>" of the author, written when the message is posted (the customer's own mail),
+    # and the reply address, the author's own when the database has no alias domain.
+    "mail.message": {"email_from": ("author_id",), "reply_to": ("author_id",)},
+}
+
+
+def stored_copies(model):
+    """{field name: relation to the customer} of the plain copies of ``model``."""
+    return STORED_COPIES.get(model, {})
+
+
 # Relations to a customer that a caller sets (attendees, followers, recipients, opportunities,
 # orders, invoices): nobody may set them to a customer they may not see whole. Followers and
 # recipients are set through ``message_subscribe``/``message_post``, checked there.
@@ -180,6 +194,7 @@ FIELD_DECISIONS = {
 LINK_FIELDS = {
     "calendar.event": ("partner_ids",),
     "calendar.attendee": ("partner_id",),
+    "discuss.channel.member": ("partner_id",),
     "mail.compose.message": ("partner_ids",),
     "sale.order": ("partner_id", "partner_invoice_id", "partner_shipping_id"),
     "account.move": ("partner_id", "partner_shipping_id"),

@@ -14,7 +14,7 @@ relation decided ``link`` (attendees, orders, invoices...) to such a customer is
 from odoo import api, models, tools
 from odoo.osv import expression
 
-from ..logic.partner_copies import MASK, OWN, SHOWN, decision, link_fields
+from ..logic.partner_copies import MASK, OWN, SHOWN, decision, link_fields, stored_copies
 
 PARTNER = "res.partner"
 NUMERIC_TYPES = ("integer", "float", "monetary")
@@ -127,6 +127,9 @@ class Base(models.AbstractModel):
             decided = decision(self._name, fname)
             if decided is None or decided[0] == MASK:
                 copies[fname] = tuple(sorted({prefix for prefix, __ in deps if prefix}))
+        for fname, relation in stored_copies(self._name).items():
+            if fname in self._fields:
+                copies[fname] = tuple(sorted({*copies.get(fname, ()), relation}))
         return copies
 
     @api.model
