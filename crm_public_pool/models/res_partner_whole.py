@@ -69,8 +69,13 @@ class ResPartner(models.Model):
             for fname in sent
             if fname in self._fields and fname not in self._pool_visible_fields and fname != "im_status"
         ]
+        # One the real user may not read at all is not named either (as a many2one to it is not).
+        labels = hidden._pool_names_for_me() if "name" in sent else {}
         for partner in hidden.with_env(self.env):
-            store.add(partner, {fname: False for fname in names})
+            values = {fname: False for fname in names}
+            if labels:
+                values["name"] = labels[partner.id]
+            store.add(partner, values)
 
     def _pool_names_for_me(self):
         # A customer the caller may read is called by its name (on the masking allow-list).

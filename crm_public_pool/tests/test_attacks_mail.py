@@ -116,3 +116,37 @@ class TestAttacksMail(AccessCase, HttpCase):
         data = self.rpc(self.user_a, "/mail/thread/messages", {"thread_model": "crm.lead", "thread_id": self.kept.id})
         self.assertIn(self.target.email, data)
         self.assertIn(self.target.phone, data)
+
+    def test_a_meeting_does_not_name_a_colleagues_customer(self):
+        """Bob's public meeting with his customer: Alice reads the meeting, not whom Bob meets."""
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.user_b)
+            .create(
+                {
+                    "name": "Visit",
+                    "privacy": "public",
+                    "partner_ids": [Command.set((self.bobs | self.user_a.partner_id).ids)],
+                }
+            )
+        )
+        event.message_post(body="Agenda", partner_ids=self.bobs.ids, message_type="comment")
+        self.env.flush_all()
+        label = f"Customer #{self.bobs.id}"
+        rows = (
+            self.env["calendar.attendee"]
+            .with_user(self.user_a)
+            .search_read([("event_id", "=", event.id)], ["common_name", "display_name", "partner_id"])
+        )
+        theirs = [row for row in rows if row["partner_id"][0] == self.bobs.id]
+        self.assertEqual(
+            [(row["common_name"], row["display_name"], row["partner_id"][1]) for row in theirs], [(label,) * 3]
+        )
+        self.assertNotIn(self.bobs.name, str(rows))
+        data = self.rpc(self.user_a, "/mail/thread/messages", {"thread_model": "calendar.event", "thread_id": event.id})
+        self.assertIn("Agenda", data)
+        self.assertNotIn(self.bobs.name, data)
+        self.assertIn(label, data)
+        # Bob, who may read his customer, sees its name.
+        rows = self.env["calendar.attendee"].with_user(self.user_b).search_read([("event_id", "=", event.id)], ["common_name"])
+        self.assertIn(self.bobs.name, str(rows))
