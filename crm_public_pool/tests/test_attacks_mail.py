@@ -150,3 +150,39 @@ class TestAttacksMail(AccessCase, HttpCase):
         # Bob, who may read his customer, sees its name.
         rows = self.env["calendar.attendee"].with_user(self.user_b).search_read([("event_id", "=", event.id)], ["common_name"])
         self.assertIn(self.bobs.name, str(rows))
+
+    def test_mailing_a_customer_not_seen_whole_is_refused(self):
+        """A mass mail or a template mailed a masked customer, with a reply address of the sender's choice."""
+        Composer = self.env["mail.compose.message"].with_user(self.user_a)
+        spy = {"reply_to": "spy@attacker.example", "reply_to_force_new": True}
+        composer = Composer.create(
+            {
+                "model": "res.partner",
+                "res_ids": str(self.target.ids),
+                "composition_mode": "mass_mail",
+                "subject": "Hello",
+                "body": "<p>Please reply</p>",
+                **spy,
+            }
+        )
+        with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
+            composer.action_send_mail()
+        template = self.env["mail.template"].create(
+            {
+                "name": "Hello",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "partner_to": "{{ object.id }}",
+                "subject": "Hello",
+                "body_html": "<p>Please reply</p>",
+            }
+        )
+        with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
+            template.with_user(self.user_a).send_mail(self.target.id, email_values={"reply_to": spy["reply_to"]})
+        Mail = self.env["mail.mail"].sudo()
+        self.assertFalse(Mail.search([("recipient_ids", "in", self.target.ids)]))
+        # Alice mails her own customer either way.
+        Composer.create(
+            {"model": "res.partner", "res_ids": str(self.mine.ids), "composition_mode": "mass_mail", "subject": "Hi", "body": "<p>Hi</p>"}
+        ).action_send_mail()
+        template.with_user(self.user_a).send_mail(self.mine.id)
+        self.assertEqual(len(Mail.search([("recipient_ids", "in", self.mine.ids)])), 2)
