@@ -14,6 +14,8 @@ Decisions:
   see whole; the value shown is the customer's id and a name only for who may read it.
 - ``shown``: derived only from what anyone who may read the record may know (the customer's
   name, counts, the company's own configuration chosen for it).
+- ``name``: the customer's name (on the masking allow-list): shown to who may read the customer,
+  ``Customer #id`` to others, as a many2one to it is named.
 - ``own``: the partner is the user's or the company's own, never a managed customer.
 """
 
@@ -21,7 +23,8 @@ MASK = "mask"
 LINK = "link"
 SHOWN = "shown"
 OWN = "own"
-DECISION_KINDS = (MASK, LINK, SHOWN, OWN)
+NAME = "name"
+DECISION_KINDS = (MASK, LINK, SHOWN, OWN, NAME)
 
 # Every field of these models copies the partner of a user or of a company (``_inherits``).
 MODEL_DECISIONS = {
@@ -30,6 +33,7 @@ MODEL_DECISIONS = {
 }
 
 _NAME = "the customer's name, which everyone who may read the record may know"
+_ITS_NAME = "the customer's name: named only to who may read the customer"
 _CONFIG = "the company's configuration chosen for the customer, not the customer's contact data"
 _CONTACT = "the customer's contact data"
 
@@ -82,7 +86,8 @@ FIELD_DECISIONS = {
     # calendar
     "calendar.attendee.email": (MASK, _CONTACT),
     "calendar.attendee.phone": (MASK, _CONTACT),
-    "calendar.attendee.common_name": (SHOWN, _NAME),
+    "calendar.attendee.common_name": (NAME, _ITS_NAME),
+    "calendar.attendee.display_name": (NAME, _ITS_NAME),
     "calendar.event.invalid_email_partner_ids": (MASK, "which attendees' e-mails are invalid"),
     "calendar.event.unavailable_partner_ids": (MASK, "the attendees' other meetings"),
     "calendar.event.attendees_count": (SHOWN, "a count of the event's own attendees"),
@@ -94,13 +99,13 @@ FIELD_DECISIONS = {
     "calendar.event.user_can_edit": (SHOWN, "whether the caller may edit the event"),
     # mail
     "mail.followers.email": (MASK, _CONTACT),
-    "mail.followers.display_name": (SHOWN, _NAME),
+    "mail.followers.display_name": (NAME, _ITS_NAME),
     "mail.resend.partner.email": (MASK, _CONTACT),
     "mail.message.is_current_user_or_guest_author": (SHOWN, "whether the caller wrote the message"),
     "mail.message.starred": (SHOWN, "whether the caller starred the message"),
-    "mail.notification.display_name": (SHOWN, _NAME),
+    "mail.notification.display_name": (NAME, _ITS_NAME),
     "discuss.channel.channel_partner_ids": (LINK, "the channel's members"),
-    "res.users.settings.volumes.display_name": (SHOWN, _NAME),
+    "res.users.settings.volumes.display_name": (NAME, _ITS_NAME),
     "snailmail.letter.display_name": (SHOWN, _NAME),
     "portal.wizard.user_ids": (SHOWN, "the portal users of the chosen contacts"),
     "portal.wizard.user.user_id": (SHOWN, "the portal user of the contact"),
@@ -132,13 +137,14 @@ FIELD_DECISIONS = {
     "account.move.display_name": (SHOWN, _NAME),
     "account.move.duplicated_ref_ids": (SHOWN, "invoices with the same reference"),
     "account.move.fiscal_position_id": (SHOWN, _CONFIG),
-    "account.move.invoice_partner_display_name": (SHOWN, _NAME),
+    "account.move.invoice_partner_display_name": (NAME, _ITS_NAME),
     "account.move.invoice_payment_term_id": (SHOWN, _CONFIG),
     "account.move.preferred_payment_method_line_id": (SHOWN, _CONFIG),
     "account.move.narration": (SHOWN, "the company's terms and conditions"),
     "account.move.tax_totals": (SHOWN, "the invoice's own amounts"),
     "account.move.line.analytic_distribution": (SHOWN, _CONFIG),
     # a bank statement line is an account.move (``_inherits``): the same decisions
+    "account.bank.statement.line.invoice_partner_display_name": (NAME, _ITS_NAME),
     "account.bank.statement.line.partner_shipping_id": (LINK, "the customer's delivery address"),
     "account.bank.statement.line.commercial_partner_id": (LINK, "the customer's company, on the allow-list"),
     "account.bank.statement.line.bank_partner_id": (LINK, "the partner whose bank accounts the entry offers"),
@@ -173,6 +179,20 @@ FIELD_DECISIONS = {
     "crm.public.pool.registration.comparison_html": (SHOWN, "computed as the caller, from what they may read"),
 }
 
+# Copies Odoo stores as plain values, which no dependency declares: masked like the ``mask``
+# decisions, through the relation to the customer they were copied from.
+STORED_COPIES = {
+    # "Name <e-mail>" of the author, written when the message is posted (the customer's own mail),
+    # and the reply address, the author's own when the database has no alias domain.
+    "mail.message": {"email_from": ("author_id",), "reply_to": ("author_id",)},
+}
+
+
+def stored_copies(model):
+    """{field name: relation to the customer} of the plain copies of ``model``."""
+    return STORED_COPIES.get(model, {})
+
+
 # Relations to a customer that a caller sets (attendees, followers, recipients, opportunities,
 # orders, invoices): nobody may set them to a customer they may not see whole. Followers and
 # recipients are set through ``message_subscribe``/``message_post``, checked there.
@@ -180,6 +200,7 @@ FIELD_DECISIONS = {
 LINK_FIELDS = {
     "calendar.event": ("partner_ids",),
     "calendar.attendee": ("partner_id",),
+    "discuss.channel.member": ("partner_id",),
     "mail.compose.message": ("partner_ids",),
     "sale.order": ("partner_id", "partner_invoice_id", "partner_shipping_id"),
     "account.move": ("partner_id", "partner_shipping_id"),

@@ -34,6 +34,9 @@ from . import res_partner_guard
 from . import record_naming
 from . import mail_thread
 from . import mail_followers
+from . import mail_tracking_value
+from . import discuss_channel_member
+from . import mail_template
 from . import partner_copies
 from . import res_partner_whole
 from . import ir_actions_report

@@ -59,14 +59,19 @@ class MailThread(models.AbstractModel):
                 "mail.mail_activity_data_todo", user_id=user.id, note=html, pool_note=payload
             )
 
-    def _message_get_suggested_recipients(self):
-        # The chatter suggests the record's customer with its e-mail: not one the caller may not see whole.
-        result = super()._message_get_suggested_recipients()
-        if self.env.su:
+    def _message_add_suggested_recipient(self, result, partner=None, email=None, lang=None, reason=""):
+        # Every model suggests its recipients here (the customer of a lead, an order, the partner
+        # profile itself), with their e-mail: none the caller may not see whole, and no address
+        # copied from a customer hidden on this record.
+        count = len(result)
+        result = super()._message_add_suggested_recipient(result, partner=partner, email=email, lang=lang, reason=reason)
+        if self.env.su or len(result) == count:
             return result
-        ids = {item["partner_id"] for item in result if isinstance(item.get("partner_id"), int)}
+        added = result[count:]
+        ids = {item["partner_id"] for item in added if isinstance(item.get("partner_id"), int)}
         hidden = set(self.env["res.partner"].browse(ids)._pool_not_whole()._ids) if ids else set()
-        if self._pool_copies_hidden(self._pool_partner_copies()):
-            # The record's own copies (a lead's e-mail) are hidden from the caller: so is any address.
-            return [item for item in result if item.get("partner_id") and item["partner_id"] not in hidden]
-        return [item for item in result if item.get("partner_id") not in hidden]
+        if any(not item.get("partner_id") for item in added) and self._pool_copies_hidden(self._pool_partner_copies()):
+            hidden.add(False)
+        if hidden:
+            result[count:] = [item for item in added if (item.get("partner_id") or False) not in hidden]
+        return result

@@ -14,7 +14,7 @@ relation decided ``link`` (attendees, orders, invoices...) to such a customer is
 from odoo import api, models, tools
 from odoo.osv import expression
 
-from ..logic.partner_copies import MASK, OWN, SHOWN, decision, link_fields
+from ..logic.partner_copies import MASK, NAME, OWN, SHOWN, decision, link_fields, stored_copies
 
 PARTNER = "res.partner"
 NUMERIC_TYPES = ("integer", "float", "monetary")
@@ -127,7 +127,45 @@ class Base(models.AbstractModel):
             decided = decision(self._name, fname)
             if decided is None or decided[0] == MASK:
                 copies[fname] = tuple(sorted({prefix for prefix, __ in deps if prefix}))
+        for fname, relation in stored_copies(self._name).items():
+            if fname in self._fields:
+                copies[fname] = tuple(sorted({*copies.get(fname, ()), relation}))
         return copies
+
+    @api.model
+    @tools.ormcache()
+    def _pool_partner_names(self):
+        """{field name: relation paths to the customer} of this model's fields naming it (``name``)."""
+        return {
+            fname: tuple(sorted({prefix for prefix, __ in deps if prefix}))
+            for fname, deps in partner_dependencies(self.env, self._name).items()
+            if (decision(self._name, fname) or (None,))[0] == NAME
+        }
+
+    def _pool_names_hidden(self, fnames):
+        """{field name: {id of ``self``: label}} for the names in ``fnames`` of customers the caller may not read."""
+        names = self._pool_partner_names()
+        wanted = {fname: names[fname] for fname in fnames if names.get(fname)}
+        if self.env.su or not self._ids or not wanted:
+            return {}
+        records = self.sudo().browse([rid for rid in self._ids if isinstance(rid, int)])
+        partners_of = {}
+        for prefix in {prefix for prefixes in wanted.values() for prefix in prefixes}:
+            for record in records:
+                partners_of[prefix, record.id] = record.mapped(".".join(prefix))
+        every = self.env[PARTNER].sudo().union(*partners_of.values()) if partners_of else self.env[PARTNER]
+        managed = every.filtered("pool_state").with_env(self.env(su=False))
+        unreadable = managed - managed._filtered_access("read")
+        if not unreadable:
+            return {}
+        labels = unreadable._pool_names_for_me()
+        result = {}
+        for fname, prefixes in wanted.items():
+            for record in records:
+                hidden = [rid for prefix in prefixes for rid in partners_of[prefix, record.id]._ids if rid in labels]
+                if hidden:
+                    result.setdefault(fname, {})[record.id] = labels[hidden[0]]
+        return result
 
     @api.model
     @tools.ormcache()
@@ -203,22 +241,31 @@ class Base(models.AbstractModel):
             for vals in result:
                 if vals["id"] in ids and fname in vals:
                     vals[fname] = empty
+        for fname, labels in self._pool_names_hidden(fnames).items():
+            for vals in result:
+                if vals["id"] in labels and fname in vals:
+                    vals[fname] = labels[vals["id"]]
         return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         names = {path[0] for path in fields if path and path[0] not in (".id", "id")}
         hidden = self._pool_copies_hidden(names, exporting=True)
-        if not hidden:
+        labels = self._pool_names_hidden(names)
+        if not hidden and not labels:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         # Finding the customers read the records as superuser, which fills the cache the export
         # then reads from without the access check that reading them as the user does.
         self.check_access("read")
-        self.flush_recordset([fname for fname in hidden if self._fields[fname].store])
+        self.flush_recordset([fname for fname in {*hidden, *labels} if self._fields[fname].store])
         try:
             for fname, ids in hidden.items():
                 field = self._fields[fname]
                 for record in self.browse(list(ids)):
                     self.env.cache.set(record, field, field.convert_to_cache(_empty(field), record))
+            for fname, by_id in labels.items():
+                field = self._fields[fname]
+                for rid, label in by_id.items():
+                    self.env.cache.set(self.browse(rid), field, field.convert_to_cache(label, self.browse(rid)))
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         finally:
             self.invalidate_recordset()

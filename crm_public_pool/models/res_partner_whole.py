@@ -2,6 +2,9 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 
+# What mail's res.partner._to_store sends when no fields are asked for.
+STORE_DEFAULT_FIELDS = ("active", "email", "im_status", "is_company", "name", "user", "write_date")
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
@@ -52,6 +55,27 @@ class ResPartner(models.Model):
                     if partner.pool_id.id in forbidden and partner.user_id.id != self.env.uid
                 }
         return self.browse([rid for rid in managed if rid not in whole])
+
+    def _to_store(self, store, /, *, fields=None, **kwargs):
+        # Discuss reads partners as superuser (channel members, authors, followers) and sends
+        # their e-mail to every internal user: what the real user may not see whole stays out.
+        super()._to_store(store, fields=fields, **kwargs)
+        hidden = self.with_env(self.env(su=False))._pool_not_whole()
+        if not hidden:
+            return
+        sent = STORE_DEFAULT_FIELDS if fields is None else fields
+        names = [
+            fname
+            for fname in sent
+            if fname in self._fields and fname not in self._pool_visible_fields and fname != "im_status"
+        ]
+        # One the real user may not read at all is not named either (as a many2one to it is not).
+        labels = hidden._pool_names_for_me() if "name" in sent else {}
+        for partner in hidden.with_env(self.env):
+            values = {fname: False for fname in names}
+            if labels:
+                values["name"] = labels[partner.id]
+            store.add(partner, values)
 
     def _pool_names_for_me(self):
         # A customer the caller may read is called by its name (on the masking allow-list).

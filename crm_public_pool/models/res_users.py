@@ -225,7 +225,7 @@ class ResUsers(models.Model):
     def pool_pause(self, until=False):
         """Pause these users' intake, through ``until`` (a date, inclusive) or until resumed."""
         self._pool_check_may_pause()
-        until = fields.Date.to_date(until) if until else False
+        until = self._pool_pause_last_day(until)
         today = fields.Date.context_today(self)
         if until and until < today:
             raise ValidationError(
@@ -238,6 +238,16 @@ class ResUsers(models.Model):
         self.sudo().write({"pool_paused": True, "pool_paused_until": until})
         return True
 
+    @api.model
+    def _pool_pause_last_day(self, until):
+        """``until`` as a date (False: until resumed); anything else a client sends is refused."""
+        if not until:
+            return False
+        try:
+            return fields.Date.to_date(until)
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._("The last day of a pause must be a date (YYYY-MM-DD), not %r.", until)) from error
+
     def pool_resume(self):
         """Lift the pause of these users now."""
         self._pool_check_may_pause()
@@ -247,13 +257,7 @@ class ResUsers(models.Model):
     def action_pool_pause(self, until=False):
         """Pause these users' intake through ``until`` (a date) or until resumed: allowed to the
         users themselves and to an administrator of a pool they are members of."""
-        if until:
-            try:
-                until = fields.Date.to_date(until)
-            except (TypeError, ValueError) as error:
-                raise UserError(
-                    self.env._("The last day of a pause must be a date (YYYY-MM-DD), not %r.", until)
-                ) from error
+        until = self._pool_pause_last_day(until)
         self.pool_pause(until)
         return self.env["res.partner"]._pool_notification(
             self.env._(

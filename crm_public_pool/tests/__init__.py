@@ -28,6 +28,7 @@ from . import test_pool_restrictions
 from . import test_odoo_suites
 from . import test_partner_copies
 from . import test_cross_model_attacks
+from . import test_attacks_mail
 from . import test_workdays
 from . import test_pause_members
 from . import test_robots

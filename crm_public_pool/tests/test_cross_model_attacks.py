@@ -152,6 +152,28 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
                     "sale.order": order,
                     "account.move": move,
                 }
+        # The customer wrote on each lead, and the lead's phone (a copy) changed in its chatter.
+        phone_field = env["ir.model.fields"]._get("crm.lead", "phone")
+        for (__, partner_id), carriers in cls.carriers.items():
+            lead = carriers["crm.lead"]
+            if not lead:
+                continue
+            partner = env["res.partner"].browse(partner_id)
+            lead.message_post(
+                body="Please call me back",
+                author_id=partner.id,
+                email_from=partner.email_formatted or partner.name,
+                reply_to=partner.email_formatted or partner.name,
+                message_type="email",
+            )
+            lead._message_log(
+                body="",
+                tracking_value_ids=[
+                    Command.create(
+                        {"field_id": phone_field.id, "old_value_char": partner.phone, "new_value_char": "+86 10 0000 0000"}
+                    )
+                ],
+            )
         cls.own_lead = {
             user.id: env["crm.lead"].create({"name": "Own lead", "type": "opportunity", "user_id": user.id})
             for user, __ in cls.roles.values()
@@ -231,6 +253,32 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
                         self.route(lead, ["followers", "suggestedRecipients"]),
                         False,
                     )
+                    yield (
+                        f"{role}: chatter messages of #{partner.id}",
+                        user,
+                        partner,
+                        "crm.lead",
+                        self.messages_route("crm.lead", lead.id),
+                        False,
+                    )
+                    yield (
+                        f"{role}: messages search_read of #{partner.id}",
+                        user,
+                        partner,
+                        "mail.message",
+                        lambda M, lid=lead.id: M.search_read(
+                            [("model", "=", "crm.lead"), ("res_id", "=", lid)], ["email_from", "reply_to", "body"]
+                        ),
+                        False,
+                    )
+                yield (
+                    f"{role}: the customer's own chatter #{partner.id}",
+                    user,
+                    partner,
+                    "res.partner",
+                    self.route(partner, ["followers", "suggestedRecipients", "activities", "attachments"]),
+                    False,
+                )
                 event = carriers["calendar.event"]
                 yield (
                     f"{role}: meeting attendees of #{partner.id}",
@@ -278,17 +326,30 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
             ),
             "order": ("sale.order", lambda M: M.create({"partner_id": pid}).read(["partner_invoice_id"])),
             "invoice": ("account.move", lambda M: M.create({"move_type": "out_invoice", "partner_id": pid}).id),
+            "chat": ("discuss.channel", lambda M: M.channel_get([pid]).id),
+            "group chat": ("discuss.channel", lambda M: M.create_group([pid]).id),
+            "channel member": (
+                "discuss.channel",
+                lambda M: M.create({"name": "Sales talk", "channel_type": "channel"}).add_members(partner_ids=[pid]),
+            ),
         }
         for what, (model, call) in links.items():
             yield f"{role}: link #{pid} as {what}", user, partner, model, call, True
 
-    def route(self, lead, request_list):
+    def route(self, record, request_list):
         def call(M):
             self.authenticate(M.env.user.login, M.env.user.login.ljust(8, "x"))
             return self.make_jsonrpc_request(
                 "/mail/thread/data",
-                {"thread_model": "crm.lead", "thread_id": lead.id, "request_list": request_list},
+                {"thread_model": record._name, "thread_id": record.id, "request_list": request_list},
             )
+
+        return call
+
+    def messages_route(self, model, rid):
+        def call(M):
+            self.authenticate(M.env.user.login, M.env.user.login.ljust(8, "x"))
+            return self.make_jsonrpc_request("/mail/thread/messages", {"thread_model": model, "thread_id": rid})
 
         return call
 

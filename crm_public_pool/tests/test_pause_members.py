@@ -26,6 +26,15 @@ class TestPauseMembers(PoolCase):
         self.user_b.with_user(self.user_b).action_pool_pause()
         self.assertEqual((self.user_b.pool_paused, self.user_b.pool_paused_until), (True, False))
 
+    def test_a_last_day_that_is_no_date_is_refused_with_a_message(self):
+        """Over RPC ``pool_pause`` took any value: '2099-13-45', a number or a list was a server error."""
+        me = self.user_b.with_user(self.user_b)
+        for until in ("2099-13-45", "abc", -1, 1.5, [1, 2], {"a": 1}, "x\x00y"):
+            for call in (me.pool_pause, me.action_pool_pause):
+                with self.assertRaisesRegex(UserError, "must be a date"):
+                    call(until)
+        self.assertFalse(self.user_b.pool_paused, "bad input changes nothing")
+
     def test_admin_of_another_pool_is_refused(self):
         # Ada administers the East pool; Carol is a member of the South pool only.
         with self.assertRaisesRegex(AccessError, "Carol Outsider"):

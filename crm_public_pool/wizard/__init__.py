@@ -12,3 +12,4 @@ from . import crm_public_pool_claim_request_reject_wizard
 from . import crm_public_pool_assign_wizard_member
 from . import crm_public_pool_decline_wizard
 from . import crm_public_pool_appeal_approve_wizard
+from . import mail_compose_message

@@ -1,0 +1,188 @@
+"""The chatter and Discuss, attacked from outside (issue 20): what they send of a customer.
+
+Found over JSON-RPC against a demo database: mail builds its answers as superuser (channel
+members, authors, suggested recipients, tracked values), past the masking of ``res.partner``.
+"""
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+
+from .test_access import MASKED_FIELDS, AccessCase
+
+
+@tagged("post_install", "-at_install")
+class TestAttacksMail(AccessCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        masked = env["ir.model.fields"].browse([env.ref(f"base.field_res_partner__{f}").id for f in MASKED_FIELDS])
+        cls.pool.write({"masked_field_ids": [(6, 0, masked.ids)]})
+        cls.target = cls.pooled[0]
+        cls.target.email = "hidden.target@victim.example"
+        # Alice won a deal with the customer before it went back to the pool: the lost lead stays hers.
+        cls.kept = env["crm.lead"].create(
+            {"name": "Old deal", "type": "opportunity", "partner_id": cls.target.id, "user_id": cls.user_a.id}
+        )
+        cls.kept.message_post(
+            body="Call me back",
+            author_id=cls.target.id,
+            email_from=cls.target.email_formatted,
+            reply_to=cls.target.email_formatted,
+            message_type="email",
+        )
+        cls.kept._message_log(
+            body="",
+            tracking_value_ids=[
+                Command.create(
+                    {
+                        "field_id": env["ir.model.fields"]._get("crm.lead", "phone").id,
+                        "old_value_char": cls.target.phone,
+                        "new_value_char": "+86 10 0000 0000",
+                    }
+                )
+            ],
+        )
+        env.flush_all()
+
+    def rpc(self, user, route, params):
+        self.authenticate(user.login, user.login.ljust(8, "x"))
+        return str(self.make_jsonrpc_request(route, params))
+
+    def test_suggested_recipients_leave_out_a_customer_not_seen_whole(self):
+        """The chatter of a masked customer suggested it as recipient with its e-mail."""
+        data = self.rpc(
+            self.user_a,
+            "/mail/thread/data",
+            {"thread_model": "res.partner", "thread_id": self.target.id, "request_list": ["suggestedRecipients"]},
+        )
+        self.assertNotIn(self.target.email, data)
+        data = self.rpc(
+            self.user_a,
+            "/mail/thread/data",
+            {"thread_model": "crm.lead", "thread_id": self.kept.id, "request_list": ["suggestedRecipients"]},
+        )
+        self.assertNotIn(self.target.email, data)
+        # The owner is still offered their customer, with its e-mail.
+        data = self.rpc(
+            self.user_a,
+            "/mail/thread/data",
+            {"thread_model": "res.partner", "thread_id": self.mine.id, "request_list": ["suggestedRecipients"]},
+        )
+        self.assertIn(self.mine.email, data)
+
+    def test_chat_with_a_customer_not_seen_whole_is_refused(self):
+        Channel = self.env["discuss.channel"].with_user(self.user_a)
+        for call in (
+            lambda: Channel.channel_get([self.target.id]),
+            lambda: Channel.create_group([self.target.id]),
+            lambda: Channel.create({"name": "Deals", "channel_type": "channel"}).add_members(
+                partner_ids=[self.target.id]
+            ),
+        ):
+            with self.assertRaisesRegex(AccessError, "customers you may not see whole"), self.env.cr.savepoint():
+                call()
+        # Colleagues and one's own customer may be chatted with.
+        self.assertTrue(Channel.channel_get([self.user_b.partner_id.id]))
+        self.assertTrue(Channel.create_group([self.mine.id]))
+
+    def test_channel_members_do_not_show_a_customer_not_seen_whole(self):
+        """A channel someone else filled: its members are read as superuser, their e-mails sent to all."""
+        channel = self.env["discuss.channel"].create({"name": "Trade fair", "channel_type": "channel"})
+        channel.add_members(partner_ids=(self.target | self.mine | self.user_a.partner_id).ids)
+        data = self.rpc(self.user_a, "/discuss/channel/members", {"channel_id": channel.id, "known_member_ids": []})
+        self.assertNotIn(self.target.email, data)
+        self.assertIn(self.target.name, data, "its name is on the masking allow-list")
+        self.assertIn(self.mine.email, data, "one's own customer shows whole")
+
+    def test_messages_and_tracked_copies_on_a_kept_lead(self):
+        """The customer's own mail and the lead's tracked phone showed on the previous owner's lead."""
+        data = self.rpc(self.user_a, "/mail/thread/messages", {"thread_model": "crm.lead", "thread_id": self.kept.id})
+        self.assertIn("Call me back", data, "the lead's chatter itself is still read")
+        self.assertNotIn(self.target.email, data)
+        self.assertNotIn(self.target.phone, data)
+        rows = (
+            self.env["mail.message"]
+            .with_user(self.user_a)
+            .search_read([("model", "=", "crm.lead"), ("res_id", "=", self.kept.id)], ["email_from", "reply_to"])
+        )
+        self.assertNotIn(self.target.email, str(rows))
+        hits = self.env["mail.message"].with_user(self.user_a).search([("email_from", "ilike", "hidden.target@")])
+        self.assertFalse(hits, "no search answers about the hidden address")
+        # Once the customer is Alice's again, everything shows.
+        self.target.with_user(self.user_a).action_pool_claim()
+        self.env.invalidate_all()
+        data = self.rpc(self.user_a, "/mail/thread/messages", {"thread_model": "crm.lead", "thread_id": self.kept.id})
+        self.assertIn(self.target.email, data)
+        self.assertIn(self.target.phone, data)
+
+    def test_a_meeting_does_not_name_a_colleagues_customer(self):
+        """Bob's public meeting with his customer: Alice reads the meeting, not whom Bob meets."""
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.user_b)
+            .create(
+                {
+                    "name": "Visit",
+                    "privacy": "public",
+                    "partner_ids": [Command.set((self.bobs | self.user_a.partner_id).ids)],
+                }
+            )
+        )
+        event.message_post(body="Agenda", partner_ids=self.bobs.ids, message_type="comment")
+        self.env.flush_all()
+        label = f"Customer #{self.bobs.id}"
+        rows = (
+            self.env["calendar.attendee"]
+            .with_user(self.user_a)
+            .search_read([("event_id", "=", event.id)], ["common_name", "display_name", "partner_id"])
+        )
+        theirs = [row for row in rows if row["partner_id"][0] == self.bobs.id]
+        self.assertEqual(
+            [(row["common_name"], row["display_name"], row["partner_id"][1]) for row in theirs], [(label,) * 3]
+        )
+        self.assertNotIn(self.bobs.name, str(rows))
+        data = self.rpc(self.user_a, "/mail/thread/messages", {"thread_model": "calendar.event", "thread_id": event.id})
+        self.assertIn("Agenda", data)
+        self.assertNotIn(self.bobs.name, data)
+        self.assertIn(label, data)
+        # Bob, who may read his customer, sees its name.
+        rows = self.env["calendar.attendee"].with_user(self.user_b).search_read([("event_id", "=", event.id)], ["common_name"])
+        self.assertIn(self.bobs.name, str(rows))
+
+    def test_mailing_a_customer_not_seen_whole_is_refused(self):
+        """A mass mail or a template mailed a masked customer, with a reply address of the sender's choice."""
+        Composer = self.env["mail.compose.message"].with_user(self.user_a)
+        spy = {"reply_to": "spy@attacker.example", "reply_to_force_new": True}
+        composer = Composer.create(
+            {
+                "model": "res.partner",
+                "res_ids": str(self.target.ids),
+                "composition_mode": "mass_mail",
+                "subject": "Hello",
+                "body": "<p>Please reply</p>",
+                **spy,
+            }
+        )
+        with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
+            composer.action_send_mail()
+        template = self.env["mail.template"].create(
+            {
+                "name": "Hello",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "partner_to": "{{ object.id }}",
+                "subject": "Hello",
+                "body_html": "<p>Please reply</p>",
+            }
+        )
+        with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
+            template.with_user(self.user_a).send_mail(self.target.id, email_values={"reply_to": spy["reply_to"]})
+        Mail = self.env["mail.mail"].sudo()
+        self.assertFalse(Mail.search([("recipient_ids", "in", self.target.ids)]))
+        # Alice mails her own customer either way.
+        Composer.create(
+            {"model": "res.partner", "res_ids": str(self.mine.ids), "composition_mode": "mass_mail", "subject": "Hi", "body": "<p>Hi</p>"}
+        ).action_send_mail()
+        template.with_user(self.user_a).send_mail(self.mine.id)
+        self.assertEqual(len(Mail.search([("recipient_ids", "in", self.mine.ids)])), 2)
