@@ -73,6 +73,8 @@ class TestWalkEveryScreen(HttpCase):
                 for i in range(3)
             ]
         )
+        # A rule, so that the salesperson's card counts the days left (the walk reads the count).
+        cls.env["crm.public.pool.rule"].create({"pool_id": pool.id, "name": "Walk Rule", "days": 30})
         customers[0].with_user(seller).action_pool_claim()
 
     def _actions(self, user):

@@ -89,7 +89,7 @@ function checkStoredTexts(where, patterns) {
     }
 }
 
-// "45days left", "Shanghai Website": a number or a word glued to the next one on a card.
+// "45days left", "上海Website": a number glued to its unit, a city glued to a source, on a card.
 const GLUED = /\d(?:days?|working)\b/;
 
 function checkGlued(where) {
