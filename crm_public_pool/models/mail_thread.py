@@ -22,6 +22,15 @@ class MailThread(models.AbstractModel):
             self.env["res.partner"]._pool_check_linkable(set(kwargs["partner_ids"]), self.env._("the recipients"))
         return super().message_post(**kwargs)
 
+    def message_notify(self, **kwargs):
+        # A notification mails its recipients from the record (and their replies come back to it).
+        if kwargs.get("partner_ids") and not self.env.su:
+            partner_ids = kwargs["partner_ids"]
+            partner_ids = list(partner_ids) if isinstance(partner_ids, (set, frozenset)) else partner_ids
+            kwargs["partner_ids"] = check_ids(self.env, partner_ids, self.env._("The recipients"))
+            self.env["res.partner"]._pool_check_linkable(set(kwargs["partner_ids"]), self.env._("the recipients"))
+        return super().message_notify(**kwargs)
+
     def _message_add_suggested_recipient(self, result, partner=None, email=None, lang=None, reason=""):
         # Every model suggests its recipients here (the customer of a lead, an order, the partner
         # profile itself), with their e-mail: none the caller may not see whole, and no address

@@ -178,8 +178,12 @@ class TestAttacksMail(AccessCase, HttpCase):
         )
         with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
             template.with_user(self.user_a).send_mail(self.target.id, email_values={"reply_to": spy["reply_to"]})
+        lead = self.env["crm.lead"].with_user(self.user_a).create({"name": "Mine", "type": "opportunity"})
+        for partner in (self.target, self.bobs):
+            with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
+                lead.message_notify(partner_ids=partner.ids, body="Please reply", subject="Hello")
         Mail = self.env["mail.mail"].sudo()
-        self.assertFalse(Mail.search([("recipient_ids", "in", self.target.ids)]))
+        self.assertFalse(Mail.search([("recipient_ids", "in", (self.target | self.bobs).ids)]))
         # Alice mails her own customer either way.
         Composer.create(
             {"model": "res.partner", "res_ids": str(self.mine.ids), "composition_mode": "mass_mail", "subject": "Hi", "body": "<p>Hi</p>"}
