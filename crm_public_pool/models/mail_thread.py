@@ -36,7 +36,9 @@ class MailThread(models.AbstractModel):
         # profile itself), with their e-mail: none the caller may not see whole, and no address
         # copied from a customer hidden on this record.
         count = len(result)
-        result = super()._message_add_suggested_recipient(result, partner=partner, email=email, lang=lang, reason=reason)
+        result = super()._message_add_suggested_recipient(
+            result, partner=partner, email=email, lang=lang, reason=reason
+        )
         if self.env.su or len(result) == count:
             return result
         added = result[count:]

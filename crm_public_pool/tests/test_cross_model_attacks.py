@@ -170,7 +170,11 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
                 body="",
                 tracking_value_ids=[
                     Command.create(
-                        {"field_id": phone_field.id, "old_value_char": partner.phone, "new_value_char": "+86 10 0000 0000"}
+                        {
+                            "field_id": phone_field.id,
+                            "old_value_char": partner.phone,
+                            "new_value_char": "+86 10 0000 0000",
+                        }
                     )
                 ],
             )
