@@ -616,7 +616,7 @@ class CrmPublicPool(models.Model):
                 raise UserError(
                     self.env._(
                         "Only administrators of pool %(pool)s may do this, and %(user)s is not one.",
-                        pool=pool.name,
+                        pool=pool._pool_name_for_me(),
                         user=user.name,
                     )
                 )

@@ -64,10 +64,11 @@ class MailMessage(models.Model):
     def _author_to_store(self, store):
         # The author's "Name <e-mail>" is a copy of a customer's e-mail (see logic/partner_copies);
         # mail calls this as superuser: what is hidden is what the real user may not see.
-        super()._author_to_store(store)
+        result = super()._author_to_store(store)
         hidden = self.with_env(self.env(su=False))._pool_copies_hidden(["email_from"]).get("email_from")
         for message in self.browse(sorted(hidden or ())):
             store.add(message, {"email_from": False})
+        return result
 
     def _pool_track_followup(self):
         """A message counting as a follow-up (see ``logic.followup``) on a customer or its leads.

@@ -24,6 +24,15 @@ class MailThread(models.AbstractModel):
             self.env["res.partner"]._pool_check_linkable(set(kwargs["partner_ids"]), self.env._("the recipients"))
         return super().message_post(**kwargs)
 
+    def message_notify(self, **kwargs):
+        # A notification mails its recipients from the record (and their replies come back to it).
+        if kwargs.get("partner_ids") and not self.env.su:
+            partner_ids = kwargs["partner_ids"]
+            partner_ids = list(partner_ids) if isinstance(partner_ids, (set, frozenset)) else partner_ids
+            kwargs["partner_ids"] = check_ids(self.env, partner_ids, self.env._("The recipients"))
+            self.env["res.partner"]._pool_check_linkable(set(kwargs["partner_ids"]), self.env._("the recipients"))
+        return super().message_notify(**kwargs)
+
     def _pool_post_text(self, text, lang=None, **kwargs):
         """Post the pool's ``text`` (a lazy text) on this record: written in ``lang`` (the person
         it is for), read by everyone in their own language (see pool_text)."""
@@ -64,7 +73,9 @@ class MailThread(models.AbstractModel):
         # profile itself), with their e-mail: none the caller may not see whole, and no address
         # copied from a customer hidden on this record.
         count = len(result)
-        result = super()._message_add_suggested_recipient(result, partner=partner, email=email, lang=lang, reason=reason)
+        result = super()._message_add_suggested_recipient(
+            result, partner=partner, email=email, lang=lang, reason=reason
+        )
         if self.env.su or len(result) == count:
             return result
         added = result[count:]

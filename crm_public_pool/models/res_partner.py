@@ -407,7 +407,7 @@ class ResPartner(models.Model):
                         )
                     )
             if not engine and not pool.is_default and not pool._is_member(actor):
-                raise AccessError(self.env._("You are not a member of pool %s.", pool.name))
+                raise AccessError(self.env._("You are not a member of pool %s.", pool._pool_name_for_me()))
             vals["pool_id"] = pool.id
             if vals.get("company_id") and vals["company_id"] != pool.company_id.id:
                 raise UserError(
@@ -415,7 +415,7 @@ class ResPartner(models.Model):
                         "%(name)s cannot belong to company #%(company)s and sit in pool %(pool)s of %(pool_company)s.",
                         name=vals.get("name") or "-",
                         company=vals["company_id"],
-                        pool=pool.name,
+                        pool=pool._pool_name_for_me(),
                         pool_company=pool.company_id.name,
                     )
                 )
@@ -430,7 +430,7 @@ class ResPartner(models.Model):
                 raise AccessError(
                     self.env._(
                         "Only administrators of pool %(pool)s may create customers owned by someone else (%(user)s).",
-                        pool=pool.name,
+                        pool=pool._pool_name_for_me(),
                         user=owner.sudo().name,
                     )
                 )
@@ -440,7 +440,7 @@ class ResPartner(models.Model):
                 new_by_owner[owner, pool.company_id] += 1
             else:
                 if not engine and pool.is_default and not pool._is_member(actor):
-                    raise AccessError(self.env._("You are not a member of pool %s.", pool.name))
+                    raise AccessError(self.env._("You are not a member of pool %s.", pool._pool_name_for_me()))
                 vals.update(user_id=False, pool_state="pool", pool_enter_date=now)
             managed_indexes.append(index)
         if new_by_owner:
@@ -634,7 +634,7 @@ class ResPartner(models.Model):
                         "%(partner)s is a customer of pool %(pool)s: release or archive it instead of deleting it; "
                         "only a pool manager may delete pool customers.",
                         partner=managed.filtered_domain([("pool_id", "=", pool.id)])[:1]._pool_name_for_me(),
-                        pool=pool.name,
+                        pool=pool._pool_name_for_me(),
                     )
                 )
         if managed:

@@ -119,14 +119,14 @@ class ResPartner(models.Model):
         actor = self.env.user
         for pool, partners in self.sudo().grouped("pool_id").items():
             if not (pool._is_member(actor) or pool._is_admin(actor)):
-                raise AccessError(self.env._("You are not a member of pool %s.", pool.name))
+                raise AccessError(self.env._("You are not a member of pool %s.", pool._pool_name_for_me()))
             owned = partners.filtered("user_id")
             strangers = owned.filtered(lambda p: p.user_id != actor)
             if strangers and not pool._is_admin(actor):
                 raise AccessError(
                     self.env._(
                         "Only administrators of pool %(pool)s may put %(partner)s there for %(user)s.",
-                        pool=pool.name,
+                        pool=pool._pool_name_for_me(),
                         partner=strangers[0]._pool_name_for_me(),
                         user=strangers[0].user_id.name,
                     )
@@ -245,7 +245,7 @@ class ResPartner(models.Model):
                         self.env._(
                             "Daily claim limit of pool %(pool)s reached: %(done)s of %(limit)s claimed today, "
                             "%(asked)s more asked.",
-                            pool=pool.name,
+                            pool=pool._pool_name_for_me(),
                             done=done,
                             limit=limit,
                             asked=len(group),

@@ -247,7 +247,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "You are not a member of pool %s, so a customer you create there would be out of "
                         "your reach: create it from My Customers (it becomes yours) or choose one of your pools.",
-                        pool.name,
+                        pool._pool_name_for_me(),
                     )
                 )
 
@@ -280,7 +280,9 @@ class ResPartner(models.Model):
         if len(self._pool_checked()) != 1:
             raise UserError(self.env._("Log a follow-up on one customer at a time, not %s.", len(self)))
         if not self.pool_may_write:
-            raise UserError(self.env._("%s is not yours: claim it before logging a follow-up.", self.display_name))
+            raise UserError(
+                self.env._("%s is not yours: claim it before logging a follow-up.", self._pool_name_for_me())
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",

@@ -246,7 +246,9 @@ class ResUsers(models.Model):
         try:
             return fields.Date.to_date(until)
         except (TypeError, ValueError) as error:
-            raise UserError(self.env._("The last day of a pause must be a date (YYYY-MM-DD), not %r.", until)) from error
+            raise UserError(
+                self.env._("The last day of a pause must be a date (YYYY-MM-DD), not %r.", until)
+            ) from error
 
     def pool_resume(self):
         """Lift the pause of these users now."""

@@ -5,7 +5,7 @@ members, authors, suggested recipients, tracked values), past the masking of ``r
 """
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .test_access import MASKED_FIELDS, AccessCase
@@ -148,7 +148,11 @@ class TestAttacksMail(AccessCase, HttpCase):
         self.assertNotIn(self.bobs.name, data)
         self.assertIn(label, data)
         # Bob, who may read his customer, sees its name.
-        rows = self.env["calendar.attendee"].with_user(self.user_b).search_read([("event_id", "=", event.id)], ["common_name"])
+        rows = (
+            self.env["calendar.attendee"]
+            .with_user(self.user_b)
+            .search_read([("event_id", "=", event.id)], ["common_name"])
+        )
         self.assertIn(self.bobs.name, str(rows))
 
     def test_mailing_a_customer_not_seen_whole_is_refused(self):
@@ -178,11 +182,50 @@ class TestAttacksMail(AccessCase, HttpCase):
         )
         with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
             template.with_user(self.user_a).send_mail(self.target.id, email_values={"reply_to": spy["reply_to"]})
+        lead = self.env["crm.lead"].with_user(self.user_a).create({"name": "Mine", "type": "opportunity"})
+        for partner in (self.target, self.bobs):
+            with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
+                lead.message_notify(partner_ids=partner.ids, body="Please reply", subject="Hello")
         Mail = self.env["mail.mail"].sudo()
-        self.assertFalse(Mail.search([("recipient_ids", "in", self.target.ids)]))
+        self.assertFalse(Mail.search([("recipient_ids", "in", (self.target | self.bobs).ids)]))
         # Alice mails her own customer either way.
         Composer.create(
-            {"model": "res.partner", "res_ids": str(self.mine.ids), "composition_mode": "mass_mail", "subject": "Hi", "body": "<p>Hi</p>"}
+            {
+                "model": "res.partner",
+                "res_ids": str(self.mine.ids),
+                "composition_mode": "mass_mail",
+                "subject": "Hi",
+                "body": "<p>Hi</p>",
+            }
         ).action_send_mail()
         template.with_user(self.user_a).send_mail(self.mine.id)
         self.assertEqual(len(Mail.search([("recipient_ids", "in", self.mine.ids)])), 2)
+
+    def test_refusals_name_neither_customers_nor_pools_the_caller_may_not_read(self):
+        """Another company's manager was told the name of a pool they may not read, and anyone the
+        name of a colleague's customer on Log a Follow-up."""
+        company_2 = self.env["res.company"].create({"name": "Other Company Ltd"})
+        manager_2 = self.env["res.users"].create(
+            {
+                "name": "Mia Other Manager",
+                "login": "x_mia",
+                "company_id": company_2.id,
+                "company_ids": [(6, 0, company_2.ids)],
+                "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_manager").ids)],
+            }
+        )
+        for call in (
+            lambda: self.pool.with_user(manager_2).pool_assign(self.pooled[:1].ids, manager_2.id),
+            lambda: self.env["res.partner"].with_user(manager_2).create({"name": "Spy", "pool_id": self.pool.id}),
+        ):
+            with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+                call()
+            self.assertNotIn(self.pool.name, str(caught.exception))
+            self.assertRegex(str(caught.exception), rf"\b{self.pool.id}\b")
+        with self.assertRaises(UserError) as caught:
+            self.bobs.with_user(self.user_a).action_pool_log_followup()
+        self.assertNotIn(self.bobs.name, str(caught.exception))
+        self.assertIn(f"Customer #{self.bobs.id}", str(caught.exception))
+        # A pool one may read is still named.
+        with self.assertRaisesRegex(UserError, "South Pool"):
+            self.env["res.partner"].with_user(self.user_a).create({"name": "Mine too", "pool_id": self.south_pool.id})

@@ -170,7 +170,11 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
                 body="",
                 tracking_value_ids=[
                     Command.create(
-                        {"field_id": phone_field.id, "old_value_char": partner.phone, "new_value_char": "+86 10 0000 0000"}
+                        {
+                            "field_id": phone_field.id,
+                            "old_value_char": partner.phone,
+                            "new_value_char": "+86 10 0000 0000",
+                        }
                     )
                 ],
             )
@@ -326,6 +330,24 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
             ),
             "order": ("sale.order", lambda M: M.create({"partner_id": pid}).read(["partner_invoice_id"])),
             "invoice": ("account.move", lambda M: M.create({"move_type": "out_invoice", "partner_id": pid}).id),
+            "notified": (
+                "crm.lead",
+                lambda M: M.browse(own_id).message_notify(partner_ids=[pid], body="hello", subject="hello").id,
+            ),
+            "mass mail recipient": (
+                "mail.compose.message",
+                lambda M: M.create(
+                    {
+                        "model": "res.partner",
+                        "res_ids": str([pid]),
+                        "composition_mode": "mass_mail",
+                        "subject": "hello",
+                        "body": "<p>hello</p>",
+                        "reply_to": "me@attacker.example",
+                        "reply_to_force_new": True,
+                    }
+                ).action_send_mail(),
+            ),
             "chat": ("discuss.channel", lambda M: M.channel_get([pid]).id),
             "group chat": ("discuss.channel", lambda M: M.create_group([pid]).id),
             "channel member": (
