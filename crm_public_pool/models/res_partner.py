@@ -528,6 +528,7 @@ class ResPartner(models.Model):
         commercial = managed.filtered(lambda p: p.is_company or not p.sudo().parent_id)
         (managed - commercial)._pool_check_contact_write(vals)
         commercial._pool_check_structure(vals)
+        commercial._pool_check_level(vals)
         moves = {
             fname: vals.pop(fname)
             for fname in ("user_id", "pool_id", "pool_locked", "active")
@@ -579,6 +580,23 @@ class ResPartner(models.Model):
                         "Only a pool manager may change %(fields)s of a pool customer such as %(partner)s.",
                         fields=", ".join(sorted(changing)),
                         partner=self.sudo().filtered_domain([("pool_id", "=", pool.id)])[:1]._pool_name_for_me(),
+                    )
+                )
+
+    def _pool_check_level(self, vals):
+        """The level of a managed customer sets how long the recycle rules leave it with its owner
+        (days per level): changing it is for an administrator of its pool, or the owner would
+        lengthen their own protection. The level given when a customer is created or registered stays."""
+        if "pool_level" not in vals or self.env.su:
+            return
+        changing = self.sudo().filtered(lambda p: (p.pool_level or False) != (vals["pool_level"] or False))
+        for pool, partners in changing.grouped("pool_id").items():
+            if pool and not pool._is_admin(self.env.user):
+                raise UserError(
+                    self.env._(
+                        "Only an administrator of its pool may change the level of %(partner)s: the level sets how "
+                        "long the pool's rules leave it with its owner.",
+                        partner=partners[:1].with_env(self.env)._pool_name_for_me(),
                     )
                 )
 

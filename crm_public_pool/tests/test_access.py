@@ -160,6 +160,18 @@ class TestAccess(AccessCase):
             Partner.browse(self.bobs.id).write({"comment": "not mine"})
         self.assertFalse(self.pooled[0].comment)
 
+    def test_owner_cannot_raise_their_customers_level(self):
+        """Days per level decide how long a customer stays with its owner: the owner may not
+        lengthen their own protection by raising the level; the pool's administrator may."""
+        self.mine.sudo().write({"pool_level": "d"})
+        with self.assertRaisesRegex(UserError, "Only an administrator of its pool may change the level"):
+            self.as_user(self.user_a).browse(self.mine.id).write({"pool_level": "a"})
+        self.assertEqual(self.mine.pool_level, "d")
+        # Writing the level it already has, as the form saves it, changes nothing and passes.
+        self.as_user(self.user_a).browse(self.mine.id).write({"pool_level": "d", "comment": "called"})
+        self.as_user(self.admin).browse(self.mine.id).write({"pool_level": "a"})
+        self.assertEqual(self.mine.pool_level, "a")
+
     def test_south_member_sees_only_south(self):
         Partner = self.as_user(self.user_c)
         found = Partner.search([("id", "in", self.east_and_south.ids)])
