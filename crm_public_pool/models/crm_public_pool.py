@@ -10,7 +10,7 @@ from ..logic.bounds import SETTING_BOUNDS
 from . import pool_text
 from .checks import check_bounds, check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE, RECYCLE_PARTNER_FIELDS
-from .engine_token import as_engine, engine_fetchall
+from .engine_token import as_engine, engine_fact, engine_fetchall
 
 _lt = LazyTranslate(__name__)
 
@@ -914,16 +914,20 @@ class CrmPublicPool(models.Model):
             dates = [rule._recycle_date_sql(now) for rule in rules_by_pool.get(pool, [])]
             recycle_date = SQL("LEAST(NULL::timestamp, %s)", SQL(", ").join(dates)) if dates else SQL("NULL::timestamp")
             if written and partner_ids:
-                engine_fetchall(
-                    self.env.cr,
-                    SQL(
-                        """UPDATE res_partner p SET pool_recycle_date = %s
-                            WHERE p.pool_id = %s AND (p.is_company OR p.parent_id IS NULL) %s""",
-                        recycle_date,
-                        pool.id,
-                        subset,
-                    ),
+                query = SQL(
+                    """UPDATE res_partner p SET pool_recycle_date = %s
+                        WHERE p.pool_id = %s AND (p.is_company OR p.parent_id IS NULL) %s""",
+                    recycle_date,
+                    pool.id,
+                    subset,
                 )
+                pending = engine_fact(self.env, "recycle_dates")
+                if pending is not None:
+                    # A move writing these customers sends it in its next round trip, under the
+                    # engine's setting, and invalidates the dates then (res.partner._pool_apply).
+                    pending.append(query)
+                    continue
+                engine_fetchall(self.env.cr, query)
                 continue
             # One pass over the table: joining it to itself instead (to compute each date once)
             # hashed every customer of the pool, 68 s against 20 s at 10,000,000 customers.

@@ -791,7 +791,10 @@ class ResPartner(models.Model):
             previous_owners = defaultdict(lambda: self.browse())
             for partner in self.sudo():
                 previous_owners[partner.user_id] |= partner
-            writer = as_engine(self.sudo().with_context(tracking_disable=True))
+            # The statements storing the moved customers' recycle dates, which the writes below
+            # leave here: sent with the contacts and leads lookup, in its round trip.
+            recycle_dates = []
+            writer = as_engine(self.sudo().with_context(tracking_disable=True), recycle_dates=recycle_dates)
             for old_owner, partners in previous_owners.items():
                 owner_vals = dict(vals)
                 if releasing:
@@ -807,7 +810,11 @@ class ResPartner(models.Model):
                     owner_vals["pool_previous_user_id"] = old_owner.id
                 writer.browse(partners.ids).write(owner_vals)
             if "user_id" in vals or releasing:
-                self._pool_sync_contacts_and_leads(None if releasing else vals["user_id"])
+                self._pool_sync_contacts_and_leads(None if releasing else vals["user_id"], first=recycle_dates)
+            elif recycle_dates:
+                self.env.cr.execute(SQL("; ").join(recycle_dates))
+            if recycle_dates:
+                self.env["res.partner"].invalidate_model(["pool_recycle_date"])
             if releasing:
                 # The old owner's "returns to the pool" and "accept or return" To-Dos have nothing left
                 # to ask (as the set-based recycle statement deletes them).
@@ -819,7 +826,7 @@ class ResPartner(models.Model):
                 self.env["mail.activity"].invalidate_model()
             self._pool_log(logs, message, user=user)
 
-    def _pool_sync_contacts_and_leads(self, new_user_id):
+    def _pool_sync_contacts_and_leads(self, new_user_id, first=()):
         # Contacts are the partners with a parent under these companies (a NOT IN over the
         # batch's ids would make PostgreSQL compare every row with every id). Every lead of the
         # customer and its contacts follows it by the rules of crm.lead._pool_follow (as the
@@ -828,18 +835,20 @@ class ResPartner(models.Model):
         # customers have neither, and then nothing is written.
         self.env["res.partner"].flush_model(["commercial_partner_id", "parent_id"])
         Lead = self.env["crm.lead"]
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT 'res.partner', c.id, NULL::boolean, NULL::int, NULL::boolean FROM res_partner c
-                 WHERE c.commercial_partner_id IN %s AND c.parent_id IS NOT NULL
-                 UNION ALL
-                SELECT 'crm.lead', leads.* FROM (%s) leads
-                """,
-                tuple(self.ids),
-                Lead._pool_follow_rows_sql(self.ids),
-            )
+        query = SQL(
+            """
+            SELECT 'res.partner', c.id, NULL::boolean, NULL::int, NULL::boolean FROM res_partner c
+             WHERE c.commercial_partner_id IN %s AND c.parent_id IS NOT NULL
+             UNION ALL
+            SELECT 'crm.lead', leads.* FROM (%s) leads
+            """,
+            tuple(self.ids),
+            Lead._pool_follow_rows_sql(self.ids),
         )
+        if first:
+            # Statements of the move sent ahead in the same round trip; the rows are the lookup's.
+            query = SQL("%s; %s", SQL("; ").join(first), query)
+        rows = self.env.execute_query(query)
         contacts = self.env["res.partner"].sudo().browse([row[1] for row in rows if row[0] == "res.partner"])
         if contacts:
             as_engine(contacts.with_context(tracking_disable=True)).write({"user_id": new_user_id or False})
