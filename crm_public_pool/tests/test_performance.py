@@ -2,10 +2,11 @@ from odoo.tests import new_test_user, tagged, users, warmup
 
 from .common import PoolCase
 
-# Issue 22: a claim costs at most 10 queries, the web layer's two included (the registry's
-# signaling and the session check). Issue 19 added two to each move: setting and clearing the
-# engine's transaction-local setting around its statements (res_partner_guard.py); a claim
-# sends the setting in the round trip of its capacity lock and the owner's count.
+# Issue 22: a claim costs at most 10 queries, the two the web layer adds to every call included
+# (in a pool without recycle rules; a rule adds the read of its fields). Issue 19 added two to
+# each move: setting and clearing the engine's transaction-local setting around its statements
+# (res_partner_guard.py); a claim sends the setting in the round trip of its capacity lock and
+# the owner's count.
 CLAIM_QUERIES = 8
 # A claim and a release. Without a limit the claim reads the owner's count for its message
 # (pool_customer_count): one more.
