@@ -158,6 +158,13 @@ class CrmPublicPool(models.Model):
         return lang
 
     @api.model
+    def _demo_chinese_robot(self, robot_ids):
+        """The East team's group robot writes 简体中文 when the database has it, English otherwise."""
+        robot = self.env["crm.public.pool.robot"].browse(robot_ids)
+        robot.write({"lang": self.env["res.lang"]._get_code("zh_CN") or "en_US"})
+        return True
+
+    @api.model
     def _demo_customer_values(self, rng, count, pools, users, sources):
         names = set()
         vals_list = []

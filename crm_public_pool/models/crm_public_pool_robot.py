@@ -119,8 +119,11 @@ class CrmPublicPoolRobot(models.Model):
     def _robot_queue(self, render):
         """Queue ``render(env)`` for these robots, each in its language, and have it sent after commit."""
         vals = []
+        Lang = self.env["res.lang"]
         for robot in self.sudo():
-            text = render(robot.with_context(lang=robot.lang).env)
+            # A language deactivated since the robot was set up falls back to English: a move
+            # never fails for a robot.
+            text = render(robot.with_context(lang=Lang._get_code(robot.lang) or "en_US").env)
             if text:
                 vals.append({"robot_id": robot.id, "body": text})
         messages = self.env["crm.public.pool.robot.message"].sudo().create(vals)

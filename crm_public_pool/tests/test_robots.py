@@ -143,6 +143,14 @@ class TestGroupRobots(RecycleCase):
             [(self.wecom, "en_US"), (self.dingtalk, "zh_CN")],
         )
 
+    def test_a_robot_whose_language_was_deactivated_speaks_english(self):
+        # Deactivating a language must not make every move that posts to its robots fail.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.dingtalk.lang = "fr_FR"
+        self.env["res.lang"]._lang_get("fr_FR").active = False
+        messages = self.dingtalk._robot_queue(lambda env: f"{env.lang} {env._('Pool Fairness')}")
+        self.assertEqual(messages.body, "en_US Pool Fairness")
+
     def test_a_failing_robot_never_holds_the_move_back(self):
         self.dingtalk.secret = "wrong"
         self.dingtalk.url = f"{self.base}/refused"

@@ -125,7 +125,7 @@ tours.add("crm_public_pool_assign_preview_tour", {
             trigger: ".modal button[name=action_apply]",
             run: "click",
         },
-        toast("customers to"),
+        toast("Customers placed"),
     ],
 });
 
