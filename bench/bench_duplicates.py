@@ -428,18 +428,23 @@ def run_labelled_in_db(env, company, pool, pairs, per_kind, brand_key, normalize
     chosen = []
     for kind, _duplicate, _example in LABELLED_KINDS + NUMBERED_KINDS:
         chosen += [pair for pair in pairs if pair[0] == kind][:per_kind]
+    from odoo.addons.crm_public_pool.models.engine_token import engine_statements  # noqa: PLC0415
+
     cr = env.cr
     ids = []
-    for _kind, _duplicate, _probe, existing in chosen:
-        cr.execute(
-            """
-            INSERT INTO res_partner (name, complete_name, pool_name_key, pool_brand_key, company_id, pool_id,
-                                     pool_state, is_company, active, type)
-            VALUES (%s, %s, %s, %s, %s, %s, 'pool', TRUE, TRUE, 'contact') RETURNING id
-            """,
-            [existing, existing, normalize_company_name(existing), brand_key(existing), company.id, pool.id],
-        )
-        ids.append(cr.fetchone()[0])
+    # As the engine's statements, for PostgreSQL's guard (res_partner_guard.py); rolled back by the caller
+    # before the audit check at commit.
+    with engine_statements(cr):
+        for _kind, _duplicate, _probe, existing in chosen:
+            cr.execute(
+                """
+                INSERT INTO res_partner (name, complete_name, pool_name_key, pool_brand_key, company_id, pool_id,
+                                         pool_state, is_company, active, type)
+                VALUES (%s, %s, %s, %s, %s, %s, 'pool', TRUE, TRUE, 'contact') RETURNING id
+                """,
+                [existing, existing, normalize_company_name(existing), brand_key(existing), company.id, pool.id],
+            )
+            ids.append(cr.fetchone()[0])
     Partner = env["res.partner"]
     result = {kind: (0, []) for kind, _duplicate, _example in LABELLED_KINDS + NUMBERED_KINDS}
     for (kind, _duplicate, probe, _existing), partner_id in zip(chosen, ids, strict=True):
