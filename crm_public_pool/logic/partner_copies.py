@@ -175,6 +175,7 @@ FIELD_DECISIONS = {
     "crm.public.pool.member_all_user_ids": (SHOWN, "the dealer's users, members of the pool"),
     "crm.public.pool.claim.request.display_name": (SHOWN, _NAME),
     "crm.public.pool.registration.can_appeal": (SHOWN, "computed as the caller, from what they may read"),
+    "crm.public.pool.registration.can_review": (SHOWN, "computed as the caller, from what they may read"),
     "crm.public.pool.registration.partner_readable": (SHOWN, "computed as the caller, from what they may read"),
     "crm.public.pool.registration.comparison_html": (SHOWN, "computed as the caller, from what they may read"),
 }
