@@ -58,7 +58,7 @@ class TestFollowupsThatCount(RecycleCase):
         customer = self.customer.with_user(self.user_a).with_context(tracking_disable=False)
         customer.read(["name", "phone", "pool_recycle_days"])
         customer.web_read({"display_name": {}, "phone": {}})
-        customer.write({"phone": "+86 138 0000 1111", "pool_level": "a", "function": "Buyer"})
+        customer.write({"phone": "+86 138 0000 1111", "function": "Buyer"})
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.pool_last_followup_date, before)
         self.assertEqual(self.customer.pool_recycle_days, 5)
