@@ -102,7 +102,7 @@ class CrmPublicPoolDistribution(models.Model):
         pool unowned needs them. Rule creations, writes and deletions clear it (and the pools'
         deletions, which take their rules)."""
         rule_ids = defaultdict(list)
-        for rule in self.sudo().with_context(active_test=True).search([]):
+        for rule in self.sudo().search([("active", "=", True)]):
             rule_ids[rule.pool_id.id].append(rule.id)
         return {pool_id: tuple(ids) for pool_id, ids in rule_ids.items()}
 
