@@ -10,7 +10,7 @@ from ..logic.bounds import SETTING_BOUNDS
 from . import pool_text
 from .checks import check_bounds, check_id, check_ids, check_integers
 from .crm_public_pool_rule import RECYCLE_BATCH_SIZE, RECYCLE_PARTNER_FIELDS
-from .engine_token import as_engine, engine_fact, engine_fetchall
+from .engine_token import as_engine, engine_execute, engine_fact
 
 _lt = LazyTranslate(__name__)
 
@@ -331,9 +331,15 @@ class CrmPublicPool(models.Model):
         if vals.get("active") is False:
             self._check_empty(self.env._("archived"))
         res = super().write(vals)
-        if {"masked_field_ids", "admin_user_ids", "active", "company_id", "daily_view_limit", "export_allowed"} & set(
-            vals
-        ):
+        if {
+            "masked_field_ids",
+            "admin_user_ids",
+            "active",
+            "company_id",
+            "daily_view_limit",
+            "export_allowed",
+            "is_default",
+        } & set(vals):
             self.env.registry.clear_cache()
         return res
 
@@ -624,7 +630,16 @@ class CrmPublicPool(models.Model):
     @api.model
     def _get_default_pool(self, company=None):
         company = company or self.env.company
-        return self.sudo().search([("company_id", "=", company.id), ("is_default", "=", True)], limit=1)
+        return self.sudo().browse(self._default_pool_id(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _default_pool_id(self, company_id):
+        """The id of the company's default pool (or ()), cached: every new customer looks it up,
+        twice (its pool, the duplicate gate). Pool creations, deletions and writes of the fields
+        it depends on clear it, as Odoo clears record rules."""
+        pool = self.sudo().search([("company_id", "=", company_id), ("is_default", "=", True)], limit=1)
+        return pool.id or ()
 
     @api.model
     @tools.ormcache("self.env.uid", "self.env.su")
@@ -906,7 +921,10 @@ class CrmPublicPool(models.Model):
         rules = self._recycle_rules()
         rules_by_pool = rules.grouped("pool_id")
         if fresh and partner_ids and "domain" not in rules.mapped("rule_type"):
-            self.env["res.partner"].flush_model(RECYCLE_PARTNER_FIELDS)
+            # Only a fresh customer itself has it as its commercial entity, and its pending
+            # commercial_partner_id is left to the next flush (a create that linked existing
+            # contacts flushes theirs first: res.partner.create).
+            self.env["res.partner"].flush_model([f for f in RECYCLE_PARTNER_FIELDS if f != "commercial_partner_id"])
         else:
             self.env.flush_all()
         subset = SQL("AND p.id IN %s", tuple(partner_ids)) if partner_ids else SQL()
@@ -927,11 +945,11 @@ class CrmPublicPool(models.Model):
                     # engine's setting, and invalidates the dates then (res.partner._pool_apply).
                     pending.append(query)
                     continue
-                engine_fetchall(self.env.cr, query)
+                engine_execute(self.env.cr, query)
                 continue
             # One pass over the table: joining it to itself instead (to compute each date once)
             # hashed every customer of the pool, 68 s against 20 s at 10,000,000 customers.
-            engine_fetchall(
+            engine_execute(
                 self.env.cr,
                 SQL(
                     """

@@ -2,7 +2,7 @@ import ast
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import LazyTranslate
@@ -87,13 +87,40 @@ class CrmPublicPoolDistribution(models.Model):
         pooled = partners.sudo().filtered(lambda p: p.pool_state == "pool")
         if not pooled:
             return {}
-        rules = self.sudo().search([("pool_id", "in", pooled.pool_id.ids)])
+        rule_ids = self._rule_ids_by_pool()
         result = {}
         for pool, group in pooled.grouped("pool_id").items():
-            pool_rules = rules.filtered(lambda r, pool=pool: r.pool_id == pool)
+            pool_rules = self.sudo().browse(rule_ids.get(pool.id, ()))
             if pool_rules:
                 result.update(pool_rules._distribute(group))
         return result
+
+    @api.model
+    @tools.ormcache()
+    def _rule_ids_by_pool(self):
+        """{pool id: ids of its active rules, in their order}, cached: every customer entering a
+        pool unowned needs them. Rule creations, writes and deletions clear it (and the pools'
+        deletions, which take their rules)."""
+        rule_ids = defaultdict(list)
+        for rule in self.sudo().search([("active", "=", True)]):
+            rule_ids[rule.pool_id.id].append(rule.id)
+        return {pool_id: tuple(ids) for pool_id, ids in rule_ids.items()}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return rules
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
 
     def _distribute(self, partners):
         """Place pooled ``partners`` by these rules of one pool, first matching rule wins.

@@ -312,14 +312,26 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
         return conditions, params, order, relevant_params + order_params, floor
 
     @api.model
-    def _pool_find_duplicates_many(self, prospects, company, limit=50):
+    def _pool_find_duplicates_many(self, prospects, company, limit=50, registrants=None):
         """``_pool_find_duplicates`` of several prospects in one statement: a list of its results, one
-        per prospect, so that creating many customers costs one lookup, not one per customer."""
+        per prospect, so that creating many customers costs one lookup, not one per customer.
+
+        ``registrants`` (customers only): a dict filled with ``{match id: registrant}`` of the
+        matches a registration still protects for their owner, the facts of
+        ``res.partner._pool_protected_registrants`` read by the same statement.
+        """
         company = company.sudo()
         threshold = company.pool_name_similarity or 0.8
         extra_public = (company.pool_public_mail_domains or "").replace(",", " ").split()
         probes = [matching.fingerprint(prospect, extra_public=extra_public) for prospect in prospects]
         parts, params, floors = [], [], []
+        registrant = "NULL::integer"
+        if registrants is not None:
+            registrant = f"""(SELECT r.user_id FROM crm_public_pool_registration r
+                              WHERE r.partner_id = {self._table}.id AND r.user_id = {self._table}.user_id
+                                AND {self._table}.pool_state = 'private' AND r.state IN ('registered', 'approved')
+                                AND (r.protected_until IS NULL OR r.protected_until > %s)
+                              LIMIT 1)"""
         for index, probe in enumerate(probes):
             where = self._pool_candidate_where(probe, threshold, own_floor=True)
             if not where:
@@ -329,7 +341,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
                 floors.append(floor)
             parts.append(
                 f"""
-                (SELECT %s AS probe, id, {", ".join(POOL_KEY_FIELDS)} FROM {self._table}
+                (SELECT %s AS probe, id, {", ".join(POOL_KEY_FIELDS)}, {registrant} FROM {self._table}
                   WHERE ({" OR ".join(conditions)})
                     AND pool_state IS NOT NULL AND active
                     AND (company_id = %s OR company_id IS NULL)
@@ -337,15 +349,22 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
                   LIMIT %s)
                 """  # noqa: S608 - only fixed SQL fragments are interpolated
             )
-            params += [index, *where_params, company.id, *order_params, limit]
+            params += [index, *([fields.Datetime.now()] if registrants is not None else []), *where_params]
+            params += [company.id, *order_params, limit]
         found = [[] for _probe in probes]
         if not parts:
             return found
+        query = " UNION ALL ".join(parts)
         if floors:
-            # The loosest floor for the index; each probe's own floor is checked beside it.
-            self.env.cr.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(min(floors))])
+            # The loosest floor for the index (each probe's own floor is checked beside it), set in
+            # the same round trip.
+            query = f"SELECT set_config('pg_trgm.similarity_threshold', %s, true); {query}"
+            params = [str(min(floors)), *params]
         self.flush_model(POOL_KEY_FIELDS + ["pool_state", "company_id", "active"])
-        self.env.cr.execute(" UNION ALL ".join(parts), params)
+        if registrants is not None:
+            self.flush_model(["user_id"])
+            self.env["crm.public.pool.registration"].flush_model(["partner_id", "user_id", "state", "protected_until"])
+        self.env.cr.execute(query, params)
         for (
             index,
             partner_id,
@@ -355,6 +374,7 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             domain_key,
             vat_key,
             brand_key,
+            registrant_id,
         ) in self.env.cr.fetchall():
             candidate = {
                 "name_norm": name_key or "",
@@ -367,6 +387,8 @@ class CrmPublicPoolDuplicateMixin(models.AbstractModel):
             verdict, reasons = matching.score_candidate(probes[index], candidate, threshold)
             if verdict:
                 found[index].append((self.sudo().browse(partner_id), verdict, reasons))
+                if registrant_id and registrants is not None:
+                    registrants[partner_id] = self.env["res.users"].sudo().browse(registrant_id)
         for matches in found:
             matches.sort(key=lambda item: item[1] != matching.EXACT)
         return found

@@ -116,8 +116,19 @@ def engine_statements(cr, setting_sent=False):
             cr.execute("SELECT set_config(%s, '', true)", [GUARD_SETTING], log_exceptions=False)
 
 
+def engine_execute(cr, query):
+    """Run one statement the engine composed as the engine's, when no row of it is wanted: the
+    setting, the statement and the setting's end go in a single round trip (a statement that
+    fails aborts the transaction, whose rollback clears the setting)."""
+    if cr.cache.get(_DEPTH, 0):
+        cr.execute(query)
+        return
+    cr.execute(SQL("%s; %s; SELECT set_config(%s, '', true)", engine_setting_sql(), query, GUARD_SETTING))
+
+
 def engine_fetchall(cr, query):
     """Run one statement the engine composed as the engine's; return its rows (none: [])."""
-    with engine_statements(cr):
-        cr.execute(query)
+    nested = bool(cr.cache.get(_DEPTH, 0))
+    with engine_statements(cr, setting_sent=not nested):
+        cr.execute(query if nested else SQL("%s; %s", engine_setting_sql(), query))
         return cr.fetchall() if cr.description else []

@@ -349,6 +349,9 @@ class ResPartner(models.Model):
             partners = engine_model.create(vals_list).with_env(self.env)
         if any(client_relations):
             partners._pool_apply_client_relations(client_relations)
+            # Contacts linked by these commands bring their leads and activities to the recycle
+            # date the fresh customers get below (crm.public.pool._recycle_refresh_dates).
+            self.env["res.partner"].flush_model(["commercial_partner_id"])
         managed = partners.browse([partners[i].id for i in managed_indexes])
         managed._pool_after_create()
         managed._pool_recycle_after_write({"pool_state"}, fresh=True)

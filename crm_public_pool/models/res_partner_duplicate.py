@@ -116,12 +116,14 @@ class ResPartner(models.Model):
         for index, (prospect, pool, _owner, _managed) in checks.items():
             by_company.setdefault(pool.company_id, []).append((index, prospect))
         found = {}
+        registrants = {}
         for company, items in by_company.items():
-            results = self._pool_find_duplicates_many([prospect for _index, prospect in items], company)
+            results = self._pool_find_duplicates_many(
+                [prospect for _index, prospect in items], company, registrants=registrants
+            )
             for (index, _prospect), matches in zip(items, results, strict=True):
                 found[index] = [partner for partner, _verdict, _reasons in matches]
         partners = self.browse({partner.id for matches in found.values() for partner in matches})
-        registrants = self._pool_protected_registrants(partners)
         readable = set(partners._filtered_access("read").ids)
         outcomes = [None] * len(vals_list)
         for index, (prospect, pool, owner, managed) in checks.items():

@@ -281,12 +281,12 @@ class TestDistributionOdoo(PoolCase):
     @warmup
     def test_apply_five(self):
         wizard = self._apply(self.batch[:5])
-        with self.assertQueryCount(pool_admin=37):
+        with self.assertQueryCount(pool_admin=35):
             wizard.action_apply()
 
     @users("pool_admin")
     @warmup
     def test_apply_twenty(self):
         wizard = self._apply(self.batch[5:25])
-        with self.assertQueryCount(pool_admin=37):
+        with self.assertQueryCount(pool_admin=35):
             wizard.action_apply()

@@ -160,7 +160,7 @@ class TestDuplicateGate(PoolCase):
 
         queries(1)
         self.assertEqual(queries(2), queries(20))
-        with self.assertQueryCount(__system__=8):
+        with self.assertQueryCount(__system__=7):
             self.env.invalidate_all()
             Partner._pool_gate_outcomes(
                 [{"name": "云舟软件", "is_company": True, "pool_id": self.pool.id}] * 20, [True] * 20

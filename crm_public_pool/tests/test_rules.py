@@ -282,14 +282,14 @@ class TestExplainedNonAssignment(PoolCase):
     @warmup
     def test_unplaced_five(self):
         wizard = self._prepare(5)
-        with self.assertQueryCount(pool_admin=32):
+        with self.assertQueryCount(pool_admin=30):
             wizard.action_apply()
 
     @users("pool_admin")
     @warmup
     def test_unplaced_twenty(self):
         wizard = self._prepare(20)
-        with self.assertQueryCount(pool_admin=32):
+        with self.assertQueryCount(pool_admin=30):
             wizard.action_apply()
 
     def _prepare_retry(self, count):
@@ -300,14 +300,14 @@ class TestExplainedNonAssignment(PoolCase):
     @warmup
     def test_retry_five(self):
         self._prepare_retry(5)
-        with self.assertQueryCount(pool_admin=35):
+        with self.assertQueryCount(pool_admin=33):
             self.pool.with_env(self.env).action_pool_retry_unplaced()
 
     @users("pool_admin")
     @warmup
     def test_retry_twenty(self):
         self._prepare_retry(20)
-        with self.assertQueryCount(pool_admin=35):
+        with self.assertQueryCount(pool_admin=33):
             self.pool.with_env(self.env).action_pool_retry_unplaced()
 
 
