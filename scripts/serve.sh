@@ -41,9 +41,13 @@ ODOO_ADDONS="$ODOO_ADDONS,$(oca_addons_path "$PY")"
 
 if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
     echo "Creating database $DB with the crm_public_pool demo and 简体中文 (about two minutes)..."
-    # The language is loaded here, not by the demo data: Chen Jing works in it.
+    # The language is loaded here, not by the demo data, and before it: Chen Jing works in it.
+    # English comes first: the first language Odoo loads into a new database becomes everyone's
+    # language, and the only one active.
     "$PY" "$ODOO_BIN" -d "$DB" "${DB_ARGS[@]}" --addons-path="$ODOO_ADDONS" \
-        -i crm_public_pool --load-language=zh_CN --stop-after-init --log-level=warn
+        -i base --load-language=en_US,zh_CN --stop-after-init --log-level=warn
+    "$PY" "$ODOO_BIN" -d "$DB" "${DB_ARGS[@]}" --addons-path="$ODOO_ADDONS" \
+        -i crm_public_pool --stop-after-init --log-level=warn
 fi
 
 cat <<MSG
