@@ -40,6 +40,7 @@ ALLOWED = {
     "pool_enter_date",
     "pool_days_in_pool",
     "pool_claimable",
+    "pool_claim_blocker",
     "pool_is_mine",
     "pool_is_admin",
     "pool_previous_user_id",

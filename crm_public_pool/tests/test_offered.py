@@ -74,6 +74,19 @@ class TestActionsOffered(PoolCase):
         self.assertTrue(self.offered(own, self.user_a, "pool_can_release"))
         self.assertTrue(self.offered(colleague, self.admin, "pool_can_release"), "the pool administrator may")
 
+    def test_the_reason_shows_in_a_pool_that_masks_fields(self):
+        # The form reads the reason beside the masked contact fields: masking must not blank it.
+        phone = self.env.ref("base.field_res_partner__phone")
+        self.pool.write({"masked_field_ids": [(6, 0, phone.ids)]})
+        embargoed = self.customers[3]
+        embargoed.with_user(self.user_b).action_pool_claim()
+        embargoed.with_user(self.user_b).pool_release("competitor")
+        embargoed.invalidate_recordset()
+        values = embargoed.with_user(self.user_a).read(["phone", "pool_claimable", "pool_claim_blocker"])[0]
+        self.assertFalse(values["pool_claimable"])
+        self.assertIn("may not be claimed before", values["pool_claim_blocker"])
+        self.assertNotEqual(values["phone"], embargoed.phone, "the phone stays masked")
+
     def test_views_test_the_same_flags(self):
         Partner = self.env["res.partner"].with_user(self.user_a).with_context(pool_manage=True)
         form = etree.fromstring(Partner.get_views([(False, "form")])["views"]["form"]["arch"])
