@@ -409,7 +409,9 @@ class TestAntiScrapingWebClient(PoolCase, HttpCase):
         with self.assertRaises(ReadOnlySqlTransaction):
             read_only(a)
         self.assertFalse(self.opened())
-        self.env["res.partner"].with_user(self.user_a).browse(a.id).read(["phone"])
+        # Opened in the same time zone as the read-only requests (the day of the count is the
+        # reader's: after 16:00 UTC it is already tomorrow in Shanghai).
+        self.env["res.partner"].with_user(self.user_a).with_context(tz="Asia/Shanghai").browse(a.id).read(["phone"])
         # Reopening writes nothing: served on the read-only cursor.
         self.assertEqual(read_only(a), a.phone)
         # Reads of customers of no limited pool, or of several, never need to write.
