@@ -4,7 +4,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools import SQL
+
+from ..logic.fairness import SUMMARY_AGGREGATES, groupby_by_month, order_by_summary, period_leaf_by_month
 
 FAIRNESS_KINDS = [
     ("passback", "Passed Back"),
@@ -135,26 +138,70 @@ class CrmPublicPoolFairnessReport(models.Model):
         )
 
     def init(self):
-        self.env.cr.execute(SQL("DROP MATERIALIZED VIEW IF EXISTS %s", SQL.identifier(self._table)))
+        # CASCADE: the monthly summary is computed from this view; it is recreated below.
+        self.env.cr.execute(SQL("DROP MATERIALIZED VIEW IF EXISTS %s CASCADE", SQL.identifier(self._table)))
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL("CREATE MATERIALIZED VIEW %s AS %s", SQL.identifier(self._table), self._fairness_query())
         )
         self.env.cr.execute(SQL("CREATE UNIQUE INDEX ON %s (id)", SQL.identifier(self._table)))
         self.env.cr.execute(SQL("CREATE INDEX ON %s (period)", SQL.identifier(self._table)))
+        self.env["crm.public.pool.fairness.summary"]._fairness_summary_create()
         self.env["ir.config_parameter"].sudo().set_param(
             "crm_public_pool.fairness_refreshed_at", fields.Datetime.to_string(fields.Datetime.now())
         )
 
     @api.model
     def _fairness_refresh(self):
-        """Recompute the report from the audit log; readers keep the previous rows meanwhile."""
+        """Recompute the report from the audit log, then its monthly summary from the report, in one
+        transaction; readers keep the previous rows of both meanwhile."""
         self.env.flush_all()
-        self.env.cr.execute(SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY %s", SQL.identifier(self._table)))
+        for table in (self._table, self.env["crm.public.pool.fairness.summary"]._table):
+            self.env.cr.execute(SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY %s", SQL.identifier(table)))
         self.env["ir.config_parameter"].sudo().set_param(
             "crm_public_pool.fairness_refreshed_at", fields.Datetime.to_string(fields.Datetime.now())
         )
         self.env.invalidate_all()
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Counts the pivot and the graph ask for, from the monthly summary when it has them.
+
+        The events are tens of thousands of rows on a large pool and the pivot groups them six
+        times; their counts per month are a few thousand. The summary answers when every grouping,
+        filter and order is on a field it keeps and cuts at month boundaries, and the measures are
+        counts; drilling down still opens the events, whose domain the groups carry. Its access
+        rules are the events' own, applied to it as the same user.
+        """
+        summary_order = order_by_summary(order, groupby)
+        if not having and summary_order is not None and self._fairness_summary_answers(domain, groupby, aggregates):
+            self.browse().check_access("read")
+            return self.env["crm.public.pool.fairness.summary"]._read_group(
+                domain,
+                groupby,
+                [SUMMARY_AGGREGATES[spec] for spec in aggregates],
+                offset=offset,
+                limit=limit,
+                order=summary_order,
+            )
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    @api.model
+    def _fairness_summary_answers(self, domain, groupby, aggregates):
+        """Whether the monthly summary holds what grouping the events by ``groupby`` would count."""
+        kept = set(self.env["crm.public.pool.fairness.summary"]._fairness_summary_fields())
+        if not all(spec in SUMMARY_AGGREGATES for spec in aggregates):
+            return False
+        if not all(groupby_by_month(spec, kept) for spec in groupby):
+            return False
+        for leaf in expression.normalize_domain(domain or []):
+            if not expression.is_leaf(leaf) or leaf in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+                continue
+            path, operator, value = leaf
+            name = path.split(".", 1)[0] if isinstance(path, str) else None
+            if name not in kept or (name == "period" and not period_leaf_by_month(operator, value)):
+                return False
+        return True
 
     @api.model
     def action_fairness_refresh(self):
