@@ -4,15 +4,20 @@
 
 Run ``generate.py`` first. ``--passbacks N`` first adds N pass-backs to the audit log in SQL (a
 ``release`` by one salesperson and, an hour later, a ``claim`` by another, of a generated customer)
-so the report has pairs to show, then recomputes the report (timed: the nightly refresh). In
-process, each call in its own transaction, as the generated manager (``admin``), all in one run:
+so the report has pairs to show, then recomputes the report and its monthly summary (timed: the
+nightly refresh). In process, each call in its own transaction, as the generated manager
+(``admin``), all in one run:
 
 - log list: *Audit Log* as the web client opens it (``web_search_read`` with the list view's
   fields, the first page of 80 and the count up to 10,001): the baseline;
 - report pivot: the report's default pivot (teams and salespeople by kind) as the pivot view loads
-  it: one ``read_group`` per combination of its row and column groupings;
-- report graph: months by kind;
-- report list: the report's list view, first page and count.
+  it: one ``read_group`` per combination of its row and column groupings (``lazy=False``, the
+  ``count`` measure), which the report answers from its monthly summary;
+- report graph: months by kind as the graph view loads it (``web_read_group`` of ``__count`` and
+  ``count:sum``, ``lazy=False``, ``fill_temporal``);
+- report list: the report's list view, first page and count;
+- report pivot/graph from the events: the same calls with the report counting its event rows
+  (its summary switched off in this process): how they loaded before the summary.
 
 It prints p50/p95 in ms and each against the log list's p50.
 """
@@ -21,6 +26,7 @@ import argparse
 import re
 import statistics
 import time
+from unittest.mock import patch
 
 from bench_rpc import percentile
 from generate import add_db_arguments, odoo_setup
@@ -113,13 +119,18 @@ def main():
         partners = cr.fetchone()[0]
         cr.execute("SELECT kind, count(*) FROM crm_public_pool_fairness_report GROUP BY kind ORDER BY kind")
         kinds = cr.fetchall()
+        cr.execute("SELECT count(*) FROM crm_public_pool_fairness_summary")
+        summary_rows = cr.fetchone()[0]
         manager = env.ref("base.user_admin")
         log_spec = list_specification(env, "crm.public.pool.log", "crm_public_pool.crm_public_pool_log_view_list")
         report_spec = list_specification(
             env, "crm.public.pool.fairness.report", "crm_public_pool.crm_public_pool_fairness_report_view_list"
         )
         uid = manager.id
-    print(f"{partners:,} partners, {logs:,} audit rows; report rows: {dict(kinds)}; refresh {refresh:.1f} s")
+    print(
+        f"{partners:,} partners, {logs:,} audit rows; report rows: {dict(kinds)}; "
+        f"summary rows: {summary_rows:,}; refresh {refresh:.1f} s"
+    )
     context = {"lang": "zh_CN", "tz": "Asia/Shanghai", "bin_size": True}
 
     def pivot(env):
@@ -127,25 +138,44 @@ def main():
         for groupby in PIVOT_GROUPINGS:
             Report.read_group([], ["count:sum"], groupby, lazy=False)
 
+    def graph(env):
+        env["crm.public.pool.fairness.report"].with_context(fill_temporal=True).web_read_group(
+            [], ["__count", "count:sum"], ["period:month", "kind"], lazy=False
+        )
+
+    def from_the_events(call):
+        """``call`` with the report counting its event rows, as it did before its summary."""
+
+        def events_only(env):
+            Report = type(env["crm.public.pool.fairness.report"])
+            with patch.object(Report, "_fairness_summary_answers", lambda *args: False):
+                call(env)
+
+        return events_only
+
     calls = [
         (
             "log list (baseline)",
             lambda env: env["crm.public.pool.log"].web_search_read([], log_spec, limit=80, count_limit=10001),
         ),
         ("report pivot", pivot),
-        (
-            "report graph",
-            lambda env: env["crm.public.pool.fairness.report"].read_group(
-                [], ["count:sum"], ["period:month", "kind"], lazy=False
-            ),
-        ),
+        ("report graph", graph),
         (
             "report list",
             lambda env: env["crm.public.pool.fairness.report"].web_search_read(
                 [], report_spec, limit=80, count_limit=10001
             ),
         ),
+        ("report pivot from the events (before)", from_the_events(pivot)),
+        ("report graph from the events (before)", from_the_events(graph)),
     ]
+    with registry.cursor() as cr:
+        Report = api.Environment(cr, uid, context)["crm.public.pool.fairness.report"]
+        from_summary = [Report.read_group([], ["count:sum"], groupby, lazy=False) for groupby in PIVOT_GROUPINGS]
+        with patch.object(type(Report), "_fairness_summary_answers", lambda *args: False):
+            from_events = [Report.read_group([], ["count:sum"], groupby, lazy=False) for groupby in PIVOT_GROUPINGS]
+    same = from_summary == from_events
+    print(f"pivot groups and counts from the summary equal those from the events: {'yes' if same else 'NO'}")
     rows = [(label, measure(registry, api, uid, context, args.opens, call)) for label, call in calls]
     base = statistics.median(rows[0][1])
     print("| screen | p50 | p95 | p50 vs log list |")
