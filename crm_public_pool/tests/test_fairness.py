@@ -242,7 +242,8 @@ class TestFairnessSummary(RecycleCase):
         self.Report.with_user(self.manager).action_fairness_refresh()
         self.assertEqual(self.pivot_counts([], ["kind"]), [("claim_no_followup", 7), ("passback", 4)])
         self.assertEqual(
-            self.plain(self.Summary._read_group([], ["kind"], ["count:sum"])), [("claim_no_followup", 7), ("passback", 4)]
+            self.plain(self.Summary._read_group([], ["kind"], ["count:sum"])),
+            [("claim_no_followup", 7), ("passback", 4)],
         )
 
     def test_the_nightly_digest_refreshes_the_summary(self):
