@@ -163,7 +163,6 @@ class CrmPublicPoolFairnessReport(models.Model):
         )
         self.env.invalidate_all()
 
-    @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         """Counts the pivot and the graph ask for, from the monthly summary when it has them.
 
@@ -195,7 +194,7 @@ class CrmPublicPoolFairnessReport(models.Model):
         if not all(groupby_by_month(spec, kept) for spec in groupby):
             return False
         for leaf in expression.normalize_domain(domain or []):
-            if not expression.is_leaf(leaf) or leaf in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+            if not expression.is_leaf(leaf) or tuple(leaf) in (expression.TRUE_LEAF, expression.FALSE_LEAF):
                 continue
             path, operator, value = leaf
             name = path.split(".", 1)[0] if isinstance(path, str) else None

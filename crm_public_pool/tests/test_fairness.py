@@ -196,6 +196,7 @@ class TestFairnessSummary(RecycleCase):
             ([("kind", "=", "claim_no_followup")], ["user_id", "period:year"]),
             (self.month(today), ["team_id", "user_id", "kind"]),
             ([("team_id", "=", self.team_east.id)], ["period:month"]),
+            (["|", [1, "=", 1], ("pool_id", "=", self.south_pool.id)], ["pool_id"]),
         ]
         self.assertLess(len(self.Summary.search([])), len(self.Report.search([])), "one row per month, not per event")
         for domain, groupby in questions:
