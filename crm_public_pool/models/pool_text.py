@@ -16,6 +16,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tools import format_date
 from odoo.tools.translate import LazyGettext, get_translation
 
@@ -69,6 +70,20 @@ class Joined:
 
     def __str__(self):
         return self.sep.join(map(str, self.parts))
+
+
+class PoolTextError(UserError):
+    """A refusal whose text is a text of the pool: the actor reads it in their language, and who
+    stores why it happened keeps its message and values (``pool_text``) for each later reader."""
+
+    def __init__(self, env, text):
+        super().__init__(in_language(text, env.lang, env))
+        self.pool_text = text
+
+
+def error_text(error):
+    """What ``error`` said, as a text of the pool when it kept one, else as the actor read it."""
+    return getattr(error, "pool_text", None) or error.args[0]
 
 
 def is_pool_text(value):

@@ -28,6 +28,7 @@ POOL_ENGINE_FIELDS = {
     "pool_embargo_until",
     "pool_accept_deadline",
     "pool_unplaced_reason",
+    "pool_unplaced_message",
 }
 # The name earlier versions exported.
 POOL_PROTECTED_FIELDS = POOL_ENGINE_FIELDS

@@ -19,6 +19,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import LazyTranslate, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from ..logic import distribution
+from ..models.engine_token import engine_statements
 from .common import PoolCase
 from .test_recycle import RecycleCase
 
@@ -403,13 +405,48 @@ class TestStoredTextsForTheReader(PoolCase):
     def test_unplaced_reason_read_in_the_readers_language(self):
         customer = self.customers[3]
         english = "every eligible member is at their customer limit"
-        self.env["res.partner"]._pool_record_unplaced({customer.id: english})
+        Engine = self.env["crm.public.pool.distribution"].with_context(lang="zh_CN")
+        # Written by someone reading Chinese, read by each reader in their own language.
+        Engine.env["res.partner"]._pool_record_unplaced({customer.id: Engine._unplaced_text(distribution.CAPACITY)})
+        self.assertEqual(customer.pool_unplaced_reason, "所有符合条件的成员均已达到客户上限")
         self.assertEqual(
             customer.with_context(lang="en_US")._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"],
             english,
         )
         chinese = customer.with_context(lang="zh_CN")._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"]
         self.assertEqual(chinese, "所有符合条件的成员均已达到客户上限")
+
+    def test_unplaced_reasons_stored_as_text_read_in_the_readers_language_after_the_upgrade(self):
+        """Before 18.0.1.4.0 the reason was stored as text in the writer's language only."""
+        old, refusal = self.customers[3:5]
+        self.env.flush_all()
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_unplaced_reason = %s WHERE id = %s",
+                ["所有符合条件的成员均已达到客户上限", old.id],
+            )
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_unplaced_reason = %s WHERE id = %s",
+                ["鲍勃无法再接收 1 个客户", refusal.id],
+            )
+        self.env.invalidate_all()
+        self.assertEqual(_unplaced_reasons_migration().convert(self.env), 1)
+
+        def reason(partner, lang):
+            return partner.with_context(lang=lang)._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"]
+
+        self.assertEqual(reason(old, "en_US"), "every eligible member is at their customer limit")
+        self.assertEqual(reason(old, "zh_CN"), "所有符合条件的成员均已达到客户上限")
+        self.assertEqual(reason(refusal, "en_US"), "鲍勃无法再接收 1 个客户", "a refusal's text stays as written")
+        self.assertEqual(_unplaced_reasons_migration().convert(self.env), 0, "a second run changes nothing")
+
+
+def _unplaced_reasons_migration():
+    path = Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.4.0" / "fixes-unplaced-reasons.py"
+    spec = importlib.util.spec_from_file_location("crm_public_pool_fixes_unplaced_reasons", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _stored_texts_migration():
