@@ -80,11 +80,11 @@ class TestScreens(PoolCase):
         """A default pool from the client that the user may not put customers into is refused with the
         pool's name, never silently replaced by the company's default pool."""
         context = self.pool.action_open_customers()["context"]
+        company_2 = self.env["res.company"].create({"name": "Second Branch Ltd"})
         before = self.env["res.partner"].search_count([])
         with self.assertRaisesRegex(UserError, "East Pool"):
             self.env["res.partner"].with_user(self.user_c).with_context(**context).create({"name": "Outsider Co"})
         # A pool of a company the request does not act in, though the user works for both.
-        company_2 = self.env["res.company"].create({"name": "Second Branch Ltd"})
         self.user_a.company_ids = [(4, company_2.id)]
         pool_2 = self.env["crm.public.pool"].create(
             {"name": "Branch Pool", "company_id": company_2.id, "member_user_ids": [(6, 0, self.user_a.ids)]}
