@@ -61,6 +61,16 @@ class Name(Value):
         return {"record": [self.model, self.id, self.fname], "name": self.name}
 
 
+# The punctuation between joined texts where a language writes it differently: Chinese puts
+# full-width marks, with no space after them, between its clauses (张三已暂停接收，李四已休假).
+SEPARATORS = {"zh": {", ": "，", "; ": "；", ": ": "："}}
+
+
+def separator(sep, lang):
+    """``sep`` (as English writes it) as ``lang`` writes it."""
+    return SEPARATORS.get((lang or "en_US").split("_")[0], {}).get(sep, sep)
+
+
 class Joined:
     """Texts of the pool read one after the other (``sep`` between them)."""
 
@@ -109,7 +119,8 @@ def render(payload, lang, env=None):
     """The text of ``payload`` in ``lang`` (days, choices and names need ``env``)."""
     lang = lang or "en_US"
     if "join" in payload:
-        return payload.get("sep", ", ").join(str(render_value(part, lang, env)) for part in payload["join"])
+        sep = separator(payload.get("sep", ", "), lang)
+        return sep.join(str(render_value(part, lang, env)) for part in payload["join"])
     args = payload.get("args") or ()
     if isinstance(args, dict):
         args = {key: render_value(value, lang, env) for key, value in args.items()}

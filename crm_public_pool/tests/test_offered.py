@@ -20,6 +20,7 @@ from odoo.tools import LazyTranslate, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from ..logic import distribution
+from ..models import pool_text
 from ..models.engine_token import engine_statements
 from .common import PoolCase
 from .test_recycle import RecycleCase
@@ -337,7 +338,7 @@ class TestWarningWords(RecycleCase):
         self.assertIn("Returns to the pool on", activity.note, "stored as its owner (English) reads it")
         chinese = self.note(activity, "zh_CN")
         self.assertIn("将于", chinese)
-        self.assertIn("Rule: ", chinese, "the rule's name, then why")
+        self.assertIn("Rule：", chinese, "the rule's name, then why, punctuated as Chinese is")
         self.assertIn("天无新商机", chinese)
         self.assertNotRegex(chinese, "Returns|opportunity|limit", "no English sentence for a Chinese reader")
         day = activity.date_deadline
@@ -368,6 +369,24 @@ class TestStoredTextsForTheReader(PoolCase):
         chinese = self.body(customer, "zh_CN")
         self.assertIn("由 Alice Pool 释放到公海池 East Pool", chinese)
         self.assertIn("Budget frozen", chinese, "the person's own note is shown as written")
+
+    def test_joined_texts_are_punctuated_as_the_reader_writes(self):
+        """Chinese joins clauses with full-width marks and no space: "，" "；" "：", never ", "."""
+        joined = pool_text.to_payload(
+            pool_text.Joined([_lt("registration protection expired"), _lt("deleted")])
+        )
+        self.assertEqual(pool_text.render(joined, "en_US", self.env), "registration protection expired, deleted")
+        chinese = pool_text.render(joined, "zh_CN", self.env)
+        self.assertNotIn(", ", chinese)
+        self.assertEqual(chinese.count("，"), 1, chinese)
+        # The refusal naming every absent person, as a Chinese reader gets it.
+        (self.user_a | self.user_b).write({"pool_paused": True})
+        with self.assertRaises(UserError) as caught:
+            (self.user_a | self.user_b).with_context(lang="zh_CN")._pool_check_available()
+        self.assertNotIn("; ", str(caught.exception))
+        self.assertIn("；", str(caught.exception))
+        with self.assertRaisesRegex(UserError, "Alice Pool has paused their intake; Bob Pool has paused their intake"):
+            (self.user_a | self.user_b).with_context(lang="en_US")._pool_check_available()
 
     def test_audit_note_read_in_the_readers_language(self):
         customer = self.customers[1]
@@ -516,7 +535,7 @@ class TestUpgradeStoredTexts(RecycleCase):
         self.assertFalse(warning.summary, "the To-Do reads as its type")
         note = warning.with_context(lang="zh_CN")._read_format(["note"])[0]["note"]
         self.assertIn("如未跟进，将于 2026年12月09日 退回公海", note)
-        self.assertIn("Rule: 28 天未跟进，上限 30 天", note)
+        self.assertIn("Rule：28 天未跟进，上限 30 天", note)
         result = registration.with_context(lang="zh_CN")._read_format(["result_message"])[0]["result_message"]
         self.assertEqual(result, "Foo Trading Ltd 与一个现有客户相似；如确属不同公司，请向客户池管理员提出申诉。")
         english = registration.with_context(lang="en_US")._read_format(["result_message"])[0]["result_message"]
