@@ -37,7 +37,11 @@ class ResPartner(models.Model):
             by_reason = {}
             for partner in partners:
                 reason = reasons[partner.id]
-                key = json.dumps(pool_text.to_payload(reason), sort_keys=True) if pool_text.is_pool_text(reason) else reason
+                key = (
+                    json.dumps(pool_text.to_payload(reason), sort_keys=True)
+                    if pool_text.is_pool_text(reason)
+                    else reason
+                )
                 by_reason.setdefault(key, (reason, []))[1].append(partner.name)
             render = partial(_unplaced_text, pool=pool, count=len(partners), by_reason=by_reason)
             self.env["crm.public.pool.robot"]._robot_post(render, pools=pool)

@@ -372,9 +372,7 @@ class TestStoredTextsForTheReader(PoolCase):
 
     def test_joined_texts_are_punctuated_as_the_reader_writes(self):
         """Chinese joins clauses with full-width marks and no space: "，" "；" "：", never ", "."""
-        joined = pool_text.to_payload(
-            pool_text.Joined([_lt("registration protection expired"), _lt("deleted")])
-        )
+        joined = pool_text.to_payload(pool_text.Joined([_lt("registration protection expired"), _lt("deleted")]))
         self.assertEqual(pool_text.render(joined, "en_US", self.env), "registration protection expired, deleted")
         chinese = pool_text.render(joined, "zh_CN", self.env)
         self.assertNotIn(", ", chinese)

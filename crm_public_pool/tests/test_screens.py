@@ -92,9 +92,9 @@ class TestScreens(PoolCase):
         Partner = self.env["res.partner"].with_user(self.user_a)
         # Named as this request may read it (the pool's company is not among its companies).
         with self.assertRaisesRegex(UserError, f"Pool Customer Pool #{pool_2.id} belongs to Second Branch Ltd"):
-            Partner.with_context(**pool_2.action_open_customers()["context"], allowed_company_ids=[self.env.company.id]).create(
-                {"name": "Wrong Branch Co"}
-            )
+            Partner.with_context(
+                **pool_2.action_open_customers()["context"], allowed_company_ids=[self.env.company.id]
+            ).create({"name": "Wrong Branch Co"})
         self.assertEqual(self.env["res.partner"].search_count([]), before)
         # Acting in that company, the same list creates into its pool.
         partner = Partner.with_context(
