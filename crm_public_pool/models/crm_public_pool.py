@@ -387,8 +387,10 @@ class CrmPublicPool(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_public_pool.action_pool_customers")
         action["domain"] = [("pool_id", "=", self.id)]
+        # As Pool Customers' own context, with this pool for the customers created from the list.
         action["context"] = {
             "default_pool_id": self.id,
+            "default_is_company": True,
             "pool_manage": True,
             "search_default_filter_pooled": 1,
         }

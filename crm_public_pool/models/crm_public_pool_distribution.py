@@ -370,17 +370,22 @@ class CrmPublicPoolDistribution(models.Model):
 
     @api.model
     def _unplaced_label(self, code):
+        return pool_text.in_language(self._unplaced_text(code), self.env.lang, self.env)
+
+    @api.model
+    def _unplaced_text(self, code):
+        """Why a plan left a customer in the pool, as a text of the pool (stored for every reader)."""
         return {
-            distribution.CAPACITY: self.env._("every eligible member is at their customer limit"),
-            distribution.NO_MEMBER: self.env._("no eligible member"),
-            distribution.NO_REGION: self.env._("no row of the region map matches the address"),
-            distribution.NO_PREVIOUS_OWNER: self.env._("no previous contact is a member with room"),
-            distribution.ABSENT: self.env._("every eligible member with room is paused, on leave or archived"),
+            distribution.CAPACITY: _lt("every eligible member is at their customer limit"),
+            distribution.NO_MEMBER: _lt("no eligible member"),
+            distribution.NO_REGION: _lt("no row of the region map matches the address"),
+            distribution.NO_PREVIOUS_OWNER: _lt("no previous contact is a member with room"),
+            distribution.ABSENT: _lt("every eligible member with room is paused, on leave or archived"),
         }.get(code, code)
 
     @api.model
     def _record_unplaced(self, plan):
         """Let each customer a plan leaves in the pool say why."""
         self.env["res.partner"]._pool_record_unplaced(
-            {partner_id: self._unplaced_label(code) for partner_id, code in plan.unplaced}
+            {partner_id: self._unplaced_text(code) for partner_id, code in plan.unplaced}
         )

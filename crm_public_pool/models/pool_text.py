@@ -16,6 +16,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tools import format_date
 from odoo.tools.translate import LazyGettext, get_translation
 
@@ -60,6 +61,16 @@ class Name(Value):
         return {"record": [self.model, self.id, self.fname], "name": self.name}
 
 
+# The punctuation between joined texts where a language writes it differently: Chinese puts
+# full-width marks, with no space after them, between its clauses (张三已暂停接收，李四已休假).
+SEPARATORS = {"zh": {", ": "，", "; ": "；", ": ": "："}}
+
+
+def separator(sep, lang):
+    """``sep`` (as English writes it) as ``lang`` writes it."""
+    return SEPARATORS.get((lang or "en_US").split("_")[0], {}).get(sep, sep)
+
+
 class Joined:
     """Texts of the pool read one after the other (``sep`` between them)."""
 
@@ -69,6 +80,20 @@ class Joined:
 
     def __str__(self):
         return self.sep.join(map(str, self.parts))
+
+
+class PoolTextError(UserError):
+    """A refusal whose text is a text of the pool: the actor reads it in their language, and who
+    stores why it happened keeps its message and values (``pool_text``) for each later reader."""
+
+    def __init__(self, env, text):
+        super().__init__(in_language(text, env.lang, env))
+        self.pool_text = text
+
+
+def error_text(error):
+    """What ``error`` said, as a text of the pool when it kept one, else as the actor read it."""
+    return getattr(error, "pool_text", None) or error.args[0]
 
 
 def is_pool_text(value):
@@ -94,7 +119,8 @@ def render(payload, lang, env=None):
     """The text of ``payload`` in ``lang`` (days, choices and names need ``env``)."""
     lang = lang or "en_US"
     if "join" in payload:
-        return payload.get("sep", ", ").join(str(render_value(part, lang, env)) for part in payload["join"])
+        sep = separator(payload.get("sep", ", "), lang)
+        return sep.join(str(render_value(part, lang, env)) for part in payload["join"])
     args = payload.get("args") or ()
     if isinstance(args, dict):
         args = {key: render_value(value, lang, env) for key, value in args.items()}

@@ -28,6 +28,7 @@ POOL_ENGINE_FIELDS = {
     "pool_embargo_until",
     "pool_accept_deadline",
     "pool_unplaced_reason",
+    "pool_unplaced_message",
 }
 # The name earlier versions exported.
 POOL_PROTECTED_FIELDS = POOL_ENGINE_FIELDS
@@ -334,6 +335,7 @@ class ResPartner(models.Model):
         model = self
         client_relations = []
         if not in_engine(self.env):
+            self._pool_take_default_pool(vals_list)
             for vals in vals_list:
                 self._pool_refuse_engine_fields(vals)
             self._pool_check_relations(vals_list)
@@ -455,6 +457,24 @@ class ResPartner(models.Model):
         return managed_indexes
 
     @api.model
+    def _pool_take_default_pool(self, vals_list):
+        """Give the customers created from a pool's list that pool (``default_pool_id``).
+
+        The default is moved into the values before create drops the client's defaults
+        (``without_client_defaults``), so that it meets every check an explicit ``pool_id`` meets:
+        the pool must exist, be active, belong to a company the request acts in, and take
+        customers from the creating user (``_pool_prepare_create``). A default the user may not
+        use is refused with the pool's name rather than ignored: ignoring it put the customer
+        into the company's default pool, not the one whose list the user was in.
+        """
+        default = self.env.context.get("default_pool_id")
+        if not default:
+            return
+        for vals in vals_list:
+            if "pool_id" not in vals and self._pool_should_manage(vals):
+                vals["pool_id"] = default
+
+    @api.model
     def _pool_refuse_engine_fields(self, vals):
         forbidden = POOL_ENGINE_FIELDS & set(vals)
         if forbidden:
@@ -464,14 +484,25 @@ class ResPartner(models.Model):
 
     @api.model
     def _pool_target_pool(self, vals):
-        """The pool a new customer enters: the one given, else its company's default pool."""
+        """The pool a new customer enters: the one given (or the list's, ``default_pool_id``), else
+        its company's default pool."""
         Pool = self.env["crm.public.pool"].sudo()
-        if vals.get("pool_id"):
-            pool = Pool.browse(check_id(self.env, vals["pool_id"], self.env._("The pool")))
+        pool_id = vals.get("pool_id") or self.env.context.get("default_pool_id")
+        if pool_id:
+            pool = Pool.browse(check_id(self.env, pool_id, self.env._("The pool")))
             if not pool.exists() or not pool.active:
-                raise UserError(self.env._("Pool %s does not exist or is archived.", vals["pool_id"]))
+                raise UserError(self.env._("Pool %s does not exist or is archived.", pool_id))
             if not in_engine(self.env) and pool.company_id not in self.env.user.company_ids:
                 raise AccessError(self.env._("Pool %s belongs to a company you do not work for.", pool.id))
+            if not in_engine(self.env) and pool.company_id not in self.env.companies:
+                raise AccessError(
+                    self.env._(
+                        "Pool %(pool)s belongs to %(company)s, which is not among the companies you are "
+                        "working in now: select it in the company switcher to add customers to this pool.",
+                        pool=pool._pool_name_for_me(),
+                        company=pool.company_id.name,
+                    )
+                )
             return pool
         company = (
             self.env["res.company"].browse(optional_id(self.env, vals.get("company_id"), self.env._("The company")))

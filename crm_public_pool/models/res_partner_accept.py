@@ -252,14 +252,15 @@ class ResPartner(models.Model):
         """Give these customers to the strategy's next candidates; ``{id: why not}`` for the rest."""
         Engine = self.env["crm.public.pool.distribution"]
         if not strategy or strategy == "user":
-            label = self.env._("it was offered to one person only, who did not accept it")
+            label = _lt("it was offered to one person only, who did not accept it")
             return dict.fromkeys(self.ids, label)
         candidates = pool.member_all_user_ids.filtered(lambda u: u.id not in excluded)
         if not candidates:
-            return dict.fromkeys(self.ids, self.env._("everyone it could go to has declined it or let the time pass"))
+            return dict.fromkeys(self.ids, _lt("everyone it could go to has declined it or let the time pass"))
         rule = Engine.sudo().browse(rule_id).exists()
         plan, scores = Engine._plan(pool, self, strategy, user=rule.user_id, users=candidates)
-        left = {partner_id: Engine._unplaced_label(code) for partner_id, code in plan.unplaced}
+        # Texts of the pool: stored with their values, read in each reader's language.
+        left = {partner_id: Engine._unplaced_text(code) for partner_id, code in plan.unplaced}
         by_user = defaultdict(list)
         for partner_id, user_id, _why in plan.assignments:
             by_user[user_id].append(partner_id)
@@ -277,7 +278,7 @@ class ResPartner(models.Model):
                     )
             except UserError as error:
                 # The candidate's situation changed since the plan (limit, pause): the pool takes it.
-                left.update(dict.fromkeys(partner_ids, error.args[0]))
+                left.update(dict.fromkeys(partner_ids, pool_text.error_text(error)))
         if strategy == "round_robin" and plan.last_user_id and by_user:
             pool.rr_last_user_id = plan.last_user_id
         return left

@@ -61,11 +61,9 @@ class ResPartner(models.Model):
             return
         # The values saving the form sends, judged by the gate itself (_pool_gate_outcomes): the banner
         # says what saving will do, under the policy of the pool the customer will enter. A pool that is
-        # only the client's default is not sent (the form shows it read-only) and create ignores such a
-        # default (without_client_defaults): the company's default pool takes the customer then.
-        pool_id = self.pool_id.id
-        if pool_id and pool_id == self.env.context.get("default_pool_id"):
-            pool_id = False
+        # only the client's default (the list of that pool) is where create puts the customer
+        # (_pool_take_default_pool).
+        pool_id = self.pool_id.id or self.env.context.get("default_pool_id") or False
         vals = {fname: self[fname] or False for fname in PROSPECT_FIELDS}
         vals.update(
             {

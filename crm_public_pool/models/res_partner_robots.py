@@ -1,8 +1,10 @@
-from collections import defaultdict
+import json
 from functools import partial
 
 from odoo import models
 from odoo.tools import format_datetime
+
+from . import pool_text
 
 ROBOT_MAX_NAMES = 20
 
@@ -32,9 +34,15 @@ class ResPartner(models.Model):
         res = super()._pool_record_unplaced(reasons)
         unplaced = self.sudo().browse(list(reasons)).filtered(lambda p: p.pool_state == "pool")
         for pool, partners in unplaced.grouped("pool_id").items():
-            by_reason = defaultdict(list)
+            by_reason = {}
             for partner in partners:
-                by_reason[reasons[partner.id]].append(partner.name)
+                reason = reasons[partner.id]
+                key = (
+                    json.dumps(pool_text.to_payload(reason), sort_keys=True)
+                    if pool_text.is_pool_text(reason)
+                    else reason
+                )
+                by_reason.setdefault(key, (reason, []))[1].append(partner.name)
             render = partial(_unplaced_text, pool=pool, count=len(partners), by_reason=by_reason)
             self.env["crm.public.pool.robot"]._robot_post(render, pools=pool)
         return res
@@ -58,8 +66,8 @@ def _unplaced_text(env, pool, count, by_reason):
         if count == 1
         else env._("%(pool)s: %(count)s customers could not be placed", pool=pool.name, count=count)
     ]
-    for reason, names in by_reason.items():
+    for reason, names in by_reason.values():
         more = len(names) - ROBOT_MAX_NAMES
         shown = ", ".join(names[:ROBOT_MAX_NAMES]) + (env._(" and %s more", more) if more > 0 else "")
-        rows.append(f"- {reason}: {shown}")
+        rows.append(f"- {pool_text.in_language(reason, env.lang, env)}: {shown}")
     return "\n".join(rows)

@@ -1,22 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.translate import code_translations
 
 from ..logic import when
+from . import pool_text
 from .engine_token import in_engine
-
-# Why distribution left a customer in the pool (crm.public.pool.distribution._unplaced_label and
-# res_partner_accept.py): stored in the words of whoever ran it, shown in the reader's.
-UNPLACED_REASONS = (
-    "every eligible member is at their customer limit",
-    "no eligible member",
-    "no row of the region map matches the address",
-    "no previous contact is a member with room",
-    "every eligible member with room is paused, on leave or archived",
-    "it was offered to one person only, who did not accept it",
-    "everyone it could go to has declined it or let the time pass",
-)
-MODULE = "crm_public_pool"
 
 
 class ResPartner(models.Model):
@@ -126,24 +113,18 @@ class ResPartner(models.Model):
     def _read_format(self, fnames, load="_classic_read"):
         result = super()._read_format(fnames, load=load)
         if "pool_unplaced_reason" in fnames:
-            sources = self._pool_unplaced_sources()
+            # Stored as its message and values (res_partner_rules.py): read in the reader's language.
             lang = self.env.lang or "en_US"
-            shown = code_translations.get_python_translations(MODULE, lang) if lang != "en_US" else {}
+            # A value the masking shaped (a pool may mask the field) is not the stored one: left as shaped.
+            stored = {
+                partner.id: (partner.pool_unplaced_reason, partner.pool_unplaced_message)
+                for partner in self.sudo().browse([vals["id"] for vals in result if vals.get("pool_unplaced_reason")])
+            }
             for vals in result:
-                source = sources.get(vals.get("pool_unplaced_reason"))
-                if source:
-                    vals["pool_unplaced_reason"] = shown.get(source, source)
+                text, payload = stored.get(vals["id"], (False, False))
+                if payload and vals["pool_unplaced_reason"] == text:
+                    vals["pool_unplaced_reason"] = pool_text.render(payload, lang, self.env)
         return result
-
-    @api.model
-    def _pool_unplaced_sources(self):
-        """{a known unplaced reason in any installed language: its English source}."""
-        sources = {source: source for source in UNPLACED_REASONS}
-        for lang, _name in self.env["res.lang"].get_installed():
-            if lang != "en_US":
-                translations = code_translations.get_python_translations(MODULE, lang)
-                sources.update({translations[source]: source for source in UNPLACED_REASONS if source in translations})
-        return sources
 
     @api.model
     def get_views(self, views, options=None):

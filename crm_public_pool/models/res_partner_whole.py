@@ -56,6 +56,25 @@ class ResPartner(models.Model):
                 }
         return self.browse([rid for rid in managed if rid not in whole])
 
+    @api.depends_context("uid")
+    @api.depends("vat", "company_id", "company_registry")
+    def _compute_same_vat_partner_id(self):
+        # Odoo looks the Tax ID and the registry number up as superuser and names the partner
+        # that has them on the new partner's form: typing a number would tell whose it is. A
+        # customer the caller may not see whole (one they may not read, or masked to them: its
+        # Tax ID is hidden) is not pointed at; the form's duplicate banner
+        # (pool_duplicate_warning) tells of it as they may know it, as the gate's lookup does.
+        super()._compute_same_vat_partner_id()
+        found = (self.same_vat_partner_id | self.same_company_registry_partner_id).with_env(self.env)
+        hidden = found._pool_not_whole()
+        if not hidden:
+            return
+        for partner in self:
+            if partner.same_vat_partner_id.id in hidden._ids:
+                partner.same_vat_partner_id = False
+            if partner.same_company_registry_partner_id.id in hidden._ids:
+                partner.same_company_registry_partner_id = False
+
     def _to_store(self, store, /, *, fields=None, **kwargs):
         # Discuss reads partners as superuser (channel members, authors, followers) and sends
         # their e-mail to every internal user: what the real user may not see whole stays out.

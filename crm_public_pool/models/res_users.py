@@ -1,11 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..logic.bounds import SETTING_BOUNDS
+from . import pool_text
 from .checks import check_bounds, check_integers
 from .engine_token import engine_fact
 from .res_partner import COMMERCIAL_DOMAIN
+
+_lt = LazyTranslate(__name__)
 
 
 class ResUsers(models.Model):
@@ -178,22 +181,23 @@ class ResUsers(models.Model):
             # The facts hold the active pools of the user's companies; others are looked up.
             works_for = pool.id in facts["pools"] or pool.company_id.id in facts["company_ids"]
             is_member = member and facts["pools"].get(pool.id, {}).get("member", False)
+        # Texts of the pool: a distribution that stores the refusal as why a customer stayed in the
+        # pool (res_partner_accept.py) keeps them for each reader's language (pool_text).
         problem = None
         if not active:
-            problem = self.env._("%s is archived", user.name)
+            problem = _lt("%s is archived", user.name)
         elif share:
-            problem = self.env._("%s is not an internal user", user.name)
+            problem = _lt("%s is not an internal user", user.name)
         elif not user.has_group("crm_public_pool.group_pool_user"):
-            problem = self.env._("%s has no salesperson rights", user.name)
+            problem = _lt("%s has no salesperson rights", user.name)
         elif not works_for:
-            problem = self.env._("%(user)s does not work for %(company)s", user=user.name, company=pool.company_id.name)
+            problem = _lt("%(user)s does not work for %(company)s", user=user.name, company=pool.company_id.name)
         elif member and not is_member:
-            problem = self.env._("%(user)s is not a member of pool %(pool)s", user=user.name, pool=pool.name)
+            problem = _lt("%(user)s is not a member of pool %(pool)s", user=user.name, pool=pool.name)
         if problem:
-            raise UserError(
-                self.env._(
-                    "Customers of pool %(pool)s cannot go to this user: %(problem)s.", pool=pool.name, problem=problem
-                )
+            raise pool_text.PoolTextError(
+                self.env,
+                _lt("Customers of pool %(pool)s cannot go to this user: %(problem)s.", pool=pool.name, problem=problem),
             )
 
     # ------------------------------------------------------------------
@@ -292,16 +296,16 @@ class ResUsers(models.Model):
         absences = {}
         for user in self.sudo().with_context(active_test=False):
             if not user.active:
-                absences[user.id] = self.env._("%s is archived", user.name)
+                absences[user.id] = _lt("%s is archived", user.name)
             elif user.pool_paused and (not user.pool_paused_until or user.pool_paused_until >= day):
                 absences[user.id] = (
-                    self.env._(
+                    _lt(
                         "%(user)s has paused their intake until %(until)s",
                         user=user.name,
-                        until=format_date(self.env, user.pool_paused_until),
+                        until=pool_text.Day(user.pool_paused_until),
                     )
                     if user.pool_paused_until
-                    else self.env._("%s has paused their intake", user.name)
+                    else _lt("%s has paused their intake", user.name)
                 )
         return absences
 
@@ -309,8 +313,12 @@ class ResUsers(models.Model):
         """Refuse, naming the reason, to give customers to someone who cannot work them."""
         absences = self._pool_absences()
         if absences:
-            raise UserError(
-                self.env._("Customers cannot be given to someone who is not there: %s.", "; ".join(absences.values()))
+            raise pool_text.PoolTextError(
+                self.env,
+                _lt(
+                    "Customers cannot be given to someone who is not there: %s.",
+                    pool_text.Joined(absences.values(), sep="; "),
+                ),
             )
 
     @api.model
@@ -366,27 +374,28 @@ class ResUsers(models.Model):
         if not count:
             return None
         if owned + count > max_owned:
-            raise UserError(self._pool_capacity_refusal(count, owned, max_owned))
+            raise pool_text.PoolTextError(self.env, self._pool_capacity_refusal(count, owned, max_owned))
         return owned + count
 
     def _pool_capacity_refusal(self, count, owned, limit):
-        """Why this user may not take ``count`` more customers: to them in the second person, with plurals."""
+        """Why this user may not take ``count`` more customers (a text of the pool): to them in the second
+        person, with plurals."""
         values = {"user": self.name, "count": count, "owned": owned, "limit": limit}
         if self == self.env.user:
             if count == 1:
-                return self.env._(
+                return _lt(
                     "You cannot take 1 more customer: limit reached, you own %(owned)s of %(limit)s allowed.", **values
                 )
-            return self.env._(
+            return _lt(
                 "You cannot take %(count)s more customers: limit reached, you own %(owned)s of %(limit)s allowed.",
                 **values,
             )
         if count == 1:
-            return self.env._(
+            return _lt(
                 "%(user)s cannot take 1 more customer: limit reached, they own %(owned)s of %(limit)s allowed.",
                 **values,
             )
-        return self.env._(
+        return _lt(
             "%(user)s cannot take %(count)s more customers: limit reached, they own %(owned)s of %(limit)s allowed.",
             **values,
         )

@@ -187,6 +187,36 @@ class TestAcceptOrReturn(PoolCase):
         self.assertEqual(self.customers[0].pool_state, "pool")
         self.assertEqual(self.customers[0].pool_unplaced_reason, "every eligible member is at their customer limit")
 
+    def test_a_refusal_at_the_move_is_read_in_each_readers_language(self):
+        """The next candidate planned is refused when the customer moves (no salesperson rights): the
+        reason the customer stays in the pool is stored as its message, not in the decliner's words."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.set_limit(self.user_b, owned=1)
+        self.customers[5].with_user(self.user_b).action_pool_claim()
+        self.pool.rr_last_user_id = self.user_b
+        self.distribute(self.customers[:1])
+        customer = self.customers[0]
+        self.assertEqual(customer.user_id, self.user_a)
+        dan = new_test_user(self.env, login="pool_dan", name="Dan Nosales", groups="base.group_user")
+        self.pool.member_user_ids = [(4, dan.id)]
+        self.env.flush_all()
+        customer.with_user(self.user_a).with_context(lang="zh_CN").action_pool_decline("other", note="不合适")
+        self.assertEqual(customer.pool_state, "pool")
+
+        def reason(lang):
+            return customer.with_context(lang=lang)._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"]
+
+        english = "Customers of pool East Pool cannot go to this user: Dan Nosales has no salesperson rights."
+        self.assertEqual(reason("en_US"), english)
+        zh = self.env(context={"lang": "zh_CN"})
+        chinese = zh._(
+            "Customers of pool %(pool)s cannot go to this user: %(problem)s.",
+            pool="East Pool",
+            problem=zh._("%s has no salesperson rights", "Dan Nosales"),
+        )
+        self.assertNotEqual(chinese, english, "the Chinese translation exists")
+        self.assertEqual(reason("zh_CN"), chinese)
+
     def test_no_acceptance_when_off_or_self_assigned_or_claimed(self):
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.admin.id)
         self.assertFalse(self.customers[0].pool_accept_deadline, "assigning to oneself needs no acceptance")

@@ -4,6 +4,8 @@ Found over JSON-RPC against a demo database: mail builds its answers as superuse
 members, authors, suggested recipients, tracked values), past the masking of ``res.partner``.
 """
 
+import json
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
@@ -71,6 +73,46 @@ class TestAttacksMail(AccessCase, HttpCase):
             {"thread_model": "res.partner", "thread_id": self.mine.id, "request_list": ["suggestedRecipients"]},
         )
         self.assertIn(self.mine.email, data)
+
+    def test_partner_from_email_of_a_hidden_customer_reveals_and_bypasses_nothing(self):
+        """/mail/partner/from_email (the composer's "add a recipient") finds by e-mail only the partners
+        the caller may search on it, and creates the others: for a hidden customer's address it answers
+        what it answers for an unknown one, a new contact no pool manages made of the caller's own input;
+        and a customer created through it (``additional_values``) meets the duplicate gate."""
+        Partner = self.env["res.partner"]
+        self.authenticate(self.user_a.login, self.user_a.login.ljust(8, "x"))
+        answers = {}
+        for email in (self.target.email, "nobody.yet@unknown.example", self.bobs.email):
+            (answers[email],) = self.make_jsonrpc_request("/mail/partner/from_email", {"emails": [email]})
+        for email, answer in answers.items():
+            with self.subTest(email=email):
+                self.assertEqual(set(answer), {"id", "name", "email"})
+                self.assertEqual((answer["name"], answer["email"]), (email, email), "only the caller's own input")
+                self.assertNotIn(answer["id"], (self.target | self.bobs).ids)
+                self.assertFalse(Partner.browse(answer["id"]).pool_state, "a contact no pool manages")
+        # The owner's own customer is found, as standard Odoo finds it.
+        (own,) = self.make_jsonrpc_request("/mail/partner/from_email", {"emails": [self.mine.email]})
+        self.assertEqual(own["id"], self.mine.id)
+        # A customer made through it meets the gate: the pool refuses the hidden customer's duplicate.
+        self.pool.duplicate_policy = "block"
+        self.env.flush_all()
+        email = self.pooled[1].email.upper()  # a pooled customer masked to the caller, not asked for above
+        before = Partner.search_count([("pool_state", "!=", False)])
+        params = {
+            "emails": [email],
+            "additional_values": {
+                email.lower(): {"is_company": True, "pool_id": self.pool.id, "user_id": self.user_a.id}
+            },
+        }
+        answer = self.url_open(
+            "/mail/partner/from_email",
+            json.dumps({"jsonrpc": "2.0", "method": "call", "id": 0, "params": params}),
+            headers={"Content-Type": "application/json"},
+        ).json()
+        self.assertNotIn("result", answer)
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.UserError")
+        self.assertIn("refuses duplicates", answer["error"]["data"]["message"])
+        self.assertEqual(Partner.search_count([("pool_state", "!=", False)]), before)
 
     def test_chat_with_a_customer_not_seen_whole_is_refused(self):
         Channel = self.env["discuss.channel"].with_user(self.user_a)

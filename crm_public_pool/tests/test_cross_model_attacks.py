@@ -463,6 +463,52 @@ class TestCrossModelAttacks(AccessCase, HttpCase):
         # The lead's own copies are exported empty rather than refused: the lead is the caller's.
         self.assertEqual(lead.export_data(["name", "phone", "email_from"])["datas"][0][1:], ["", ""])
 
+    def test_a_tax_id_typed_on_a_new_partner_names_no_hidden_customer(self):
+        """Odoo's "a partner with the same Tax ID already exists (...)" banner looks the number up as
+        superuser: typing a hidden customer's Tax ID or registry number must not tell whose it is."""
+        spec = {
+            "vat": {},
+            "company_registry": {},
+            "same_vat_partner_id": {"fields": {"display_name": {}}},
+            "same_company_registry_partner_id": {"fields": {"display_name": {}}},
+        }
+        numbers = {}
+        for partner in self.target | self.bobs | self.foreign | self.limited | self.south_customer | self.mine:
+            numbers[partner.id] = (f"CN9131{partner.id:010d}", f"REG-{partner.id:08d}")
+            partner.write({"vat": numbers[partner.id][0], "company_registry": numbers[partner.id][1]})
+        self.env.flush_all()
+        checked = 0
+        for role, (user, partners) in self.roles.items():
+            if user.share:
+                continue  # a portal user has no partner form
+            for partner in partners:
+                vat, registry = numbers[partner.id]
+                self.env.invalidate_all()
+                result = (
+                    self.env["res.partner"]
+                    .with_user(user)
+                    .onchange(
+                        {"name": "Probe Ltd", "is_company": True, "vat": vat, "company_registry": registry},
+                        ["vat", "company_registry"],
+                        spec,
+                    )
+                )
+                value = result.get("value", {})
+                with self.subTest(role=role, customer=partner.name):
+                    self.assertFalse(value.get("same_vat_partner_id"), "the Tax ID's customer is pointed at")
+                    self.assertFalse(value.get("same_company_registry_partner_id"), "the registry's customer too")
+                    self.assertNotIn(partner.name, json.dumps(result, ensure_ascii=False, default=str))
+                checked += 1
+        self.assertGreater(checked, 15)
+        # The owner is still warned of their own customer, by name, as in standard Odoo.
+        vat, registry = numbers[self.mine.id]
+        result = (
+            self.env["res.partner"]
+            .with_user(self.user_a)
+            .onchange({"name": "Probe Ltd", "is_company": True, "vat": vat}, ["vat"], spec)
+        )
+        self.assertEqual(result["value"]["same_vat_partner_id"], {"id": self.mine.id, "display_name": self.mine.name})
+
     def test_new_opportunity_of_a_masked_customer_answers_nothing_of_it(self):
         Lead = self.env["crm.lead"].with_user(self.user_a)
         spec = {

@@ -45,6 +45,8 @@ class TestDatabaseGuard(PoolCase):
             "pool_locked": not partner.pool_locked,
             "pool_previous_user_id": self.user_c.id,
             "pool_unplaced_reason": "forged",
+            # JSON text: valid for the ORM's Json field and for a jsonb column in SQL alike.
+            "pool_unplaced_message": '{"module": "crm_public_pool", "source": "forged", "args": []}',
         }
         for fname in POOL_DATE_FIELDS:
             values.setdefault(fname, later)

@@ -119,25 +119,21 @@ class TestDuplicateGate(PoolCase):
                     self.assertEqual(form.save().pool_id, self.default_pool)
 
     def test_banner_judges_the_pool_saving_puts_the_customer_in(self):
-        """A client's default pool is not where a new customer goes (the company's default pool is, see
-        res_partner.create): the banner judges by that pool's policy, as saving does."""
-        self.pool.duplicate_policy = "allow"
-        self.default_pool.duplicate_policy = "block"
-        form = Form(
-            self.Partner.with_user(self.user_a).with_context(
-                pool_manage=True, default_pool_id=self.pool.id, default_user_id=self.user_a.id
-            )
-        )
-        form.company_type = "company"
+        """From a pool's list (its action's context) a new customer goes into that pool: the banner
+        judges by that pool's policy, as saving does, not by the company's default pool's."""
+        self.pool.duplicate_policy = "block"
+        self.default_pool.duplicate_policy = "allow"
+        context = self.pool.action_open_customers()["context"]
+        form = Form(self.Partner.with_user(self.user_a).with_context(**context, default_user_id=self.user_a.id))
         form.name = "云舟软件"
         self.assertEqual(form.pool_duplicate_outcome, "reject")
-        self.assertIn("pool %s refuses duplicates" % self.default_pool.name, form.pool_duplicate_warning)
+        self.assertIn("pool %s refuses duplicates" % self.pool.name, form.pool_duplicate_warning)
         with self.assertRaisesRegex(UserError, "refuses duplicates, so it cannot be saved"):
             form.save()
         form.name = "完全不同的公司名称"
         self.assertFalse(form.pool_duplicate_outcome)
         self.assertFalse(form.pool_duplicate_warning)
-        self.assertEqual(form.save().pool_id, self.default_pool)
+        self.assertEqual(form.save().pool_id, self.pool)
 
     def test_allow_saves_duplicates(self):
         self.pool.duplicate_policy = "allow"

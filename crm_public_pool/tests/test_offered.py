@@ -19,6 +19,9 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import LazyTranslate, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from ..logic import distribution
+from ..models import pool_text
+from ..models.engine_token import engine_statements
 from .common import PoolCase
 from .test_recycle import RecycleCase
 
@@ -213,13 +216,17 @@ class TestActionsOffered(PoolCase):
         self.assertEqual(pool.my_view_limit_text, "You opened 1 of 1 customers today")
 
     def test_returns_in_the_readers_words(self):
+        # The test pool's own rule: the demo data's rules are for the demo pools only.
+        self.env["crm.public.pool.rule"].create(
+            {"pool_id": self.pool.id, "name": "Silence", "rule_type": "no_followup", "days": 30, "warn_days": 0}
+        )
         customer = self.customers[0]
         customer.with_user(self.user_a).action_pool_claim()
         self.env["res.lang"]._activate_lang("zh_CN")
         today = fields.Date.context_today(customer)
+        self.assertTrue(customer.pool_recycle_date, "the rule gives the claimed customer a return date")
         days = customer.pool_recycle_days
-        if not customer.pool_recycle_date:
-            self.skipTest("no recycle rule applies to the test pool")
+        self.assertIn(days, (29, 30))
         english = customer.with_context(lang="en_US").pool_recycle_when
         chinese = customer.with_context(lang="zh_CN").pool_recycle_when
         self.assertEqual(english, f"in {days} days", today)
@@ -331,7 +338,7 @@ class TestWarningWords(RecycleCase):
         self.assertIn("Returns to the pool on", activity.note, "stored as its owner (English) reads it")
         chinese = self.note(activity, "zh_CN")
         self.assertIn("将于", chinese)
-        self.assertIn("Rule: ", chinese, "the rule's name, then why")
+        self.assertIn("Rule：", chinese, "the rule's name, then why, punctuated as Chinese is")
         self.assertIn("天无新商机", chinese)
         self.assertNotRegex(chinese, "Returns|opportunity|limit", "no English sentence for a Chinese reader")
         day = activity.date_deadline
@@ -362,6 +369,22 @@ class TestStoredTextsForTheReader(PoolCase):
         chinese = self.body(customer, "zh_CN")
         self.assertIn("由 Alice Pool 释放到公海池 East Pool", chinese)
         self.assertIn("Budget frozen", chinese, "the person's own note is shown as written")
+
+    def test_joined_texts_are_punctuated_as_the_reader_writes(self):
+        """Chinese joins clauses with full-width marks and no space: "，" "；" "：", never ", "."""
+        joined = pool_text.to_payload(pool_text.Joined([_lt("registration protection expired"), _lt("deleted")]))
+        self.assertEqual(pool_text.render(joined, "en_US", self.env), "registration protection expired, deleted")
+        chinese = pool_text.render(joined, "zh_CN", self.env)
+        self.assertNotIn(", ", chinese)
+        self.assertEqual(chinese.count("，"), 1, chinese)
+        # The refusal naming every absent person, as a Chinese reader gets it.
+        (self.user_a | self.user_b).write({"pool_paused": True})
+        with self.assertRaises(UserError) as caught:
+            (self.user_a | self.user_b).with_context(lang="zh_CN")._pool_check_available()
+        self.assertNotIn("; ", str(caught.exception))
+        self.assertIn("；", str(caught.exception))
+        with self.assertRaisesRegex(UserError, "Alice Pool has paused their intake; Bob Pool has paused their intake"):
+            (self.user_a | self.user_b).with_context(lang="en_US")._pool_check_available()
 
     def test_audit_note_read_in_the_readers_language(self):
         customer = self.customers[1]
@@ -399,13 +422,48 @@ class TestStoredTextsForTheReader(PoolCase):
     def test_unplaced_reason_read_in_the_readers_language(self):
         customer = self.customers[3]
         english = "every eligible member is at their customer limit"
-        self.env["res.partner"]._pool_record_unplaced({customer.id: english})
+        Engine = self.env["crm.public.pool.distribution"].with_context(lang="zh_CN")
+        # Written by someone reading Chinese, read by each reader in their own language.
+        Engine.env["res.partner"]._pool_record_unplaced({customer.id: Engine._unplaced_text(distribution.CAPACITY)})
+        self.assertEqual(customer.pool_unplaced_reason, "所有符合条件的成员均已达到客户上限")
         self.assertEqual(
             customer.with_context(lang="en_US")._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"],
             english,
         )
         chinese = customer.with_context(lang="zh_CN")._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"]
         self.assertEqual(chinese, "所有符合条件的成员均已达到客户上限")
+
+    def test_unplaced_reasons_stored_as_text_read_in_the_readers_language_after_the_upgrade(self):
+        """Before 18.0.1.4.0 the reason was stored as text in the writer's language only."""
+        old, refusal = self.customers[3:5]
+        self.env.flush_all()
+        with engine_statements(self.env.cr):
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_unplaced_reason = %s WHERE id = %s",
+                ["所有符合条件的成员均已达到客户上限", old.id],
+            )
+            self.env.cr.execute(
+                "UPDATE res_partner SET pool_unplaced_reason = %s WHERE id = %s",
+                ["鲍勃无法再接收 1 个客户", refusal.id],
+            )
+        self.env.invalidate_all()
+        self.assertEqual(_unplaced_reasons_migration().convert(self.env), 1)
+
+        def reason(partner, lang):
+            return partner.with_context(lang=lang)._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"]
+
+        self.assertEqual(reason(old, "en_US"), "every eligible member is at their customer limit")
+        self.assertEqual(reason(old, "zh_CN"), "所有符合条件的成员均已达到客户上限")
+        self.assertEqual(reason(refusal, "en_US"), "鲍勃无法再接收 1 个客户", "a refusal's text stays as written")
+        self.assertEqual(_unplaced_reasons_migration().convert(self.env), 0, "a second run changes nothing")
+
+
+def _unplaced_reasons_migration():
+    path = Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.4.0" / "fixes-unplaced-reasons.py"
+    spec = importlib.util.spec_from_file_location("crm_public_pool_fixes_unplaced_reasons", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _stored_texts_migration():
@@ -475,7 +533,7 @@ class TestUpgradeStoredTexts(RecycleCase):
         self.assertFalse(warning.summary, "the To-Do reads as its type")
         note = warning.with_context(lang="zh_CN")._read_format(["note"])[0]["note"]
         self.assertIn("如未跟进，将于 2026年12月09日 退回公海", note)
-        self.assertIn("Rule: 28 天未跟进，上限 30 天", note)
+        self.assertIn("Rule：28 天未跟进，上限 30 天", note)
         result = registration.with_context(lang="zh_CN")._read_format(["result_message"])[0]["result_message"]
         self.assertEqual(result, "Foo Trading Ltd 与一个现有客户相似；如确属不同公司，请向客户池管理员提出申诉。")
         english = registration.with_context(lang="en_US")._read_format(["result_message"])[0]["result_message"]

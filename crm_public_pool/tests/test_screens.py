@@ -60,6 +60,48 @@ class TestScreens(PoolCase):
         self.assertEqual(form.record.user_id, self.user_a)
         self.assertTrue(form.record.with_user(self.user_a).pool_may_write)
 
+    def test_a_customer_created_from_a_pools_list_enters_that_pool(self):
+        """New on East Pool's customer list puts the customer into East Pool, pooled or owned."""
+        context = self.pool.action_open_customers()["context"]
+        Partner = self.env["res.partner"].with_user(self.user_a).with_context(**context)
+        with Form(Partner) as form:
+            form.name = "East List Trading Co"
+        self.assertEqual((form.record.pool_id, form.record.pool_state), (self.pool, "pool"))
+        self.assertTrue(form.record.is_company)
+        with Form(Partner.with_context(default_user_id=self.user_a.id)) as form:
+            form.name = "East List Own Co"
+        self.assertEqual((form.record.pool_id, form.record.user_id), (self.pool, self.user_a))
+        # A contact person of a customer is no customer of its own: no pool is forced on it.
+        contact = Partner.create({"name": "Li Lei", "parent_id": form.record.id, "is_company": False})
+        self.assertEqual(contact.pool_id, self.pool, "it follows its company's pool")
+        self.assertEqual(contact.commercial_partner_id, form.record)
+
+    def test_a_pool_the_creator_may_not_use_is_refused_by_name(self):
+        """A default pool from the client that the user may not put customers into is refused with the
+        pool's name, never silently replaced by the company's default pool."""
+        context = self.pool.action_open_customers()["context"]
+        company_2 = self.env["res.company"].create({"name": "Second Branch Ltd"})
+        before = self.env["res.partner"].search_count([])
+        with self.assertRaisesRegex(UserError, "East Pool"):
+            self.env["res.partner"].with_user(self.user_c).with_context(**context).create({"name": "Outsider Co"})
+        # A pool of a company the request does not act in, though the user works for both.
+        self.user_a.company_ids = [(4, company_2.id)]
+        pool_2 = self.env["crm.public.pool"].create(
+            {"name": "Branch Pool", "company_id": company_2.id, "member_user_ids": [(6, 0, self.user_a.ids)]}
+        )
+        Partner = self.env["res.partner"].with_user(self.user_a)
+        # Named as this request may read it (the pool's company is not among its companies).
+        with self.assertRaisesRegex(UserError, f"Pool Customer Pool #{pool_2.id} belongs to Second Branch Ltd"):
+            Partner.with_context(
+                **pool_2.action_open_customers()["context"], allowed_company_ids=[self.env.company.id]
+            ).create({"name": "Wrong Branch Co"})
+        self.assertEqual(self.env["res.partner"].search_count([]), before)
+        # Acting in that company, the same list creates into its pool.
+        partner = Partner.with_context(
+            **pool_2.action_open_customers()["context"], allowed_company_ids=[company_2.id, self.env.company.id]
+        ).create({"name": "Right Branch Co"})
+        self.assertEqual(partner.pool_id, pool_2)
+
     def test_non_member_is_told_which_pool(self):
         Partner = self.env["res.partner"].with_user(self.user_c).with_context(pool_manage=True)
         with self.assertRaisesRegex(UserError, "East Pool.*My Customers"):

@@ -3,6 +3,7 @@ from collections import Counter
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models import pool_text
 from ..models.crm_public_pool_distribution import STRATEGIES
 
 
@@ -105,6 +106,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
         Engine = self.env["crm.public.pool.distribution"]
         reasons = {partner_id: Engine._unplaced_label(code) for partner_id, code in plan.unplaced}
         unplaced = Counter(reasons.values())
+        stored = {partner_id: Engine._unplaced_text(code) for partner_id, code in plan.unplaced}
         last_user_id = plan.last_user_id
         owed_user_ids = plan.owed_user_ids
         if self.previewed:
@@ -126,7 +128,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
             last_user_id=last_user_id,
             owed_user_ids=owed_user_ids,
         )
-        self.env["res.partner"]._pool_record_unplaced(reasons)
+        self.env["res.partner"]._pool_record_unplaced(stored)
         if not assignments:
             # Nothing moves, but each customer now says why: the admin sees it under the Unplaced filter.
             why = "; ".join(f"{count} {reason}" for reason, count in unplaced.items())
@@ -182,7 +184,7 @@ class CrmPublicPoolAssignWizard(models.TransientModel):
             if not received[user.id]:
                 if user.id in absences:
                     # Paused, on leave or archived: the strategy skipped them, whatever their turn.
-                    note = absences[user.id]
+                    note = pool_text.in_language(absences[user.id], self.env.lang, self.env)
                 elif limit and owned >= limit:
                     note = self.env._("At their limit: %(owned)s of %(limit)s", owned=owned, limit=limit)
                 else:

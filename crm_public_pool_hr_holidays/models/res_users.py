@@ -1,4 +1,9 @@
 from odoo import fields, models
+from odoo.tools import LazyTranslate
+
+from odoo.addons.crm_public_pool.models import pool_text
+
+_lt = LazyTranslate(__name__)
 
 
 class ResUsers(models.Model):
@@ -27,8 +32,10 @@ class ResUsers(models.Model):
         for leave in leaves:
             absences.setdefault(
                 leave.user_id.id,
-                self.env._(
-                    "%(user)s is on time off until %(until)s", user=leave.user_id.name, until=leave.request_date_to
+                _lt(
+                    "%(user)s is on time off until %(until)s",
+                    user=leave.user_id.name,
+                    until=pool_text.Day(leave.request_date_to),
                 ),
             )
         return absences
