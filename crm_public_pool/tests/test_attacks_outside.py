@@ -10,7 +10,7 @@
 
 from contextlib import contextmanager
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -185,3 +185,46 @@ class TestAttacksOutside(AccessCase):
             self.env, login="x_billing", groups="sales_team.group_sale_salesman,account.group_account_invoice"
         )
         self.assertEqual(len(Bank.with_user(billing).search([("acc_number", "in", numbers)])), 4)
+
+    @mute_logger("odoo.addons.mail.models.mail_render_mixin")
+    def test_a_template_renders_only_customers_seen_whole(self):
+        # A template editor (every user, where Settings does not restrict template rendering).
+        self.user_a.write({"groups_id": [(4, self.env.ref("mail.group_mail_template_editor").id)]})
+        template = (
+            self.env["mail.template"]
+            .with_user(self.user_a)
+            .create(
+                {
+                    "name": "Call back",
+                    "model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "subject": "Call {{ object.phone }}",
+                    "body_html": '<p>Write to <t t-out="object.email"/></p>',
+                }
+            )
+        )
+        for partner in (self.target, self.bobs):
+            preview = (
+                self.env["mail.template.preview"]
+                .with_user(self.user_a)
+                .create({"mail_template_id": template.id, "resource_ref": f"res.partner,{partner.id}"})
+            )
+            shown = str(preview.read(["subject", "body_html", "error_msg"]))
+            self.assertNotIn(partner.sudo().phone, shown)
+            self.assertNotIn(partner.sudo().email, shown)
+            self.assertIn("a customer you may not see whole", shown)
+            with self.refused("a customer you may not see whole", AccessError):
+                self.env["mail.compose.message"].with_user(self.user_a).create(
+                    {
+                        "model": "res.partner",
+                        "res_ids": str([partner.id]),
+                        "composition_mode": "comment",
+                        "template_id": template.id,
+                    }
+                ).read(["subject", "body"])
+        # The owner writes to their own customer with the template.
+        preview = (
+            self.env["mail.template.preview"]
+            .with_user(self.user_a)
+            .create({"mail_template_id": template.id, "resource_ref": f"res.partner,{self.mine.id}"})
+        )
+        self.assertEqual(preview.subject, f"Call {self.mine.phone}")
