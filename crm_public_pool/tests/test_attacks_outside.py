@@ -87,7 +87,12 @@ class TestAttacksOutside(AccessCase):
             {"pool_id": cls.pool.id, "country_id": env.ref("base.cn").id, "user_id": cls.user_a.id}
         )
         robot = env["crm.public.pool.robot"].create(
-            {"name": "East WeCom", "kind": "wecom", "url": "http://127.0.0.1:9/robot?key=secret", "pool_id": cls.pool.id}
+            {
+                "name": "East WeCom",
+                "kind": "wecom",
+                "url": "http://127.0.0.1:9/robot?key=secret",
+                "pool_id": cls.pool.id,
+            }
         )
         env["crm.public.pool.robot.message"].create({"robot_id": robot.id, "body": "{}"})
         cls.pool.write({"daily_view_limit": 10})
@@ -144,7 +149,9 @@ class TestAttacksOutside(AccessCase):
             wizard = self.env["portal.wizard"].with_user(user).with_context(**context).create({})
             with self.refused("cannot be a user's or an employee's own contact", Exception):
                 wizard.user_ids.action_grant_access()
-        self.assertFalse(self.env["res.users"].with_context(active_test=False).search([("partner_id", "=", self.mine.id)]))
+        self.assertFalse(
+            self.env["res.users"].with_context(active_test=False).search([("partner_id", "=", self.mine.id)])
+        )
         Users = self.env["res.users"].sudo().with_context(no_reset_password=True)
         with self.refused(r"1 of the 1 contacts you chose for a user are customers of a pool"):
             Users.create({"name": "Customer User", "login": "customer_user", "partner_id": self.target.id})

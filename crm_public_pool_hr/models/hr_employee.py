@@ -1,6 +1,5 @@
 from odoo import api, models
 
-
 # An employee's own contacts: hr shows their phone and e-mail to every user (hr.employee.public)
 # and writes the employee's work phone and e-mail back into its work contact as superuser.
 OWN_CONTACT_FIELDS = ("work_contact_id", "address_id")
