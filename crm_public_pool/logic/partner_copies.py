@@ -186,6 +186,9 @@ STORED_COPIES = {
     # "Name <e-mail>" of the author, written when the message is posted (the customer's own mail),
     # and the reply address, the author's own when the database has no alias domain.
     "mail.message": {"email_from": ("author_id",), "reply_to": ("author_id",)},
+    # The contact's e-mail, copied by the portal wizard as superuser (a stored compute) when it
+    # lists the contacts given to it, hidden ones included, and whether it is valid or a user's.
+    "portal.wizard.user": {"email": ("partner_id",), "email_state": ("partner_id",)},
 }
 
 

@@ -37,6 +37,7 @@ from . import mail_followers
 from . import mail_tracking_value
 from . import discuss_channel_member
 from . import mail_template
+from . import mail_render_mixin
 from . import partner_copies
 from . import res_partner_whole
 from . import ir_actions_report

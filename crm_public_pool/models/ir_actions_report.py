@@ -44,21 +44,7 @@ class IrActionsReport(models.Model):
         report = self._get_report(report_ref)
         if not report.model or report.model not in self.env:
             return
-        records = self.env[report.model].sudo().browse([rid for rid in docids if isinstance(rid, int)]).exists()
-        if report.model == "res.partner":
-            partners = records
-        else:
-            fnames = set(records._pool_partner_link_fields())
-            fnames |= {prefix[0] for prefixes in records._pool_partner_copies().values() for prefix in prefixes}
-            fnames = [
-                fname
-                for fname in fnames
-                if fname in records._fields and records._fields[fname].comodel_name == "res.partner"
-            ]
-            partners = self.env["res.partner"].sudo()
-            for fname in fnames:
-                partners |= records.mapped(fname)
-        hidden = partners.with_env(self.env)._pool_not_whole()
+        hidden = self.env[report.model]._pool_customers_not_whole(docids)
         if hidden:
             raise AccessError(
                 self.env._(

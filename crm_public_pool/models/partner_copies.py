@@ -229,6 +229,28 @@ class Base(models.AbstractModel):
         whole = Partner._pool_whole_domain() or [("id", "!=", False)]
         return ["|", "|", (fname, "=", False), (fname, "in", unmanaged), (fname, "any", whole)]
 
+    @api.model
+    def _pool_customers_not_whole(self, res_ids):
+        """The customers of these records (the records themselves for partners) the caller may not see whole.
+
+        A report or a mail template renders its records as the caller but reads their customers
+        from the cache, outside the masking of the customer's own read paths: what renders the
+        customer of a record (its relation, or the source of one of its copies) asks here first.
+        """
+        if isinstance(res_ids, int):
+            res_ids = [res_ids]
+        records = self.sudo().browse([rid for rid in res_ids or () if isinstance(rid, int)]).exists()
+        if self._name == PARTNER:
+            partners = records
+        else:
+            fnames = set(records._pool_partner_link_fields())
+            fnames |= {prefix[0] for prefixes in records._pool_partner_copies().values() for prefix in prefixes}
+            partners = self.env[PARTNER].sudo()
+            for fname in sorted(fnames):
+                if fname in records._fields and records._fields[fname].comodel_name == PARTNER:
+                    partners |= records.mapped(fname)
+        return partners.with_env(self.env)._pool_not_whole()
+
     # ------------------------------------------------------------------
     # Read paths
     # ------------------------------------------------------------------

@@ -589,6 +589,12 @@ class ResPartner(models.Model):
             commercial.filtered(lambda p: p.sudo().active)._pool_transition("archive")
         if entering:
             entering._pool_enter()
+        if vals.get("parent_id"):
+            # A contact of a customer is managed with it: a user's own partner never becomes one.
+            users = (
+                self.env["res.users"].sudo().with_context(active_test=False).search([("partner_id", "in", self.ids)])
+            )
+            self._pool_check_not_own_contact(users.partner_id.ids, self.env._("a user"))
         return res
 
     def _pool_check_structure(self, vals):

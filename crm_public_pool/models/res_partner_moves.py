@@ -117,6 +117,19 @@ class ResPartner(models.Model):
         """Put unmanaged partners under pool management (pool given explicitly)."""
         now = fields.Datetime.now()
         actor = self.env.user
+        # A customer's contacts come under management with it: none may be a user's own partner
+        # (see _pool_check_not_own_contact).
+        users = self.env["res.users"].sudo().with_context(active_test=False)
+        users = users.search([("partner_id", "child_of", self.ids)])
+        if users:
+            raise UserError(
+                self.env._(
+                    "%(count)s of the contacts you chose for a pool are users' own contacts (%(names)s): a pool's "
+                    "customer cannot be a user's own contact, which every user may read.",
+                    count=len(users.partner_id),
+                    names=users.partner_id.with_env(self.env)._pool_listed_names(),
+                )
+            )
         for pool, partners in self.sudo().grouped("pool_id").items():
             if not (pool._is_member(actor) or pool._is_admin(actor)):
                 raise AccessError(self.env._("You are not a member of pool %s.", pool._pool_name_for_me()))

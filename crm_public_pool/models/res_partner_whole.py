@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
 # What mail's res.partner._to_store sends when no fields are asked for.
@@ -115,10 +115,23 @@ class ResPartner(models.Model):
         hidden = self.browse(sorted(partner_ids))._pool_not_whole()
         if not hidden:
             return
-        readable = hidden._filtered_access("read")
+        raise AccessError(
+            self.env._(
+                "%(count)s of the %(total)s contacts you chose for %(what)s are customers you may not see whole "
+                "(%(names)s): claim them, or ask their owner, before adding them.",
+                count=len(hidden),
+                total=len(set(partner_ids)),
+                what=what,
+                names=hidden._pool_listed_names(),
+            )
+        )
+
+    def _pool_listed_names(self):
+        """These partners for a message: up to three names the caller may read, the rest counted."""
+        readable = self.with_env(self.env(su=False))._filtered_access("read")
         names = readable._pool_names_for_me()
         readable = [names[rid] for rid in readable._ids]
-        others = len(hidden) - len(readable)
+        others = len(self) - len(readable)
         shown = readable[:3]
         if len(readable) > 3:
             others += len(readable) - 3
@@ -129,13 +142,30 @@ class ResPartner(models.Model):
                 if listed
                 else self.env._("%s you may not read", others)
             )
-        raise AccessError(
+        return listed
+
+    @api.model
+    def _pool_check_not_own_contact(self, partner_ids, what):
+        """Refuse managed customers (or their contacts) as ``what``, a user's or an employee's own contact.
+
+        Odoo shows a user's or an employee's own contact (``res.users`` inherits its partner; an
+        employee's work contact and work address fill its public work phone and e-mail) to every
+        internal user, outside the customer's rules and masking: a customer of a pool is never one,
+        whoever asks (the portal wizard creates its users as superuser).
+        """
+        ids = sorted({rid for rid in partner_ids if isinstance(rid, int) and rid})
+        if not ids:
+            return
+        managed = self.sudo().with_context(active_test=False).browse(ids).filtered("pool_state")
+        if not managed:
+            return
+        raise UserError(
             self.env._(
-                "%(count)s of the %(total)s contacts you chose for %(what)s are customers you may not see whole "
-                "(%(names)s): claim them, or ask their owner, before adding them.",
-                count=len(hidden),
-                total=len(set(partner_ids)),
+                "%(count)s of the %(total)s contacts you chose for %(what)s are customers of a pool (%(names)s): "
+                "a pool's customer cannot be a user's or an employee's own contact, which every user may read.",
+                count=len(managed),
+                total=len(ids),
                 what=what,
-                names=listed,
+                names=managed.with_env(self.env)._pool_listed_names(),
             )
         )

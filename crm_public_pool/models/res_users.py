@@ -10,6 +10,9 @@ from .res_partner import COMMERCIAL_DOMAIN
 
 _lt = LazyTranslate(__name__)
 
+# Writes that may make a user's own partner a customer of a pool: another partner, or its pool.
+OWN_PARTNER_FIELDS = {"partner_id", "pool_id", "parent_id"}
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -134,7 +137,9 @@ class ResUsers(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         check_integers(self, vals_list)
-        return super().create(vals_list)
+        users = super().create(vals_list)
+        users._pool_check_own_partner()
+        return users
 
     def write(self, vals):
         check_integers(self, [vals])
@@ -149,7 +154,15 @@ class ResUsers(models.Model):
             self.env["res.partner"].sudo().search(
                 [("user_id", "in", departing.ids), ("pool_state", "=", "private"), *COMMERCIAL_DOMAIN]
             )._pool_departure(successor=False)
+        if OWN_PARTNER_FIELDS & set(vals):
+            self._pool_check_own_partner()
         return res
+
+    def _pool_check_own_partner(self):
+        """A user's own partner is never a customer of a pool (see ``_pool_check_not_own_contact``)."""
+        self.env["res.partner"]._pool_check_not_own_contact(
+            self.sudo().with_context(active_test=False).partner_id.ids, self.env._("a user")
+        )
 
     def action_pool_my_customers(self):
         return self.env["ir.actions.act_window"]._for_xml_id("crm_public_pool.action_pool_my_customers")

@@ -41,3 +41,4 @@ from . import test_leads_follow
 from . import test_company_limits
 from . import test_offered
 from . import test_report_doors
+from . import test_attacks_outside

@@ -211,7 +211,8 @@ class TestAttacksMail(AccessCase, HttpCase):
                 **spy,
             }
         )
-        with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
+        # Refused where the mail is rendered (the customer shown) or where it is addressed.
+        with self.assertRaisesRegex(AccessError, "customers? you may not see whole"):
             composer.action_send_mail()
         template = self.env["mail.template"].create(
             {
@@ -222,7 +223,7 @@ class TestAttacksMail(AccessCase, HttpCase):
                 "body_html": "<p>Please reply</p>",
             }
         )
-        with self.assertRaisesRegex(AccessError, "customers you may not see whole"):
+        with self.assertRaisesRegex(AccessError, "customers? you may not see whole"):
             template.with_user(self.user_a).send_mail(self.target.id, email_values={"reply_to": spy["reply_to"]})
         lead = self.env["crm.lead"].with_user(self.user_a).create({"name": "Mine", "type": "opportunity"})
         for partner in (self.target, self.bobs):
