@@ -792,12 +792,7 @@ class CrmPublicPool(models.Model):
 
     def _recycle_rules(self):
         """The active recycle rules of these pools, by pool, sequence and id."""
-        rule_ids = self.env["crm.public.pool.rule"]._recycle_rule_ids_by_pool()
-        return (
-            self.env["crm.public.pool.rule"]
-            .sudo()
-            .browse([rule_id for pool_id in sorted(self.ids) for rule_id in rule_ids.get(pool_id, ())])
-        )
+        return self.env["crm.public.pool.rule"]._recycle_active_rules(self.ids)
 
     def _recycle_preview(self, now=None):
         """[{partner_id, rule_id, user_id, pool_id, target_pool_id, note}] the rules would recycle at ``now``."""
