@@ -215,11 +215,13 @@ class CrmPublicPoolRule(models.Model):
         cache from the registry's copy as a fetch of the database would put them: no query. What
         the cache holds already (a value this transaction wrote) is kept."""
         ids_by_pool, columns, values = self._recycle_rule_rows()
-        rules = self.sudo().browse([rule_id for pool_id in sorted(pool_ids) for rule_id in ids_by_pool.get(pool_id, ())])
+        rules = self.sudo().browse(
+            [rule_id for pool_id in sorted(pool_ids) for rule_id in ids_by_pool.get(pool_id, ())]
+        )
         if not rules:
             return rules
         lang = rules.env.lang or "en_US"
-        for name, column in zip(columns, zip(*(values[rule_id] for rule_id in rules.ids)), strict=True):
+        for name, column in zip(columns, zip(*(values[rule_id] for rule_id in rules.ids), strict=True), strict=True):
             field = self._fields[name]
             if field.translate:
                 # As the ORM's read in the current language: the language's text, else the English one.

@@ -80,8 +80,9 @@ class TestPerformance(PoolCase):
         taken = self.batch[0]
         taken.with_user(self.user_b).action_pool_claim()
         self.env.invalidate_all()
-        with self.assertQueryCount(pool_a=CLAIM_REFUSED_QUERIES), self.assertRaisesRegex(
-            UserError, rf"^Customer #{self.batch[0].id} is no longer in the pool\.$"
+        with (
+            self.assertQueryCount(pool_a=CLAIM_REFUSED_QUERIES),
+            self.assertRaisesRegex(UserError, rf"^Customer #{self.batch[0].id} is no longer in the pool\.$"),
         ):
             taken.with_env(self.env).action_pool_claim()
 
