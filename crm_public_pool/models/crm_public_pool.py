@@ -532,7 +532,7 @@ class CrmPublicPool(models.Model):
         )
 
     @api.model
-    def _pool_user_facts(self, user):
+    def _pool_user_facts(self, user, row=None):
         """What ``user`` is and may do in the active pools of their companies, read in one statement.
 
         The set form of ``_is_member`` / ``_is_admin`` (and the receiver facts of
@@ -542,7 +542,19 @@ class CrmPublicPool(models.Model):
         ``_is_member`` and ``_is_admin`` for every user and pool. Returns None when the user
         does not exist, else ``{"active", "share", "company_ids", "pools": {id: {...}}}`` where
         each pool has ``company_id``, its claim settings, ``member`` and ``admin``.
+
+        ``row``: the value of ``_pool_user_facts_sql(user)`` when the caller read it in a
+        statement of its own (a claim reads it with its row lock, in the same round trip).
         """
+        if row is None:
+            rows = self.env.execute_query(self._pool_user_facts_sql(user))
+            row = rows[0][0] if rows else None
+        return self._pool_user_facts_from_row(user, row)
+
+    @api.model
+    def _pool_user_facts_sql(self, user):
+        """The statement of ``_pool_user_facts``: one JSON value (NULL when the user does not exist),
+        also usable as a sub-query; what it reads is flushed first."""
         self.flush_model(
             [
                 "active",
@@ -558,9 +570,10 @@ class CrmPublicPool(models.Model):
         self.env["res.users"].flush_model(["active", "share", "company_ids", *USER_PREFETCH])
         self.env["res.company"].flush_model(COMPANY_PREFETCH)
         self.env["res.partner"].flush_model(["name", "email"])
-        self.env.cr.execute(
+        return SQL(
             """
-            SELECT u.active, u.share, ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = u.id),
+            SELECT json_build_array(
+                   u.active, u.share, ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = u.id),
                    json_build_array(u.company_id, u.partner_id, u.pool_max_customers, u.pool_max_locked),
                    json_build_array(c.pool_max_customers, c.pool_max_locked, c.pool_count_won, c.alias_domain_id),
                    up.name, up.email,
@@ -573,15 +586,17 @@ class CrmPublicPool(models.Model):
                                         WHERE r.pool_id = p.id AND r.user_id = u.id AND m.active)
                            ) ORDER BY p.sequence, p.id), '[]')
                       FROM crm_public_pool p
-                     WHERE p.active AND p.company_id IN (SELECT cid FROM res_company_users_rel WHERE user_id = u.id))
+                     WHERE p.active AND p.company_id IN (SELECT cid FROM res_company_users_rel WHERE user_id = u.id)))
               FROM res_users u
               JOIN res_company c ON c.id = u.company_id
               JOIN res_partner up ON up.id = u.partner_id
              WHERE u.id = %s
             """,
-            [user.id],
+            user.id,
         )
-        row = self.env.cr.fetchone()
+
+    @api.model
+    def _pool_user_facts_from_row(self, user, row):
         if not row:
             return None
         active, share, company_ids, user_values, company_values, partner_name, partner_email, pools = row
@@ -794,12 +809,7 @@ class CrmPublicPool(models.Model):
 
     def _recycle_rules(self):
         """The active recycle rules of these pools, by pool, sequence and id."""
-        rule_ids = self.env["crm.public.pool.rule"]._recycle_rule_ids_by_pool()
-        return (
-            self.env["crm.public.pool.rule"]
-            .sudo()
-            .browse([rule_id for pool_id in sorted(self.ids) for rule_id in rule_ids.get(pool_id, ())])
-        )
+        return self.env["crm.public.pool.rule"]._recycle_active_rules(self.ids)
 
     def _recycle_preview(self, now=None):
         """[{partner_id, rule_id, user_id, pool_id, target_pool_id, note}] the rules would recycle at ``now``."""

@@ -176,13 +176,58 @@ class CrmPublicPoolRule(models.Model):
 
     @api.model
     @tools.ormcache()
+    def _recycle_rule_rows(self):
+        """The active rules as the ORM fetches them, kept by the registry: ({pool id: (rule ids by
+        sequence, id)}, the column names, {rule id: the row's values}). Every claim and follow-up
+        plans a recycle date with the rules; reading them again would cost each one a query.
+
+        The columns are those the ORM fetches together on the first read of a rule's field, in its
+        cache's formats: a translated name as its JSON of every language. Rule changes clear the
+        cache (create, write, unlink; a translation ends in a write), and so do the pool's company (the stored
+        ``company_id``) and the pool's deletion (its rules go with it).
+        """
+        self.flush_model()
+        columns = tuple(
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and field.prefetch is True and name != "id"
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, %s FROM crm_public_pool_rule WHERE active ORDER BY pool_id, sequence, id",
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+            )
+        )
+        pool_index = columns.index("pool_id")
+        ids_by_pool = defaultdict(tuple)
+        for row in rows:
+            ids_by_pool[row[1 + pool_index]] += (row[0],)
+        return dict(ids_by_pool), columns, {row[0]: tuple(row[1:]) for row in rows}
+
+    @api.model
     def _recycle_rule_ids_by_pool(self):
-        """{pool id: (active rule ids by sequence, id)}: every claim and follow-up refreshes a recycle
-        date with them; rule changes clear the cache (create, write, unlink)."""
-        result = defaultdict(tuple)
-        for rule in self.sudo().search([("active", "=", True)], order="pool_id, sequence, id"):
-            result[rule.pool_id.id] += (rule.id,)
-        return dict(result)
+        """{pool id: (active rule ids by sequence, id)}."""
+        return self._recycle_rule_rows()[0]
+
+    @api.model
+    def _recycle_active_rules(self, pool_ids):
+        """The active rules of these pools (sudo), by pool, sequence and id, their fields put in the
+        cache from the registry's copy as a fetch of the database would put them: no query. What
+        the cache holds already (a value this transaction wrote) is kept."""
+        ids_by_pool, columns, values = self._recycle_rule_rows()
+        rules = self.sudo().browse(
+            [rule_id for pool_id in sorted(pool_ids) for rule_id in ids_by_pool.get(pool_id, ())]
+        )
+        if not rules:
+            return rules
+        lang = rules.env.lang or "en_US"
+        for name, column in zip(columns, zip(*(values[rule_id] for rule_id in rules.ids), strict=True), strict=True):
+            field = self._fields[name]
+            if field.translate:
+                # As the ORM's read in the current language: the language's text, else the English one.
+                column = [None if texts is None else texts.get(lang, texts.get("en_US")) for texts in column]
+            self.env.cache.insert_missing(rules, field, column)
+        return rules
 
     @api.model
     @tools.ormcache()

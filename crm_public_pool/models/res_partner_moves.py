@@ -167,9 +167,17 @@ class ResPartner(models.Model):
 
     def action_pool_claim(self):
         """The current user claims these pooled customers (or requests them)."""
-        partners = self._pool_lock_commercial(claiming=True)
         user = self.env.user
-        facts = self.env["crm.public.pool"]._pool_user_facts(user)
+        # The user's facts are read with the row lock, in its round trip.
+        partners, facts = self._pool_lock_commercial(claiming=True, facts_of=user)
+        # A customer claimed a moment ago, as a rush's losers find it once the winner is done, is
+        # refused before anything else is read: the message _check_claim_allowed gives first.
+        if partners and not partners.sudo().filtered(lambda p: p.pool_state == "pool"):
+            labels = partners._pool_names_for_me()
+            raise UserError(
+                "\n".join(self.env._("%s is no longer in the pool.", labels[partner.id]) for partner in partners)
+            )
+        facts = self.env["crm.public.pool"]._pool_user_facts(user, row=facts)
         partners.sudo()._check_claim_allowed(user, facts)
         direct = self.browse()
         requested = self.browse()
@@ -552,9 +560,12 @@ class ResPartner(models.Model):
         self._pool_check_companies()
         return self
 
-    def _pool_lock_commercial(self, claiming=False):
+    def _pool_lock_commercial(self, claiming=False, facts_of=None):
         """``_pool_commercial()._pool_lock_rows()`` in one statement: the commercial customers of
         these partners, locked, with their pool fields.
+
+        ``facts_of``: a user whose ``crm.public.pool._pool_user_facts_sql`` is read in the same
+        statement; then (customers, the facts' row, None when no row was locked) is returned.
 
         ``claiming``: a claim does not queue behind a colleague's move of the same customer. It
         takes the lock with ``NOWAIT`` and, when the row is locked, or changed since the claim's
@@ -564,14 +575,15 @@ class ResPartner(models.Model):
         morning rush.
         """
         if not self:
-            return self
+            return (self, None) if facts_of is not None else self
         self._pool_checked()
+        extra = None if facts_of is None else self.env["crm.public.pool"]._pool_user_facts_sql(facts_of)
         self.env["res.partner"].flush_model()
         asked = tuple(self.ids)
         where = SQL("id IN (SELECT commercial_partner_id FROM res_partner WHERE id IN %s)", asked)
         if claiming:
             try:
-                partners = self._pool_lock_and_read(where, nowait=True)
+                partners = self._pool_lock_and_read(where, nowait=True, extra=extra)
             except (LockNotAvailable, SerializationFailure) as error:
                 self.env.cr.execute("ROLLBACK TO SAVEPOINT pool_claim_lock")
                 labels = ", ".join(self._pool_labels().values())
@@ -583,9 +595,12 @@ class ResPartner(models.Model):
                         labels,
                     )
                 ) from None
-            partners = partners.with_env(self.env)
         else:
-            partners = self._pool_lock_and_read(where).with_env(self.env)
+            partners = self._pool_lock_and_read(where, extra=extra)
+        extra_value = None
+        if extra is not None:
+            partners, extra_value = partners
+        partners = partners.with_env(self.env)
         if len(partners) < len(set(asked)):
             # Fewer companies than partners asked (contacts of one company), or deleted ids:
             # reading a deleted one raises Odoo's own MissingError, naming it, as it always did.
@@ -597,9 +612,9 @@ class ResPartner(models.Model):
                 self.env._("%s is not managed by a customer pool.", unmanaged._pool_labels()[unmanaged[0].id])
             )
         partners._pool_check_companies()
-        return partners
+        return (partners, extra_value) if facts_of is not None else partners
 
-    def _pool_lock_and_read(self, where, nowait=False):
+    def _pool_lock_and_read(self, where, nowait=False, extra=None):
         """Lock the rows of res_partner matching ``where`` (ordered by id, so concurrent locks
         cannot deadlock) and put their POOL_LOCK_FIELDS in the cache; return them.
 
@@ -612,6 +627,9 @@ class ResPartner(models.Model):
         transaction, after a savepoint ``pool_claim_lock`` the caller rolls back to. The savepoint
         rides in the lock's own round trip (and stays until the transaction ends): a claim pays
         no query for it.
+
+        ``extra``: a statement of one value read with the lock, as a sub-query run once (it does
+        not depend on the rows); then (customers, its value, None when no row matched) is returned.
         """
         columns = [self._fields[fname] for fname in POOL_LOCK_FIELDS]
         query = SQL(
@@ -619,8 +637,10 @@ class ResPartner(models.Model):
                       (SELECT pp.company_id FROM crm_public_pool pp WHERE pp.id = res_partner.pool_id),
                       NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = res_partner.id),
                       NOT EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = res_partner.id AND c.active)
+                      %s
                  FROM res_partner WHERE %s ORDER BY id FOR NO KEY UPDATE %s""",
             SQL(", ").join(SQL.identifier(field.name) for field in columns),
+            SQL(", (%s)", extra) if extra is not None else SQL(),
             where,
             SQL("NOWAIT") if nowait else SQL(),
         )
@@ -629,6 +649,10 @@ class ResPartner(models.Model):
         # A refused lock is an answer, not a fault: not logged as a bad query.
         self.env.cr.execute(query, log_exceptions=not nowait)
         rows = self.env.cr.fetchall()
+        extra_value = None
+        if extra is not None:
+            extra_value = rows[0][-1] if rows else None
+            rows = [row[:-1] for row in rows]
         partners = self.browse([row[0] for row in rows])
         if rows:
             for field, values in zip(columns, list(zip(*rows, strict=True))[1:-3], strict=True):
@@ -643,7 +667,7 @@ class ResPartner(models.Model):
             for fname, index in (("user_ids", -2), ("child_ids", -1)):
                 empty = self.browse([row[0] for row in rows if row[index]])
                 self.env.cache.insert_missing(empty, self._fields[fname], [()] * len(empty))
-        return partners
+        return (partners, extra_value) if extra is not None else partners
 
     def _pool_move_to_owner(self, user, action, note=False, reason=None, facts=None):
         """Give (locked) customers to ``user`` within their limit: claim, assign, transfer, departure.

@@ -330,6 +330,40 @@ class TestRecycle(RecycleCase):
             self.env.invalidate_all()
             self.assertEqual(set(partners.mapped("pool_state")), {"pool"})
 
+    def test_rule_changes_reach_the_next_claim(self):
+        """The rules' values are kept by the registry between requests (a claim reads no rule):
+        changing, archiving or deleting a rule reaches the very next claim's recycle date."""
+        rule = self.rule(days=30)
+        customers = self.customers[:4]
+        customers.with_user(self.user_a).pool_release("no_need")
+
+        def claim(partner):
+            self.env.invalidate_all()
+            partner.with_user(self.user_b).action_pool_claim()
+            self.env.invalidate_all()
+            return partner.pool_recycle_date and (partner.pool_recycle_date - partner.pool_claim_date).days
+
+        self.assertEqual(claim(customers[0]), 30)
+        rule.days = 10
+        self.assertEqual(claim(customers[1]), 10)
+        rule.active = False
+        self.assertFalse(claim(customers[2]))
+        rule.active = True
+        rule.unlink()
+        self.assertFalse(claim(customers[3]))
+
+    def test_translated_rule_name_reaches_the_cached_rules(self):
+        """The rules kept by the registry carry their name in every language: a translation made
+        in the translation dialog is read at once, in the reader's language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        rule = self.rule(name="Silence")
+        self.assertEqual(self.pool.with_context(lang="zh_CN")._recycle_rules().name, "Silence")
+        rule.update_field_translations("name", {"zh_CN": "沉默客户"})
+        self.env.invalidate_all()
+        self.assertEqual(self.pool.with_context(lang="zh_CN")._recycle_rules().name, "沉默客户")
+        self.assertEqual(self.pool.with_context(lang="en_US")._recycle_rules().name, "Silence")
+        self.assertEqual(self.pool._recycle_rules(), rule)
+
     def test_deleting_a_pool_forgets_its_rules(self):
         """The rules go with their pool in the database: the cached rule ids and warning windows
         forget them at once."""
