@@ -371,5 +371,6 @@ def describe_existing(args):
     with odoo.sql_db.db_connect(args.db).cursor() as cr:
         describe(cr)
 
+
 if __name__ == "__main__":
     main()

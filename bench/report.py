@@ -148,8 +148,17 @@ def main():
 
     lines = [
         START,
-        f"Written by `bench/report.py --customers {size}` on {datetime.date.today().isoformat()}. "
-        f"Machine: {machine(args)}.",
+        f"Written by `bench/report.py --customers {size}` on {datetime.date.today().isoformat()}"
+        + "".join(
+            f"; {what} of an earlier run"
+            for what, reused in (
+                ("the pool database", args.pool_db),
+                ("the duplicate check's database", args.dup_db),
+                ("the recycle's data", args.reuse),
+            )
+            if reused
+        )
+        + f". Machine: {machine(args)}.",
         "",
     ]
     for title, text, minutes in sections:

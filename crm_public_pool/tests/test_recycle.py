@@ -401,7 +401,10 @@ class TestRecycle(RecycleCase):
         gone = self.Rule.create({"pool_id": pool.id, "name": "Gone rule", "days": 30, "warn_days": 0})
         gone_id = gone.id
         gone.unlink()
-        as_engine(activity.sudo()).pool_note = {"record": ["crm.public.pool.rule", gone_id, "name"], "name": "Gone rule"}
+        as_engine(activity.sudo()).pool_note = {
+            "record": ["crm.public.pool.rule", gone_id, "name"],
+            "name": "Gone rule",
+        }
         self.assertIn("Gone rule", activity.read(["note"])[0]["note"])
 
     def test_deleting_a_pool_forgets_its_rules(self):
