@@ -1,6 +1,11 @@
 """Daily recycle of N customers (10% due) through the addon's cron path, beside the SQL floor.
 
     ./scripts/bench.sh bench_recycle.py --customers 100000 300000
+    # 10,000,000 customers: generate once (hours: one transaction, audit rows and the guard's
+    # check included), then measure on that data as often as needed, alternating the order
+    ./scripts/bench.sh bench_recycle.py --customers 10000000 --jobs --keep --generate-only
+    ./scripts/bench.sh bench_recycle.py --customers 10000000 --jobs --keep --reuse
+    ./scripts/bench.sh bench_recycle.py --customers 10000000 --jobs --keep --reuse --order floor jobs cron
 
 Creates the template database ``bench_recycle_tpl`` with crm_public_pool when it does not exist
 (50 salespeople, one pool with a "no follow-up for 30 days" rule, ``warn_days`` 0 so that both
