@@ -1,6 +1,11 @@
 """Daily recycle of N customers (10% due) through the addon's cron path, beside the SQL floor.
 
     ./scripts/bench.sh bench_recycle.py --customers 100000 300000
+    # 10,000,000 customers: generate once (hours: one transaction, audit rows and the guard's
+    # check included), then measure on that data as often as needed, alternating the order
+    ./scripts/bench.sh bench_recycle.py --customers 10000000 --jobs --keep --generate-only
+    ./scripts/bench.sh bench_recycle.py --customers 10000000 --jobs --keep --reuse
+    ./scripts/bench.sh bench_recycle.py --customers 10000000 --jobs --keep --reuse --order floor jobs cron
 
 Creates the template database ``bench_recycle_tpl`` with crm_public_pool when it does not exist
 (50 salespeople, one pool with a "no follow-up for 30 days" rule, ``warn_days`` 0 so that both
@@ -21,9 +26,10 @@ each path just before it runs (``createdb -T``) so all paths start from identica
   jobs and the time runs until the last one is done. Each server's share comes from the jobs'
   ``worker_pid`` and ``exec_time``; memory is each server's peak RSS growth during the run.
 
-It prints the time of each, their ratio and the cron's peak Python memory (``tracemalloc``),
+``--order floor cron jobs`` runs the paths in another order (alternate it between runs: the load of
+a shared machine drifts). It prints the time of each, their ratio and the cron's peak Python memory (``tracemalloc``),
 checks that every path moved the same customers with one log row each, and drops the copies
-(``--keep`` keeps them).
+(``--keep`` keeps the generated database, ``--keep-copies`` the copies too).
 """
 
 import argparse
@@ -54,7 +60,17 @@ def main():
     parser.add_argument("--customers", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--db_host", default=os.environ.get("PGHOST", ""))
     parser.add_argument("--db_user", default=os.environ.get("PGUSER", ""))
-    parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    parser.add_argument("--keep", action="store_true", help="keep the generated database of each size")
+    parser.add_argument(
+        "--keep-copies",
+        action="store_true",
+        help="also keep each path's copy (the disk then holds four databases of the size)",
+    )
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="generate (or bring to this code, with --reuse) the database of each size, keep it and stop",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -62,8 +78,19 @@ def main():
     )
     parser.add_argument("--jobs", action="store_true", help="also run the recycle as queue_job jobs on two servers")
     parser.add_argument("--capacity", type=int, default=2, help="jobs of the channel running at once")
+    parser.add_argument(
+        "--order",
+        nargs="+",
+        choices=("cron", "floor", "jobs"),
+        default=["cron", "floor", "jobs"],
+        help="the order the paths run in (alternate it between runs: the machine's load drifts)",
+    )
     parser.add_argument("--db-prefix", default="", help="put before every database name (on a shared server)")
     args = parser.parse_args()
+    if not {"cron", "floor"} <= set(args.order):
+        parser.error("--order names the cron and the floor (and the jobs for --jobs)")
+    if args.jobs and "jobs" not in args.order:
+        args.order.append("jobs")
     template = args.db_prefix + (TEMPLATE + "_queue" if args.jobs else TEMPLATE)
 
     project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -105,48 +132,26 @@ def main():
     for size in args.customers:
         generated = f"{args.db_prefix}bench_recycle_{size}"
         copies = {path: f"{generated}_{path}" for path in ("cron", "floor", "jobs")[: 3 if args.jobs else 2]}
-        reuse = args.reuse and generated in odoo.service.db.list_dbs(force=True)
-        for name in (*([] if reuse else [generated]), *copies.values()):
-            run(["dropdb", "--if-exists", *pg_args, name])
-        if reuse:
-            # Data of an earlier run, brought to this code (and given the jobs' addon for --jobs).
-            modules = ["-u", "crm_public_pool"] + ["-i", "crm_public_pool_queue"] * args.jobs
-            run(
-                [
-                    sys.executable,
-                    f"{odoo_root}/odoo-bin",
-                    "-d",
-                    generated,
-                    *db_args,
-                    f"--addons-path={addons}",
-                    *modules,
-                    "--stop-after-init",
-                    "--log-level=warn",
-                ]
-            )
-            due = count_due(odoo, generated)
-            print(f"{size:,} customers of {generated} reused ({due:,} due)", flush=True)
-        else:
-            run(["createdb", *pg_args, "-T", template, generated])
-            started = time.perf_counter()
-            due = generate(odoo, generated, size)
-            print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
+        due = prepare_data(odoo, args, size, template, generated, copies, pg_args, odoo_root, addons, db_args)
         odoo.sql_db.close_db(generated)
+        if args.generate_only:
+            continue
 
-        # Each path's copy is made just before it runs and dropped after it (unless --keep), so
+        # Each path's copy is made just before it runs and dropped after it (unless --keep-copies), so
         # the disk holds two databases of the size at once, not four.
         steps = {}
-        cron_seconds, peak, cron_moved = run_cron(odoo, copy_db(pg_args, generated, copies["cron"]), steps)
+        results = {}
+        for path in dict.fromkeys(path for path in args.order if path in copies):
+            results[path] = run_path(
+                odoo, path, copy_db(pg_args, generated, copies[path]), steps, args, odoo_root, addons, db_args
+            )
+            drop_copy(odoo, pg_args, copies[path], args.keep_copies)
+        cron_seconds, peak, cron_moved = results["cron"]
         cron_steps[size] = (cron_seconds, steps)
-        drop_copy(odoo, pg_args, copies["cron"], args.keep)
-        floor_seconds, floor_moved = run_floor(odoo, copy_db(pg_args, generated, copies["floor"]))
-        drop_copy(odoo, pg_args, copies["floor"], args.keep)
+        floor_seconds, floor_moved = results["floor"]
         jobs_seconds = None
         if args.jobs:
-            jobs_seconds, jobs_moved, shares[size] = run_jobs(
-                odoo, copy_db(pg_args, generated, copies["jobs"]), odoo_root, addons, db_args, args.capacity
-            )
-            drop_copy(odoo, pg_args, copies["jobs"], args.keep)
+            jobs_seconds, jobs_moved, shares[size] = results["jobs"]
             if jobs_moved != floor_moved:
                 sys.exit(f"paths disagree: jobs moved {len(jobs_moved)}, floor {len(floor_moved)}")
         if cron_moved != floor_moved or len(cron_moved) != due:
@@ -159,7 +164,13 @@ def main():
         )
         if not args.keep:
             run(["dropdb", *pg_args, generated])
+    if args.generate_only:
+        return
 
+    print_results(args, rows, cron_steps, shares)
+
+
+def print_results(args, rows, cron_steps, shares):
     print("\n-- results --")
     jobs_columns = " jobs on 2 servers | jobs / floor |" if args.jobs else ""
     print(
@@ -172,6 +183,7 @@ def main():
             f"| {size:,} | {due:,} | {cron_seconds:.1f} s | {floor_seconds:.1f} s | "
             f"{cron_seconds / floor_seconds:.1f}x | {peak / 2**20:.1f} MiB |{jobs_cells}"
         )
+    print(f"\nthe paths ran in this order, each on its own copy: {', '.join(args.order)}")
     for size, (total, steps) in cron_steps.items():
         print(f"\nWhere the cron's {total:.1f} s went at {size:,} customers:\n")
         print("| step | calls | time |")
@@ -187,8 +199,49 @@ def main():
     print(f"\nprocess max RSS over the whole run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
+def prepare_data(odoo, args, size, template, generated, copies, pg_args, odoo_root, addons, db_args):
+    """Generate the customers of ``size`` into ``generated`` (or reuse them, --reuse); return how many are due."""
+    reuse = args.reuse and generated in odoo.service.db.list_dbs(force=True)
+    for name in (*([] if reuse else [generated]), *copies.values()):
+        run(["dropdb", "--if-exists", *pg_args, name])
+    if reuse:
+        # Data of an earlier run, brought to this code (and given the jobs' addon for --jobs).
+        modules = ["-u", "crm_public_pool"] + ["-i", "crm_public_pool_queue"] * args.jobs
+        run(
+            [
+                sys.executable,
+                f"{odoo_root}/odoo-bin",
+                "-d",
+                generated,
+                *db_args,
+                f"--addons-path={addons}",
+                *modules,
+                "--stop-after-init",
+                "--log-level=warn",
+            ]
+        )
+        due = count_due(odoo, generated)
+        print(f"{size:,} customers of {generated} reused ({due:,} due)", flush=True)
+    else:
+        run(["createdb", *pg_args, "-T", template, generated])
+        started = time.perf_counter()
+        due = generate(odoo, generated, size)
+        print(f"{size:,} customers generated in {time.perf_counter() - started:.0f} s ({due:,} due)", flush=True)
+    return due
+
+
+def run_path(odoo, path, dbname, steps, args, odoo_root, addons, db_args):
+    if path == "cron":
+        return run_cron(odoo, dbname, steps)
+    if path == "floor":
+        return run_floor(odoo, dbname)
+    return run_jobs(odoo, dbname, odoo_root, addons, db_args, args.capacity)
+
+
 def copy_db(pg_args, source, name):
-    run(["createdb", *pg_args, "-T", source, name])
+    # A file copy: the default strategy (WAL_LOG) writes the whole database through the WAL, minutes
+    # at 10,000,000 customers.
+    run(["createdb", *pg_args, "--strategy=file_copy", "-T", source, name])
     return name
 
 

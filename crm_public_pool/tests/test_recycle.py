@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.engine_token import engine_statements
+from ..models.engine_token import as_engine, engine_statements
 from .common import PoolCase
 
 
@@ -363,6 +363,83 @@ class TestRecycle(RecycleCase):
         self.assertEqual(self.pool.with_context(lang="zh_CN")._recycle_rules().name, "沉默客户")
         self.assertEqual(self.pool.with_context(lang="en_US")._recycle_rules().name, "Silence")
         self.assertEqual(self.pool._recycle_rules(), rule)
+
+    def due_pool(self, name, count, warn_days=0, claim_days=31):
+        """A pool of its own with one rule and ``count`` customers of user_a claimed ``claim_days`` ago."""
+        pool = self.env["crm.public.pool"].create({"name": name, "member_user_ids": [(6, 0, self.user_a.ids)]})
+        self.Rule.create({"pool_id": pool.id, "name": "Silence", "days": 30, "warn_days": warn_days})
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"{name} {i}", "is_company": True, "pool_id": pool.id, "user_id": self.user_a.id}
+                for i in range(count)
+            ]
+        )
+        self.backdate(partners, claim_days)
+        self.env.invalidate_all()
+        return pool, partners
+
+    def test_query_count_per_batch_flat(self):
+        """A batch costs the same queries whatever its size: 4 customers in batches of 2 and 8 in
+        batches of 4 are three batches each (the open-ended last one is asked once more when it
+        came back full), and 6 in batches of 2 are four, one batch's queries more."""
+        runs = {}
+        for count, batch_size in ((4, 2), (8, 4), (6, 2)):
+            pool, partners = self.due_pool(f"Batches {count}/{batch_size}", count)
+            queries_before = self.cr.sql_log_count
+            pool._recycle_run(batch_size=batch_size)
+            self.env.flush_all()  # as assertQueryCount does at its end
+            runs[count, batch_size] = self.cr.sql_log_count - queries_before
+            self.env.invalidate_all()
+            self.assertEqual(set(partners.mapped("pool_state")), {"pool"})
+            self.assertEqual(len(self.logs(partners, "recycle")), count)
+        self.assertEqual(runs[4, 2], runs[8, 4], "batches twice as large, same queries")
+        per_batch = runs[6, 2] - runs[4, 2]
+        # The batch's statement (moves, contacts, leads, warnings and audit rows) with the engine's
+        # setting in its round trip, and the setting cleared.
+        self.assertEqual(per_batch, 2, "queries per batch")
+        _pool, partners = self.due_pool("Batches 10/2", 10)
+        with self.assertQueryCount(runs[4, 2] + 3 * per_batch):
+            _pool._recycle_run(batch_size=2)
+        self.env.invalidate_all()
+        self.assertEqual(set(partners.mapped("pool_state")), {"pool"})
+
+    def test_query_count_warnings_flat(self):
+        """Warning 5 or 50 customers of one owner costs the same queries: one statement marks and
+        logs them, one creates their To-Dos, one digest. Each To-Do's note names the rule: it was
+        read once per customer (``exists()``), 50 queries for 50."""
+        counts = {}
+        for count in (2, 5, 50):  # the first run warms the caches the others find filled
+            pool, partners = self.due_pool(f"Warned {count}", count, warn_days=3, claim_days=28)
+            self.user_a.pool_digest_date = False  # one digest per owner and day: each run sends one
+            self.env.flush_all()
+            queries_before = self.cr.sql_log_count
+            pool._recycle_run()
+            self.env.flush_all()  # as assertQueryCount does at its end
+            counts[count] = self.cr.sql_log_count - queries_before
+            self.env.invalidate_all()
+            self.assertEqual(set(partners.mapped("pool_state")), {"private"})
+            self.assertEqual(len(self.logs(partners, "warn")), count)
+            digest = self.env["mail.mail"].search([("subject", "=", "Customers returning to the pool soon")], limit=1)
+            self.assertIn(partners[-1].name, digest.body_html)
+        self.assertEqual(counts[5], counts[50], "warning 50 customers costs what warning 5 does")
+        pool, partners = self.due_pool("Warned 20", 20, warn_days=3, claim_days=28)
+        self.user_a.pool_digest_date = False
+        self.env.flush_all()
+        with self.assertQueryCount(counts[5]):
+            pool._recycle_run()
+        # The note names the rule through the cache now: once the rule is gone, its stored name.
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", partners[0].id)], limit=1
+        )
+        self.assertIn("Silence", activity.read(["note"])[0]["note"])
+        gone = self.Rule.create({"pool_id": pool.id, "name": "Gone rule", "days": 30, "warn_days": 0})
+        gone_id = gone.id
+        gone.unlink()
+        as_engine(activity.sudo()).pool_note = {
+            "record": ["crm.public.pool.rule", gone_id, "name"],
+            "name": "Gone rule",
+        }
+        self.assertIn("Gone rule", activity.read(["note"])[0]["note"])
 
     def test_deleting_a_pool_forgets_its_rules(self):
         """The rules go with their pool in the database: the cached rule ids and warning windows
