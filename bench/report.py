@@ -54,6 +54,7 @@ def run(title, command):
     if process.returncode:
         sys.exit(f"{title} failed ({process.returncode})")
     minutes = (time.perf_counter() - started) / 60
+    print(f"=== {title}: {minutes:.1f} minutes", flush=True)
     results = lines[lines.index(MARK) + 1 :] if MARK in lines else []
     return "\n".join(results).strip(), minutes
 
