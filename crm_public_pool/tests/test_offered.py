@@ -459,7 +459,7 @@ class TestStoredTextsForTheReader(PoolCase):
 
 
 def _unplaced_reasons_migration():
-    path = Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.4.0" / "fixes-unplaced-reasons.py"
+    path = Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.4.0" / "post-unplaced-reasons.py"
     spec = importlib.util.spec_from_file_location("crm_public_pool_fixes_unplaced_reasons", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
