@@ -319,6 +319,9 @@ def main():
                     )
                     print(f"  {start + batch if start + batch < missing else missing} / {missing}", flush=True)
                 cr.execute(CREATE_LOG, [base])
+            # The guard's deferred checks of the new customers run at this commit: PostgreSQL
+            # refuses CREATE INDEX on a table with pending trigger events (init makes indexes).
+            cr.commit()
             env["res.partner"].init()
             cr.execute("CREATE INDEX IF NOT EXISTS res_partner__pool_name_key_index ON res_partner (pool_name_key)")
             cr.execute("ANALYZE res_partner")
