@@ -447,7 +447,7 @@ class TestStoredTextsForTheReader(PoolCase):
                 ["鲍勃无法再接收 1 个客户", refusal.id],
             )
         self.env.invalidate_all()
-        self.assertEqual(_unplaced_reasons_migration().convert(self.env), 1)
+        self.assertEqual(_migration("18.0.1.4.0", "post-unplaced-reasons").convert(self.env), 1)
 
         def reason(partner, lang):
             return partner.with_context(lang=lang)._read_format(["pool_unplaced_reason"])[0]["pool_unplaced_reason"]
@@ -455,20 +455,15 @@ class TestStoredTextsForTheReader(PoolCase):
         self.assertEqual(reason(old, "en_US"), "every eligible member is at their customer limit")
         self.assertEqual(reason(old, "zh_CN"), "所有符合条件的成员均已达到客户上限")
         self.assertEqual(reason(refusal, "en_US"), "鲍勃无法再接收 1 个客户", "a refusal's text stays as written")
-        self.assertEqual(_unplaced_reasons_migration().convert(self.env), 0, "a second run changes nothing")
+        self.assertEqual(
+            _migration("18.0.1.4.0", "post-unplaced-reasons").convert(self.env), 0, "a second run changes nothing"
+        )
 
 
-def _unplaced_reasons_migration():
-    path = Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.4.0" / "post-unplaced-reasons.py"
-    spec = importlib.util.spec_from_file_location("crm_public_pool_fixes_unplaced_reasons", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _stored_texts_migration():
-    path = Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.3.0" / "post-stored-texts.py"
-    spec = importlib.util.spec_from_file_location("crm_public_pool_post_stored_texts", path)
+def _migration(version, name):
+    """The upgrade script ``migrations/<version>/<name>.py``, loaded as Odoo's upgrade loads it."""
+    path = Path(__file__).resolve().parent.parent / "migrations" / version / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"crm_public_pool_{name.replace('-', '_')}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -527,7 +522,7 @@ class TestUpgradeStoredTexts(RecycleCase):
             log.with_context(lang="zh_CN")._read_format(["note"])[0]["note"], "unclaimed for more than 31 days"
         )
 
-        _stored_texts_migration().migrate(self.env.cr, "18.0.1.2.0")
+        _migration("18.0.1.3.0", "post-stored-texts").migrate(self.env.cr, "18.0.1.2.0")
         self.env.invalidate_all()
 
         self.assertFalse(warning.summary, "the To-Do reads as its type")
