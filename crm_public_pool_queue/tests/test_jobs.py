@@ -182,7 +182,7 @@ class TestLargeWorkJobs(JobsMixin, PoolCase):
         self.perform(jobs)
         log = self.logs(pooled[0], "assign")
         chinese = log.with_context(lang="zh_CN")._read_format(["note"])[0]["note"]
-        self.assertTrue(chinese.startswith("超过 14 天无人领取, 分配："), chinese)
+        self.assertTrue(chinese.startswith("超过 14 天无人领取，分配："), chinese)
 
     def test_same_plan_enqueued_twice_is_one_set_of_jobs(self):
         plan = [(partner.id, self.user_a.id) for partner in self.customers[:7]]
