@@ -4,9 +4,11 @@ import hmac
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
 from odoo.exceptions import AccessError, ValidationError
+from odoo.modules import module as odoo_module
 from odoo.tests import tagged
 
 from .test_recycle import RecycleCase
@@ -45,6 +47,9 @@ class TestGroupRobots(RecycleCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The sending cron commits after each message unless Odoo's test runner runs it: the runner
+        # says so in ``current_test`` under --test-tags, not under --test-file. Said here as it does.
+        cls.startClassPatcher(patch.object(odoo_module, "current_test", True))
         cls.server = ThreadingHTTPServer(("127.0.0.1", 0), RobotEndpoint)
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.addClassCleanup(cls.server.server_close)
