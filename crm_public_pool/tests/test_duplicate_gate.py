@@ -345,6 +345,27 @@ class TestImportWithUpdate(PoolCase):
         self.assertIn("a customer you may not open", reasons[0])
         self.assertNotIn("East Customer 6", reasons[0])
 
+    def test_a_row_with_a_colleagues_customers_phone_names_nothing_of_it(self):
+        """Reported: "Row N is <customer> (same phone), which you may not change." named a colleague's
+        customer to a salesperson who may not read it. Through ``load`` as the import dialog and RPC call it."""
+        bob = self.customers[6]
+        self.pool.with_user(self.admin).pool_assign(bob.ids, self.user_b.id)
+        bob.write({"email": "secret.buyer@bobs-customer.cn", "phone": "+86 138 0013 8006"})
+        self.assertFalse(bob.with_user(self.user_a).has_access("read"))
+        Partner = self.env["res.partner"].with_user(self.user_a).with_context(import_file=True)
+        result = Partner.load(["name", "pool_id/.id", "phone"], [["My Lead", str(self.pool.id), "13800138006"]])
+        self.assertFalse([m for m in result["messages"] if m["type"] == "error"], result["messages"])
+        self.assertEqual((bob.name, bob.user_id), ("East Customer 6", self.user_b))
+        reasons = [m["message"] for m in result["messages"] if m.get("record") == 0]
+        self.assertEqual(reasons, ["Row 1 is a customer you may not open (same phone), which you may not change."])
+        answer = str(result)
+        for secret in (bob.name, bob.email, bob.phone, "0013 8006"):
+            self.assertNotIn(secret, answer)
+        # A pooled customer Alice may read but not change (she has not claimed it) is named.
+        result = Partner.load(["name", "pool_id/.id", "phone"], [["My Lead", str(self.pool.id), "13800138008"]])
+        reasons = [m["message"] for m in result["messages"] if m.get("record") == 0]
+        self.assertEqual(reasons, ["Row 1 is East Customer 8 (same phone), which you may not change."])
+
     def test_update_by_database_id_never_changes_the_owner(self):
         customer = self.customers[2]
         csv_text = f".id,name,pool_id,user_id\n{customer.id},Renamed By Id,South Pool,Alice Pool\n"
