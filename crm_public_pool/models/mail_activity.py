@@ -53,17 +53,59 @@ class MailActivity(models.Model):
         rest = self.exists() if accepting else self
         return super(MailActivity, rest)._action_done(feedback=feedback, attachment_ids=attachment_ids)
 
+    @api.depends("res_model", "res_id", "user_id")
+    def _compute_res_name(self):
+        # Stored once, in sudo, as whoever wrote the activity knew the customer: a To-Do handed on
+        # by one who may no longer read it was "Customer #id" to its new owner. Named instead as
+        # the assignee knows it, who alone may read the activity without reading the customer
+        # (an export and the assignment e-mail read the stored name; screens name it per reader).
+        customers = self.filtered(lambda a: a.res_model == "res.partner" and a.res_id and a.user_id)
+        res = super(MailActivity, self - customers)._compute_res_name()
+        for user, activities in customers.grouped("user_id").items():
+            names = activities._pool_customer_names(user)
+            for activity in activities:
+                activity.res_name = names[activity.res_id]
+        return res
+
     def _read_format(self, fnames, load="_classic_read"):
-        # The pool's notes, read in the reader's language and time zone (see pool_text).
         result = super()._read_format(fnames, load=load)
-        if "note" not in fnames:
-            return result
-        payloads = {activity.id: activity.pool_note for activity in self.sudo().browse([vals["id"] for vals in result])}
-        for vals in result:
-            payload = payloads.get(vals["id"])
-            if payload:
-                vals["note"] = self._pool_note_html(payload)
+        activities = self.sudo().browse([vals["id"] for vals in result])
+        if "note" in fnames:
+            # The pool's notes, read in the reader's language and time zone (see pool_text).
+            payloads = {activity.id: activity.pool_note for activity in activities}
+            for vals in result:
+                payload = payloads.get(vals["id"])
+                if payload:
+                    vals["note"] = self._pool_note_html(payload)
+        if "res_name" in fnames and not self.env.user._is_superuser():
+            # The stored name was right for its assignee when written; the customer has changed
+            # hands since, and another reader may know it otherwise.
+            customers = activities.filtered(lambda a: a.res_model == "res.partner" and a.res_id)
+            names = customers._pool_customer_names(self.env.user)
+            for vals in result:
+                activity = activities.browse(vals["id"])
+                if activity in customers:
+                    vals["res_name"] = names[activity.res_id]
         return result
+
+    def _pool_customer_names(self, user):
+        """{customer id: name} of these activities' customers as ``user`` may know them, in any of
+        their companies: the display name of one they may read, "Customer #id" of another."""
+        partners = (
+            self.env["res.partner"]
+            .with_user(user)
+            .with_context(allowed_company_ids=user.company_ids.ids)
+            .browse({activity.res_id for activity in self})
+            .exists()
+        )
+        readable = partners._filtered_access("read")
+        names = {partner.id: partner.display_name for partner in readable}
+        return {
+            activity.res_id: names[activity.res_id]
+            if activity.res_id in names
+            else self.env._("Customer #%s", activity.res_id)
+            for activity in self
+        }
 
     @api.model
     def _pool_note_html(self, payload, lang=None):

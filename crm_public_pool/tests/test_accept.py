@@ -133,6 +133,35 @@ class TestAcceptOrReturn(PoolCase):
         self.assertEqual(len(self.logs(customer, "decline")), 2)
         assert_pool_invariants(self, self.env)
 
+    def test_the_next_candidates_todos_name_their_own_customers(self):
+        """Bob's activities named two customers a decline had just made his "Customer #id": the To-Dos'
+        names were stored as Alice, who declined them and may no longer read them."""
+        self.distribute(self.customers[:4])
+        declined = self.customers[:4].filtered(lambda customer: customer.user_id == self.user_a)
+        self.assertEqual(len(declined), 2)
+        declined.with_user(self.user_a).action_pool_decline("other", note="Outside my region")
+        self.assertEqual(self.customers[:4].user_id, self.user_b)
+        todos = self.todos(self.customers[:4])
+        self.assertEqual(todos.user_id, self.user_b)
+        self.env.flush_all()
+        expected = sorted((customer.id, customer.name) for customer in self.customers[:4])
+        Activity = self.env["mail.activity"].with_user(self.user_b)
+        rows = Activity.search_read([("id", "in", todos.ids)], ["res_id", "res_name"])
+        self.assertEqual(sorted((row["res_id"], row["res_name"]) for row in rows), expected)
+        store = Activity.browse(todos.ids).activity_format()["mail.activity"]
+        self.assertEqual(sorted((vals["res_id"], vals["res_name"]) for vals in store), expected)
+        # The stored name (an export, the assignment e-mail) is the assignee's too.
+        self.assertEqual(sorted((todo.res_id, todo.res_name) for todo in todos), expected)
+        # One assigned a To-Do on a customer they may not read still reads no name.
+        customer = self.customers[0]
+        todo = customer.with_user(self.manager).activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.user_c.id
+        )
+        self.env.flush_all()
+        rows = self.env["mail.activity"].with_user(self.user_c).search_read([("id", "=", todo.id)], ["res_name"])
+        self.assertEqual(rows[0]["res_name"], f"Customer #{customer.id}")
+        self.assertEqual(todo.res_name, f"Customer #{customer.id}")
+
     def test_chosen_person_declines_back_to_the_pool(self):
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_a.id)
         customer = self.customers[0]
