@@ -59,7 +59,7 @@ class MailActivity(models.Model):
         # by one who may no longer read it was "Customer #id" to its new owner. Named instead as
         # the assignee knows it, who alone may read the activity without reading the customer
         # (an export and the assignment e-mail read the stored name; screens name it per reader).
-        customers = self.filtered(lambda a: a.res_model == "res.partner" and a.res_id and a.user_id)
+        customers = self._pool_customer_activities().filtered("user_id")
         res = super(MailActivity, self - customers)._compute_res_name()
         for user, activities in customers.grouped("user_id").items():
             names = activities._pool_customer_names(user)
@@ -80,13 +80,22 @@ class MailActivity(models.Model):
         if "res_name" in fnames and not self.env.user._is_superuser():
             # The stored name was right for its assignee when written; the customer has changed
             # hands since, and another reader may know it otherwise.
-            customers = activities.filtered(lambda a: a.res_model == "res.partner" and a.res_id)
+            customers = activities._pool_customer_activities()
             names = customers._pool_customer_names(self.env.user)
             for vals in result:
                 activity = activities.browse(vals["id"])
                 if activity in customers:
                     vals["res_name"] = names[activity.res_id]
         return result
+
+    def _pool_customer_activities(self):
+        """These activities that are on a customer a pool manages: other partners are named as
+        Odoo names them."""
+        on_partners = self.filtered(lambda a: a.res_model == "res.partner" and a.res_id)
+        managed = set(
+            self.env["res.partner"].sudo().browse({a.res_id for a in on_partners}).exists().filtered("pool_state").ids
+        )
+        return on_partners.filtered(lambda a: a.res_id in managed)
 
     def _pool_customer_names(self, user):
         """{customer id: name} of these activities' customers as ``user`` may know them, in any of
