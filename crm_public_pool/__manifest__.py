@@ -2,7 +2,7 @@
     "name": "CRM Public Pool",
     "summary": "Public customer pools (公海池): recycle neglected customers, "
     "claim within limits, distribute, register prospects, audit every move",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-public-pool/crm_public_pool",
     "author": "crm_public_pool contributors",

@@ -8,6 +8,7 @@ from odoo.tests.common import new_test_user
 from ..models.engine_token import engine_statements
 from .common import PoolCase
 from .invariants import assert_pool_invariants
+from .test_offered import _migration
 
 # Issue 19: each engine block sets and clears its transaction-local setting (res_partner_guard.py).
 ACCEPT_QUERIES = 13
@@ -161,6 +162,26 @@ class TestAcceptOrReturn(PoolCase):
         rows = self.env["mail.activity"].with_user(self.user_c).search_read([("id", "=", todo.id)], ["res_name"])
         self.assertEqual(rows[0]["res_name"], f"Customer #{customer.id}")
         self.assertEqual(todo.res_name, f"Customer #{customer.id}")
+
+    def test_activity_names_stored_by_earlier_versions_renamed_by_the_upgrade(self):
+        """Before 18.0.1.5.0 a To-Do handed on by a decline was stored as "Customer #id" for its new
+        owner: the upgrade names it as its assignee knows it."""
+        self.distribute(self.customers[:4])
+        declined = self.customers[:4].filtered(lambda customer: customer.user_id == self.user_a)
+        declined.with_user(self.user_a).action_pool_decline("other", note="Outside my region")
+        todos = self.todos(declined)
+        upgrade = _migration("18.0.1.5.0", "post-activity-names")
+        upgrade.rename(self.env)  # the activities of the demo data, if any, as the upgrade leaves them
+        # As the earlier versions stored them.
+        self.env.cr.execute(
+            "UPDATE mail_activity SET res_name = 'Customer #' || res_id WHERE id IN %s", [tuple(todos.ids)]
+        )
+        todos.invalidate_recordset(["res_name"])
+        self.assertEqual(upgrade.rename(self.env), 2)
+        self.assertEqual(
+            sorted((todo.res_id, todo.res_name) for todo in todos), sorted(declined.mapped(lambda c: (c.id, c.name)))
+        )
+        self.assertEqual(upgrade.rename(self.env), 0, "a second run changes nothing")
 
     def test_chosen_person_declines_back_to_the_pool(self):
         self.pool.with_user(self.admin).pool_assign(self.customers[:1].ids, self.user_a.id)
