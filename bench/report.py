@@ -149,7 +149,8 @@ def main():
 
     lines = [
         START,
-        f"Written by `bench/report.py --customers {size}` on {datetime.date.today().isoformat()}"
+        f"Written by `bench/report.py --customers {size} --recycle-customers {args.recycle_customers}` on "
+        f"{datetime.date.today().isoformat()}"
         + "".join(
             f"; {what} of an earlier run"
             for what, reused in (
