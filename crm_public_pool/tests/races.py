@@ -8,6 +8,7 @@ retries serialization failures, lock timeouts and deadlocks like Odoo's RPC laye
 import random
 import threading
 import time
+import uuid
 
 from psycopg2 import OperationalError
 
@@ -41,7 +42,9 @@ class RaceCase(BaseCase):
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
             group = env.ref("sales_team.group_sale_salesman")
-            prefix = cls.__name__.lower()
+            # The users are committed and only archived afterwards (their audit rows name them): a
+            # run of its own per login, so that the file can run again on the same database.
+            prefix = f"{cls.__name__.lower()}_{uuid.uuid4().hex[:8]}"
             users = env["res.users"].create(
                 [
                     {
