@@ -336,7 +336,10 @@ class CrmPublicPool(models.Model):
         """The daily size of each pool over the last 90 days, ending at today's real count."""
         Snapshot = self.env["crm.public.pool.snapshot"].sudo()
         Snapshot._cron_snapshot()
-        today = fields.Date.context_today(self)
+        # The day the snapshot just recorded (the database's CURRENT_DATE): the installer's own
+        # day differs between their midnight and UTC's, and the history then met today's row.
+        self.env.cr.execute("SELECT CURRENT_DATE")
+        today = self.env.cr.fetchone()[0]
         for pool in pools.values():
             current = Snapshot.search([("pool_id", "=", pool.id), ("date", "=", today)], limit=1)
             pooled, owned = current.pooled_count, current.owned_count
